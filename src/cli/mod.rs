@@ -1,0 +1,79 @@
+//! Command-line arguments and dispatch. Each subcommand lives in its own file; this module
+//! only declares them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+mod spec;
+
+/// Every method conformant, or the check passed.
+#[expect(dead_code, reason = "used once run lands")]
+pub const EXIT_OK: u8 = 0;
+/// A method is not conformant, or a check found problems.
+#[expect(dead_code, reason = "used once run lands")]
+pub const EXIT_FAILED: u8 = 1;
+/// Bad input or usage.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "konform",
+    version,
+    about = "Conformance harness for the DFDG web services"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import, check and print the machine-readable specification.
+    #[command(subcommand)]
+    Spec(SpecCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SpecCommand {
+    /// Import STAR's service documents (text) into one spec file per service.
+    Import {
+        /// The documents to import.
+        #[arg(required = true)]
+        docs: Vec<PathBuf>,
+        /// The folder to write the spec files to.
+        #[arg(long, default_value = "specs")]
+        out: PathBuf,
+    },
+    /// Check the spec for consistency.
+    Lint(SpecArgs),
+    /// List services and methods.
+    List {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Print a JSON array, one object per method.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one method in full.
+    Show {
+        /// The method name (as STAR writes it), optionally `Service/Method`.
+        method: String,
+        #[command(flatten)]
+        spec: SpecArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SpecArgs {
+    /// The spec folder.
+    #[arg(long, default_value = "specs", env = "KONFORM_SPECS")]
+    pub specs: PathBuf,
+}
+
+pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Spec(cmd) => spec::run(cmd),
+    }
+}

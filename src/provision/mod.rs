@@ -1,0 +1,1 @@
+//! Establishing a case's preconditions on a target.

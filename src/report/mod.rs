@@ -1,0 +1,1 @@
+//! Reports rendered from a [`crate::run::result::RunSummary`].

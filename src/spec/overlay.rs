@@ -1,0 +1,149 @@
+//! The hand-kept overlay, `specs/overlay.yaml`: what the documents do not say but the runner and
+//! the reference need. Every entry says whether it is an [`Basis::Assumption`] (konform's
+//! choice, with the reason) or an [`Basis::OutsideFact`] (known from outside the excerpts, with
+//! the source), so a user can replace it with the values of a real environment.
+//! The main type here is [`Overlay`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{HttpVerb, OrganisationType, Rule};
+
+/// Why an overlay entry holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Basis {
+    /// konform's choice where the documents are silent; `reason` says why this value.
+    Assumption { reason: String },
+    /// Known from outside the excerpts; `source` says from where.
+    OutsideFact { source: String },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    /// SOAP endpoint path and XML namespace per SOAP service.
+    #[serde(default)]
+    pub soap_services: BTreeMap<String, SoapService>,
+    /// REST verb and path for REST methods whose excerpt lacks them, keyed by method name.
+    #[serde(default)]
+    pub rest_paths: BTreeMap<String, RestPath>,
+    /// Code-list values the texts reveal, keyed by code-list name (`kontaktgruppe`, ...).
+    #[serde(default)]
+    pub code_lists: BTreeMap<String, CodeList>,
+    /// STAR's general SOAP faults, valid for every SOAP method.
+    #[serde(default)]
+    pub general_faults: Vec<GeneralFault>,
+    /// The numeric OrganisationTypeIdentifier per organisation type (ActiveOrganisationHeader).
+    #[serde(default)]
+    pub organisation_type_ids: Vec<OrganisationTypeId>,
+    /// Which organisation types may call a method that documents no allowed-organisation
+    /// table (the SOAP services), keyed by method name.
+    #[serde(default)]
+    pub method_access: BTreeMap<String, MethodAccess>,
+    /// Documented codes that cannot be implemented or provoked from outside, keyed
+    /// `<Method>/<code>`, each with the reason.
+    #[serde(default)]
+    pub untestable: BTreeMap<String, Untestable>,
+    /// Which error codes a document rule relates to, keyed by rule id, where the prose does
+    /// not name the code itself.
+    #[serde(default)]
+    pub rule_codes: BTreeMap<String, RuleCodes>,
+    /// Rules the documents imply but do not state as prose (derived from error texts and
+    /// field descriptions), keyed by method name.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Vec<OverlayRule>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoapService {
+    /// Path of the endpoint below the target's base URL, e.g. `/PersonRegistrationService`.
+    pub path: String,
+    /// Target namespace of the body elements.
+    pub namespace: String,
+    /// Namespace of the caller headers (ActiveOrganisationHeader, RequestUserMetadataHeader).
+    pub header_namespace: String,
+    pub basis: Basis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestPath {
+    pub verb: HttpVerb,
+    pub path: String,
+    pub basis: Basis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeList {
+    /// What the list identifies, e.g. `ContactGroupTypeIdentifier`.
+    pub description: String,
+    pub values: Vec<CodeValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeValue {
+    pub value: i64,
+    pub meaning: String,
+    pub basis: Basis,
+}
+
+impl Overlay {
+    /// A code-list value by list name and meaning, e.g. `("kontaktgruppe", "KTH")`.
+    pub fn code(&self, list: &str, meaning: &str) -> Option<i64> {
+        self.code_lists
+            .get(list)?
+            .values
+            .iter()
+            .find(|v| v.meaning == meaning)
+            .map(|v| v.value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GeneralFault {
+    pub code: u32,
+    pub text: String,
+    pub basis: Basis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationTypeId {
+    pub organisation: OrganisationType,
+    pub id: u32,
+    pub basis: Basis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodAccess {
+    pub allowed: Vec<OrganisationType>,
+    pub basis: Basis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Untestable {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleCodes {
+    pub codes: Vec<u32>,
+    pub basis: Basis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlayRule {
+    #[serde(flatten)]
+    pub rule: Rule,
+    pub basis: Basis,
+}

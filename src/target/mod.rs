@@ -1,0 +1,3 @@
+//! Targets: where each service lives and how to reach it; the normalised [`outcome`] of a call.
+
+pub mod outcome;
