@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+mod bench;
+mod lint;
+mod run;
+mod schema;
+mod serve;
 mod spec;
 
 /// Every method conformant, or the check passed.
@@ -33,6 +38,16 @@ pub enum Command {
     /// Import, check and print the machine-readable specification.
     #[command(subcommand)]
     Spec(SpecCommand),
+    /// Start the reference implementation (REST and SOAP) on a local port.
+    Serve(serve::ServeArgs),
+    /// Run the case corpus against a target (default: the embedded reference) and write reports.
+    Run(run::RunArgs),
+    /// Check every case file against the spec, reporting every problem at once.
+    Lint(lint::LintArgs),
+    /// Write the JSON Schema of the case format, for editors.
+    Schema(schema::SchemaArgs),
+    /// Measure cases per second against the embedded reference.
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,5 +90,10 @@ pub struct SpecArgs {
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Spec(cmd) => spec::run(cmd),
+        Command::Serve(args) => serve::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Schema(args) => schema::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }

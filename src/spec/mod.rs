@@ -1,7 +1,11 @@
-//! The DFDG specification: the model ([`model`]), the hand-kept [`overlay`], and loading
-//! `specs/` into a [`Spec`].
+//! The DFDG specification: the model ([`model`]), the hand-kept [`overlay`], loading `specs/`
+//! ([`load`]) and XSD patterns ([`pattern`]).
 
+pub mod load;
 pub mod model;
 pub mod overlay;
+pub mod pattern;
 
+pub use load::SpecError;
 pub use model::{Field, Method, MethodRef, ServiceSpec, Spec};
+pub use pattern::XsdPattern;
