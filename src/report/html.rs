@@ -367,7 +367,7 @@ fn filters(h: &mut String, s: &RunSummary) {
     // Hidden until the script shows it: with JS off there is nothing to filter with, and
     // every case is shown.
     h.push_str(
-        "<section id=\"filters\" hidden>\n<h2>Cases</h2>\n<form onsubmit=\"return false\">\n\
+        "<h2 id=\"cases-heading\">Cases</h2>\n<section id=\"filters\" hidden>\n<form onsubmit=\"return false\">\n\
          <fieldset><legend>verdict</legend>\n",
     );
     for (value, label) in [
