@@ -95,18 +95,22 @@ fn test_case(case: &CaseResult, classname: &str) -> TestCase {
         Verdict::Pass => TestCaseStatus::success(),
         Verdict::Fail { reason } => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(reason.as_str()).set_type("fail").set_description(format!(
-                "expected: {}\nactual:   {actual}\nreason:   {reason}",
-                case.expected
-            ));
+            s.set_message(reason.as_str())
+                .set_type("fail")
+                .set_description(format!(
+                    "expected: {}\nactual:   {actual}\nreason:   {reason}",
+                    case.expected
+                ));
             s
         }
         Verdict::Error { reason } => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
-            s.set_message(reason.as_str()).set_type("error").set_description(format!(
-                "expected: {}\nactual:   {actual}\nreason:   {reason}",
-                case.expected
-            ));
+            s.set_message(reason.as_str())
+                .set_type("error")
+                .set_description(format!(
+                    "expected: {}\nactual:   {actual}\nreason:   {reason}",
+                    case.expected
+                ));
             s
         }
         Verdict::NotApplicable { reason } => {

@@ -73,7 +73,9 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
     let s = redactor.summary(summary);
     let c = opts.colour;
 
-    let headers = ["SERVICE", "METHOD", "VERDICT", "PASS", "FAIL", "ERROR", "N/A"];
+    let headers = [
+        "SERVICE", "METHOD", "VERDICT", "PASS", "FAIL", "ERROR", "N/A",
+    ];
     let rows: Vec<[String; 7]> = s
         .methods
         .iter()
@@ -164,7 +166,11 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
         "{} methods: {}, {}, {}",
         s.methods.len(),
         paint(c, "32", &format!("{ok} conformant")),
-        paint(c, if bad > 0 { "1;31" } else { "0" }, &format!("{bad} not conformant")),
+        paint(
+            c,
+            if bad > 0 { "1;31" } else { "0" },
+            &format!("{bad} not conformant")
+        ),
         paint(c, "33", &format!("{na} not applicable")),
     )?;
     let wall = text::elapsed_ms(&s.started, &s.finished)

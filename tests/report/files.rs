@@ -44,7 +44,10 @@ fn a_failed_write_names_the_file_and_leaves_no_temporary_file() {
     std::fs::create_dir_all(dir.join("junit.xml").join("inside")).expect("blocker");
     let err = konform::report::write_all(&fixtures::summary(), &dir).expect_err("blocked");
     let msg = err.to_string();
-    assert!(msg.starts_with("cannot write ") && msg.contains("junit.xml"), "{msg}");
+    assert!(
+        msg.starts_with("cannot write ") && msg.contains("junit.xml"),
+        "{msg}"
+    );
     let left: Vec<String> = listing(&dir)
         .into_iter()
         .filter(|n| n.ends_with(".tmp"))
@@ -59,5 +62,8 @@ fn a_folder_that_cannot_be_created_is_an_error_not_a_panic() {
     std::fs::write(&file, "").expect("file");
     let err = konform::report::write_all(&fixtures::summary(), &file.join("reports"))
         .expect_err("parent is a file");
-    assert!(err.to_string().contains("cannot create the report folder"), "{err}");
+    assert!(
+        err.to_string().contains("cannot create the report folder"),
+        "{err}"
+    );
 }

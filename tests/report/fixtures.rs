@@ -31,13 +31,7 @@ pub fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-pub fn exchange(
-    method: &str,
-    url: &str,
-    body: &str,
-    status: u16,
-    response_body: &str,
-) -> Exchange {
+pub fn exchange(method: &str, url: &str, body: &str, status: u16, response_body: &str) -> Exchange {
     Exchange {
         request: RecordedRequest {
             method: method.to_string(),
@@ -60,7 +54,10 @@ pub fn exchange(
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "a fixture builder, read at the call site")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a fixture builder, read at the call site"
+)]
 pub fn case(
     service: &str,
     method: &str,
@@ -125,7 +122,13 @@ pub fn summary() -> RunSummary {
                 status: 201,
                 body: serde_json::json!({ "ydelsesidentifier": "b1c2" }),
             }),
-            vec![exchange("POST", url, r#"{"startdato":"2026-01-01"}"#, 201, r#"{"ydelsesidentifier":"b1c2"}"#)],
+            vec![exchange(
+                "POST",
+                url,
+                r#"{"startdato":"2026-01-01"}"#,
+                201,
+                r#"{"ydelsesidentifier":"b1c2"}"#,
+            )],
             &[],
             false,
         ),
@@ -136,7 +139,13 @@ pub fn summary() -> RunSummary {
             Verdict::Pass,
             "error 100049",
             Some(dfdg(100049, "Lovhenvisning skal være angivet")),
-            vec![exchange("POST", url, r#"{"kontaktgruppe":2}"#, 400, r#"{"errors":[{"code":100049,"text":"Lovhenvisning skal være angivet"}]}"#)],
+            vec![exchange(
+                "POST",
+                url,
+                r#"{"kontaktgruppe":2}"#,
+                400,
+                r#"{"errors":[{"code":100049,"text":"Lovhenvisning skal være angivet"}]}"#,
+            )],
             &["code_lists.kontaktgruppe.KTH"],
             false,
         ),
@@ -147,7 +156,13 @@ pub fn summary() -> RunSummary {
             Verdict::Pass,
             "error 1001",
             Some(dfdg(1001, "ugyldig dato")),
-            vec![exchange("POST", url, r#"{"startdato":"x"}"#, 400, r#"{"errors":[{"code":1001}]}"#)],
+            vec![exchange(
+                "POST",
+                url,
+                r#"{"startdato":"x"}"#,
+                400,
+                r#"{"errors":[{"code":1001}]}"#,
+            )],
             &[],
             true,
         ),
@@ -338,7 +353,9 @@ pub fn with_cprs() -> RunSummary {
         c.exchanges = vec![Exchange {
             request: RecordedRequest {
                 method: "POST".to_string(),
-                url: format!("http://127.0.0.1:41234/v1/person/{cpr}?cpr={cpr}&access_token={TOKEN}"),
+                url: format!(
+                    "http://127.0.0.1:41234/v1/person/{cpr}?cpr={cpr}&access_token={TOKEN}"
+                ),
                 headers: vec![
                     ("Authorization".to_string(), format!("Bearer {TOKEN}")),
                     ("x-civilRegistrationIdentifier".to_string(), cpr.to_string()),
@@ -351,7 +368,9 @@ pub fn with_cprs() -> RunSummary {
             response: Some(RecordedResponse {
                 status: 200,
                 headers: vec![("x-echo-cpr".to_string(), dashed.clone())],
-                body: format!(r#"{{"cpr":"{cpr}","other":"{dashed}","token":"{TOKEN}","n":{cpr}}}"#),
+                body: format!(
+                    r#"{{"cpr":"{cpr}","other":"{dashed}","token":"{TOKEN}","n":{cpr}}}"#
+                ),
                 truncated: true,
             }),
         }];

@@ -31,8 +31,14 @@ fn the_page_is_self_contained() {
     assert_eq!(html.matches("<script>").count(), 1);
     assert_eq!(html.matches("</script>").count(), 1);
     // Every <details> and <section> is closed.
-    assert_eq!(html.matches("<details").count(), html.matches("</details>").count());
-    assert_eq!(html.matches("<section").count(), html.matches("</section>").count());
+    assert_eq!(
+        html.matches("<details").count(),
+        html.matches("</details>").count()
+    );
+    assert_eq!(
+        html.matches("<section").count(),
+        html.matches("</section>").count()
+    );
 }
 
 #[test]
@@ -41,7 +47,11 @@ fn target_answers_and_case_text_are_escaped() {
     s.cases[0].title = "a <b>bold</b> title & \"quotes\"".to_string();
     s.cases[0].id = "CreateYdelse.\"><img onerror=x>".to_string();
     let html = html_of(&s, "html-escape");
-    assert!(html.contains("&lt;html&gt;&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;&lt;/html&gt;"));
+    assert!(
+        html.contains(
+            "&lt;html&gt;&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;&lt;/html&gt;"
+        )
+    );
     // The JSON outcome body with a script tag, pretty-printed and escaped.
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("a &lt;b&gt;bold&lt;/b&gt; title &amp; &quot;quotes&quot;"));
@@ -53,8 +63,14 @@ fn target_answers_and_case_text_are_escaped() {
 fn header_shows_target_times_and_state() {
     let html = html_of(&fixtures::summary(), "html-header");
     assert!(html.contains("embedded reference (http://127.0.0.1:41234)"));
-    assert!(html.contains("2026-11-24T10:00:00+01:00") && html.contains("2026-11-24T10:00:02.250+01:00"));
-    assert!(html.contains("2.2 s") || html.contains("2.3 s"), "wall time");
+    assert!(
+        html.contains("2026-11-24T10:00:00+01:00")
+            && html.contains("2026-11-24T10:00:02.250+01:00")
+    );
+    assert!(
+        html.contains("2.2 s") || html.contains("2.3 s"),
+        "wall time"
+    );
     assert!(html.contains(">complete</span>"));
     assert!(!html.contains("id=\"incomplete\""));
     assert!(!html.contains("id=\"tls-off\""));
@@ -73,7 +89,10 @@ fn header_shows_target_times_and_state() {
 #[test]
 fn the_method_table_has_a_row_per_method_with_counts_apart() {
     let html = html_of(&fixtures::summary(), "html-table");
-    let rows: Vec<&str> = html.lines().filter(|l| l.starts_with("<tr class=\"mrow\"")).collect();
+    let rows: Vec<&str> = html
+        .lines()
+        .filter(|l| l.starts_with("<tr class=\"mrow\""))
+        .collect();
     assert_eq!(rows.len(), 3);
     let ydelse = rows
         .iter()
@@ -145,11 +164,16 @@ fn filters_are_hidden_without_script_and_list_the_services() {
 fn coverage_and_mutation_have_a_marked_place() {
     let bare = html_of(&fixtures::summary(), "html-cov-bare");
     assert!(bare.contains("<!-- konform:coverage"));
-    assert!(bare.contains("id=\"coverage-placeholder\"") && bare.contains("id=\"mutation-placeholder\""));
+    assert!(
+        bare.contains("id=\"coverage-placeholder\"")
+            && bare.contains("id=\"mutation-placeholder\"")
+    );
     let full = html_of(&fixtures::with_coverage(), "html-cov");
     assert!(!full.contains("id=\"coverage-placeholder\""));
     assert!(full.contains("37 of 40 mutants killed (92.5 %)"));
-    assert!(full.contains("InterviewService.CreatePersonInterview: 2 of 3 codes and rules covered"));
+    assert!(
+        full.contains("InterviewService.CreatePersonInterview: 2 of 3 codes and rules covered")
+    );
     assert!(full.contains("href=\"#c-CreatePersonInterview.date-more-than-7-days-old\""));
     assert!(full.contains("uncovered"));
 }
@@ -160,7 +184,11 @@ fn html_snapshot() {
     // The inline CSS and JS are long and stable; the snapshot is about the content.
     let style = html.find("<style>").expect("style");
     let style_end = html.find("</style>").expect("style end");
-    let body = format!("{}<style>…</style>{}", &html[..style], &html[style_end + 8..]);
+    let body = format!(
+        "{}<style>…</style>{}",
+        &html[..style],
+        &html[style_end + 8..]
+    );
     let script = body.find("<script>").expect("script");
     let body = format!("{}<script>…</script>\n</body>\n</html>\n", &body[..script]);
     insta::with_settings!({filters => crate::redactions()}, {

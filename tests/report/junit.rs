@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use konform::run::result::{RunSummary, Verdict};
@@ -46,7 +46,15 @@ fn parse(xml: &str) -> (BTreeMap<String, XmlCase>, BTreeMap<String, String>) {
         match reader.read_event().expect("well-formed junit.xml") {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"testsuites" => {
-                for a in ["name", "tests", "failures", "errors", "skipped", "uuid", "timestamp"] {
+                for a in [
+                    "name",
+                    "tests",
+                    "failures",
+                    "errors",
+                    "skipped",
+                    "uuid",
+                    "timestamp",
+                ] {
                     if let Some(v) = attr(&e, a) {
                         root.insert(a.to_string(), v);
                     }
@@ -188,12 +196,23 @@ fn a_failure_shows_expected_beside_actual_and_the_exchange() {
     let (cases, _) = parse(&xml);
     let fail = &cases["CreatePersonInterview.date-more-than-7-days-old"];
     assert!(fail.body.contains("expected: error 4653"), "{}", fail.body);
-    assert!(fail.body.contains("actual:   success (HTTP 200)"), "{}", fail.body);
+    assert!(
+        fail.body.contains("actual:   success (HTTP 200)"),
+        "{}",
+        fail.body
+    );
     // The setup exchange and the case's request, the response body as text.
     assert!(fail.system_out.contains("(setup)") && fail.system_out.contains("(request)"));
-    assert!(fail.system_out.contains("<html><script>alert('owned')</script></html>"));
+    assert!(
+        fail.system_out
+            .contains("<html><script>alert('owned')</script></html>")
+    );
     let error = &cases["CreatePersonInterview.target-down"];
-    assert!(error.body.contains("no answer: connection refused"), "{}", error.body);
+    assert!(
+        error.body.contains("no answer: connection refused"),
+        "{}",
+        error.body
+    );
     assert!(error.system_out.contains("(no response)"));
     let skipped = &cases["GetFlytning.needs-a-move-flow"];
     assert_eq!(

@@ -9,9 +9,8 @@ use crate::fixtures;
 
 /// Anything that reads as a CPR number: a valid DDMMYY, an optional dash, four digits, not
 /// inside a longer digit run.
-static CPR_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])([0-9]{6})-?([0-9]{4})(?:[^0-9]|$)").expect("re")
-});
+static CPR_LIKE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9])([0-9]{6})-?([0-9]{4})(?:[^0-9]|$)").expect("re"));
 
 fn cprs_in(text: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -43,7 +42,10 @@ fn files(summary: &konform::run::result::RunSummary, name: &str) -> Vec<(String,
 #[test]
 fn the_fixture_really_is_full_of_cprs() {
     let raw = serde_json::to_string(&fixtures::with_cprs()).expect("json");
-    assert!(cprs_in(&raw).len() > 50, "the fixture must exercise the masking");
+    assert!(
+        cprs_in(&raw).len() > 50,
+        "the fixture must exercise the masking"
+    );
 }
 
 #[test]
@@ -61,8 +63,16 @@ fn shown_cprs_are_shown_everywhere() {
     let mut s = fixtures::with_cprs();
     s.cpr_shown = true;
     for (name, text) in files(&s, "privacy-shown") {
-        assert!(text.contains(fixtures::CPR), "{name} shows {}", fixtures::CPR);
-        assert!(text.contains(fixtures::CPR2), "{name} shows {}", fixtures::CPR2);
+        assert!(
+            text.contains(fixtures::CPR),
+            "{name} shows {}",
+            fixtures::CPR
+        );
+        assert!(
+            text.contains(fixtures::CPR2),
+            "{name} shows {}",
+            fixtures::CPR2
+        );
     }
 }
 
@@ -72,7 +82,10 @@ fn secrets_never_appear_even_with_cprs_shown() {
         let mut s = fixtures::with_cprs();
         s.cpr_shown = shown;
         for (name, text) in files(&s, "privacy-secrets") {
-            assert!(!text.contains(fixtures::TOKEN), "{name} (cpr shown: {shown}) leaks the token");
+            assert!(
+                !text.contains(fixtures::TOKEN),
+                "{name} (cpr shown: {shown}) leaks the token"
+            );
             assert!(text.contains("***"), "{name}");
         }
     }

@@ -211,7 +211,10 @@ fn written(summary: &konform::run::result::RunSummary, name: &str) -> (String, S
 fn written_summary_matches_the_pinned_schema() {
     let summary = fixtures::with_coverage();
     let (_, s) = written(&summary, "schema");
-    assert_eq!(s.schema_version, 1, "bump the README and this test together");
+    assert_eq!(
+        s.schema_version, 1,
+        "bump the README and this test together"
+    );
     assert_eq!(s.run_id, fixtures::RUN_ID);
     assert_eq!(s.started, "2026-11-24T10:00:00+01:00");
     assert_eq!(s.finished, "2026-11-24T10:00:02.250+01:00");
@@ -242,8 +245,18 @@ fn written_summary_matches_the_pinned_schema() {
     assert_eq!(
         methods,
         vec![
-            ("BorgerFlytteService", "GetFlytning", MethodVerdict::NotApplicable, 1),
-            ("InterviewService", "CreatePersonInterview", MethodVerdict::NotConformant, 3),
+            (
+                "BorgerFlytteService",
+                "GetFlytning",
+                MethodVerdict::NotApplicable,
+                1
+            ),
+            (
+                "InterviewService",
+                "CreatePersonInterview",
+                MethodVerdict::NotConformant,
+                3
+            ),
             (
                 "VisiteringOgStatus.YdelsesVisiteringService",
                 "CreateYdelse",
@@ -350,7 +363,10 @@ fn reading_refuses_another_schema_version() {
     std::fs::write(&w.summary_json, newer).expect("write");
     let err = konform::report::json::read(&w.summary_json).expect_err("version 99");
     let msg = err.to_string();
-    assert!(msg.contains("schema version 99") && msg.contains("summary.json"), "{msg}");
+    assert!(
+        msg.contains("schema version 99") && msg.contains("summary.json"),
+        "{msg}"
+    );
 }
 
 /// Every field path of a fully populated summary.json is explained in the README's schema
@@ -368,8 +384,8 @@ fn the_readme_documents_every_field() {
     // The response's `truncated` is written only when true; the fixture has none.
     written.insert("cases[].exchanges[].response.truncated".to_string());
     // Optional fields the fixture leaves out in some places but documents.
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("README");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
     let section = readme
         .split("### The `summary.json` schema")
         .nth(1)

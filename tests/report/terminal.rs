@@ -95,7 +95,10 @@ fn lists_at_most_five_failing_cases_per_method() {
         s.run_id, s.started, s.finished, s.target, true, s.cases,
     );
     let out = printed(&s, &TerminalOptions::default());
-    let listed = out.lines().filter(|l| l.starts_with("  fail ") || l.starts_with("  error")).count();
+    let listed = out
+        .lines()
+        .filter(|l| l.starts_with("  fail ") || l.starts_with("  error"))
+        .count();
     assert_eq!(listed, 5, "{out}");
     assert!(out.contains("… and 5 more (see the reports)"), "{out}");
 }
