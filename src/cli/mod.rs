@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 mod bench;
+mod diff;
 mod lint;
 mod run;
 mod schema;
@@ -14,10 +15,8 @@ mod serve;
 mod spec;
 
 /// Every method conformant, or the check passed.
-#[expect(dead_code, reason = "used once run lands")]
 pub const EXIT_OK: u8 = 0;
 /// A method is not conformant, or a check found problems.
-#[expect(dead_code, reason = "used once run lands")]
 pub const EXIT_FAILED: u8 = 1;
 /// Bad input or usage.
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -48,6 +47,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Measure cases per second against the embedded reference.
     Bench(bench::BenchArgs),
+    /// Compare two runs' reports: newly failing, newly passing, added and removed cases.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,5 +96,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lint(args) => lint::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }

@@ -1,6 +1,7 @@
 //! Reports rendered from one [`RunSummary`]: `summary.json` (machine), `junit.xml` (CI),
 //! `index.html` (people) and the terminal summary. Reporters never re-read an old report and
-//! never import a transport. The main entry points are [`write_all`] and [`print_summary`].
+//! never import a transport. The main entry points are [`write_all`] and [`print_summary`];
+//! [`diff`] compares two runs.
 //!
 //! Every report goes through [`mask::Redactor`] first: CPR numbers are masked unless the run
 //! was asked to show them, secrets never appear.
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::run::result::RunSummary;
 
 mod atomic;
+pub mod diff;
 pub mod html;
 pub mod json;
 pub mod junit;

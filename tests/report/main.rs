@@ -5,6 +5,7 @@
 //! Snapshots are accepted with `cargo insta review` (or `INSTA_UPDATE=always cargo test
 //! --test report` followed by reading the diff), never edited by hand.
 
+mod diff;
 mod files;
 mod fixtures;
 mod html;
