@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 mod bench;
 mod diff;
 mod lint;
+mod merge;
 mod run;
 mod schema;
 mod serve;
@@ -49,6 +50,8 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Compare two runs' reports: newly failing, newly passing, added and removed cases.
     Diff(diff::DiffArgs),
+    /// Merge the reports of shards (disjoint case sets) into one run and write its reports.
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,5 +100,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema(args) => schema::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Merge(args) => merge::run(args),
     }
 }

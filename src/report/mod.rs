@@ -1,7 +1,7 @@
 //! Reports rendered from one [`RunSummary`]: `summary.json` (machine), `junit.xml` (CI),
 //! `index.html` (people) and the terminal summary. Reporters never re-read an old report and
 //! never import a transport. The main entry points are [`write_all`] and [`print_summary`];
-//! [`diff`] compares two runs.
+//! [`diff`] compares two runs and [`merge`] joins the reports of shards.
 //!
 //! Every report goes through [`mask::Redactor`] first: CPR numbers are masked unless the run
 //! was asked to show them, secrets never appear.
@@ -17,6 +17,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod mask;
+pub mod merge;
 pub mod terminal;
 pub mod text;
 
@@ -61,6 +62,8 @@ pub enum ReportError {
         found: Option<u64>,
         expected: u32,
     },
+    #[error(transparent)]
+    Merge(#[from] merge::MergeError),
 }
 
 /// The files one run wrote.

@@ -10,6 +10,7 @@ mod files;
 mod fixtures;
 mod html;
 mod junit;
+mod merge;
 mod privacy;
 mod schema;
 mod terminal;
