@@ -29,10 +29,18 @@ static SECRET_NAME: LazyLock<Regex> = LazyLock::new(|| {
         .expect("secret name pattern compiles")
 });
 
-/// `Bearer <token>` anywhere in text.
+/// `Bearer <token>` anywhere in text; [`looks_like_token`] tells a token from prose
+/// ("a bearer token", "Bearer authentication").
 static BEARER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]+=*").expect("bearer pattern compiles")
+    Regex::new(r"(?i)\b(bearer)(\s+)([A-Za-z0-9\-._~+/]+=*)").expect("bearer pattern compiles")
 });
+
+/// At least eight characters with a digit or a token punctuation mark in them.
+fn looks_like_token(s: &str) -> bool {
+    s.len() >= 8
+        && s.chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | '~' | '+' | '/' | '='))
+}
 
 /// `name=value` pairs of URLs and form bodies whose name is a secret.
 static SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
@@ -116,7 +124,13 @@ impl Redactor {
                 out = out.replace(secret.as_str(), REDACTED);
             }
         }
-        let out = BEARER.replace_all(&out, format!("${{1}}${{2}}{REDACTED}"));
+        let out = BEARER.replace_all(&out, |c: &regex::Captures<'_>| {
+            if looks_like_token(&c[3]) {
+                format!("{}{}{REDACTED}", &c[1], &c[2])
+            } else {
+                c[0].to_string()
+            }
+        });
         let out = SECRET_PARAM.replace_all(&out, format!("${{1}}={REDACTED}"));
         let out = SECRET_JSON.replace_all(&out, format!("${{1}}\"{REDACTED}\""));
         let out = SECRET_XML.replace_all(&out, format!("${{1}}{REDACTED}"));
@@ -319,6 +333,12 @@ mod tests {
         assert_eq!(r.header("X-Api-Key", "k").1, "***");
         assert_eq!(r.header("x-requestId", "abc").1, "abc");
         assert_eq!(r.text("got Bearer eyJhbGciOi.x-y_z"), "got Bearer ***");
+        assert_eq!(r.text("bearer 0a1b2c3d4e5f"), "bearer ***");
+        // Prose about tokens stays readable.
+        assert_eq!(
+            r.text("a call without a bearer token, or Bearer authentication"),
+            "a call without a bearer token, or Bearer authentication"
+        );
         assert_eq!(
             r.text("https://h/t?access_token=abc&x=1"),
             "https://h/t?access_token=***&x=1"
