@@ -7,8 +7,8 @@
 //! numbers (one masked shard masks the whole), `tls_verification_off` when any shard had it
 //! off, `target` is the shards' targets joined by ` + ` when they differ. Coverage lists are
 //! joined per method, code and rule. A mutation score is kept when every shard measured the
-//! same number of mutants against its own cases: a mutant then survives only if it survived
-//! in every shard; otherwise it is left out.
+//! same number of mutants against its own cases and lists every survivor: a mutant then
+//! survives only if it survived in every shard; otherwise the score is left out.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -165,7 +165,11 @@ fn merge_mutation(shards: &[Shard]) -> Option<MutationScore> {
         .map(|s| s.summary.mutation.as_ref())
         .collect::<Option<Vec<_>>>()?;
     let mutants = scores.first()?.mutants;
-    if scores.iter().any(|s| s.mutants != mutants) {
+    // Survivors must be the complete list for the intersection to mean anything.
+    if scores
+        .iter()
+        .any(|s| s.mutants != mutants || s.mutants.checked_sub(s.killed) != Some(s.survivors.len()))
+    {
         return None;
     }
     let mut survivors: BTreeSet<String> = scores[0].survivors.iter().cloned().collect();

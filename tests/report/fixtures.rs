@@ -291,7 +291,11 @@ pub fn with_coverage() -> RunSummary {
     s.mutation = Some(MutationScore {
         mutants: 40,
         killed: 37,
-        survivors: vec!["CreatePersonInterview.rule-7".to_string()],
+        survivors: vec![
+            "CreatePersonInterview.rule-7".to_string(),
+            "CreatePersonInterview.rule-8".to_string(),
+            "4654".to_string(),
+        ],
     });
     s
 }

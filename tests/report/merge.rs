@@ -135,7 +135,19 @@ fn coverage_joins_and_a_mutant_survives_only_if_it_survived_everywhere() {
     assert_eq!(m.mutation, Some(score(&["r2", "r3"])));
     // Different mutant sets cannot be combined: no score rather than a wrong one.
     b.mutation.as_mut().expect("score").mutants = 12;
-    let m = merge(&[shard("a", a.clone()), shard("b", b)], "m".to_string()).expect("merge");
+    let m = merge(
+        &[shard("a", a.clone()), shard("b", b.clone())],
+        "m".to_string(),
+    )
+    .expect("merge");
+    assert_eq!(m.mutation, None);
+    // Nor can a score whose survivor list is not complete.
+    b.mutation = Some(MutationScore {
+        mutants: 10,
+        killed: 5,
+        survivors: vec!["r2".to_string()],
+    });
+    let m = merge(&[shard("a", a), shard("b", b)], "m".to_string()).expect("merge");
     assert_eq!(m.mutation, None);
 }
 
