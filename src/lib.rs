@@ -8,7 +8,9 @@
 //! default target; it reads the same spec.
 
 pub mod case;
+pub mod coverage;
 pub mod cpr;
+pub mod generate;
 pub mod provision;
 pub mod reference;
 pub mod report;
