@@ -18,3 +18,4 @@ pub mod run;
 pub mod soap;
 pub mod spec;
 pub mod target;
+pub mod waiver;
