@@ -8,7 +8,9 @@
 //! default target; it reads the same spec.
 
 pub mod case;
+pub mod coverage;
 pub mod cpr;
+pub mod generate;
 pub mod provision;
 pub mod reference;
 pub mod report;
@@ -16,3 +18,4 @@ pub mod run;
 pub mod soap;
 pub mod spec;
 pub mod target;
+pub mod waiver;

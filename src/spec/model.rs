@@ -582,6 +582,35 @@ impl Method {
     pub fn input_field(&self, path: &str) -> Option<&Field> {
         find_path(&self.input, path)
     }
+
+    /// The fields a case's `when.body` holds: the children of the SOAP request element, or
+    /// of the REST `requestBody`; empty for a method without a body.
+    pub fn body_fields(&self) -> &[Field] {
+        body_fields(&self.input)
+    }
+
+    /// The REST header fields (`x-requestId`, `x-civilRegistrationIdentifier`).
+    pub fn header_fields(&self) -> impl Iterator<Item = &Field> {
+        self.input
+            .iter()
+            .filter(|f| f.location == FieldLocation::Header)
+    }
+
+    /// The REST path parameters (`ydelsesidentifier`, `fravaerIdentifier`).
+    pub fn path_fields(&self) -> impl Iterator<Item = &Field> {
+        self.input
+            .iter()
+            .filter(|f| f.location == FieldLocation::Path)
+    }
+}
+
+/// The body fields of an input or output tree: below its single body root element.
+pub fn body_fields(tree: &[Field]) -> &[Field] {
+    let mut body = tree.iter().filter(|f| f.location == FieldLocation::Body);
+    match (body.next(), body.next()) {
+        (Some(root), None) if !root.children.is_empty() => &root.children,
+        _ => &[],
+    }
 }
 
 /// Finds a field by a `/`-separated path of names, current or former.

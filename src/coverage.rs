@@ -1,0 +1,347 @@
+//! Rule coverage: per method, every documented error code with the cases that cover it (or the
+//! overlay's reason why it cannot be tested), and every prose rule with its cases. With a run's
+//! results, it also says which covering cases passed, and with a mutation run, the kill ratio.
+//! The main entry point is [`compute`]; `konform coverage` prints it and the HTML report shows it.
+//!
+//! ```json
+//! { "service": "YdelsesVisiteringService", "method": "CreateYdelse",
+//!   "codes": [ { "code": 100049, "status": "covered", "cases": ["CreateYdelse.kth-..."], "reason": null } ],
+//!   "rules": [ { "id": "CreateYdelse.kth-lovhenvisning", "status": "covered", "cases": ["..."] } ] }
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::model::{Case, Then};
+use crate::run::result::{RunSummary, Verdict};
+use crate::spec::Spec;
+use crate::spec::model::{MethodStatus, Rule};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeStatus {
+    /// At least one case covers the code.
+    Covered,
+    /// No case, and the overlay says why none can be written.
+    Untestable,
+    /// No case and no reason: a gap.
+    Uncovered,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeCoverage {
+    pub code: u32,
+    pub status: CodeStatus,
+    /// The cases that cover the code: they expect it, or list it in `covers`.
+    pub cases: Vec<String>,
+    /// The overlay's reason, for untestable codes.
+    pub reason: Option<String>,
+    /// Of `cases`, those that passed in the given run; absent without a run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passing: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleCoverage {
+    pub id: String,
+    pub text: String,
+    pub codes: Vec<u32>,
+    pub status: CodeStatus,
+    pub cases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passing: Option<Vec<String>>,
+}
+
+/// Mutants of a method's checks and how many the corpus killed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KillRatio {
+    pub mutants: usize,
+    pub killed: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MethodCoverage {
+    pub service: String,
+    pub method: String,
+    pub codes: Vec<CodeCoverage>,
+    pub rules: Vec<RuleCoverage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kill_ratio: Option<KillRatio>,
+}
+
+/// Totals over all methods, for the closing line and the 85 % bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Documented (method, code) pairs.
+    pub pairs: usize,
+    pub covered: usize,
+    /// Covered by at least one passing case (only with a run).
+    pub covered_passing: usize,
+    pub untestable: usize,
+    pub uncovered: usize,
+    pub rules: usize,
+    pub rules_covered: usize,
+}
+
+/// Computes coverage of every current and deprecated method by `cases`; `results` adds which
+/// cases passed.
+pub fn compute(spec: &Spec, cases: &[Case], results: Option<&RunSummary>) -> Vec<MethodCoverage> {
+    let passed: Option<BTreeMap<&str, bool>> = results.map(|r| {
+        r.cases
+            .iter()
+            .map(|c| (c.id.as_str(), c.verdict == Verdict::Pass))
+            .collect()
+    });
+    let passing_of = |ids: &[String]| -> Option<Vec<String>> {
+        passed.as_ref().map(|p| {
+            ids.iter()
+                .filter(|id| p.get(id.as_str()).copied().unwrap_or(false))
+                .cloned()
+                .collect()
+        })
+    };
+    let mut out = Vec::new();
+    for m in spec.methods() {
+        if m.method.status == MethodStatus::Withdrawn {
+            continue;
+        }
+        let service = &m.service.service;
+        let name = &m.method.name;
+        let of_method: Vec<&Case> = cases
+            .iter()
+            .filter(|c| &c.service == service && &c.method == name)
+            .collect();
+
+        let codes = m
+            .method
+            .errors
+            .iter()
+            .map(|e| {
+                let covering: Vec<String> = of_method
+                    .iter()
+                    .filter(|c| expects(c, e.code) || c.covers.codes.contains(&e.code))
+                    .map(|c| c.id.clone())
+                    .collect();
+                let reason = untestable_reason(spec, service, name, e.code);
+                let status = if !covering.is_empty() {
+                    CodeStatus::Covered
+                } else if reason.is_some() {
+                    CodeStatus::Untestable
+                } else {
+                    CodeStatus::Uncovered
+                };
+                CodeCoverage {
+                    code: e.code,
+                    status,
+                    passing: passing_of(&covering),
+                    cases: covering,
+                    reason,
+                }
+            })
+            .collect();
+
+        let rules = rules_of(spec, service, name)
+            .into_iter()
+            .map(|rule| {
+                let covering: Vec<String> = of_method
+                    .iter()
+                    .filter(|c| c.covers.rules.contains(&rule.id))
+                    .map(|c| c.id.clone())
+                    .collect();
+                RuleCoverage {
+                    id: rule.id.clone(),
+                    text: rule.text.clone(),
+                    codes: rule.codes.clone(),
+                    status: if covering.is_empty() {
+                        CodeStatus::Uncovered
+                    } else {
+                        CodeStatus::Covered
+                    },
+                    passing: passing_of(&covering),
+                    cases: covering,
+                }
+            })
+            .collect();
+
+        out.push(MethodCoverage {
+            service: service.clone(),
+            method: name.clone(),
+            codes,
+            rules,
+            kill_ratio: None,
+        });
+    }
+    out
+}
+
+/// Adds up the per-method coverage.
+pub fn totals(coverage: &[MethodCoverage]) -> Totals {
+    let mut t = Totals::default();
+    for m in coverage {
+        for c in &m.codes {
+            t.pairs += 1;
+            match c.status {
+                CodeStatus::Covered => t.covered += 1,
+                CodeStatus::Untestable => t.untestable += 1,
+                CodeStatus::Uncovered => t.uncovered += 1,
+            }
+            if c.passing.as_ref().is_some_and(|p| !p.is_empty()) {
+                t.covered_passing += 1;
+            }
+        }
+        for r in &m.rules {
+            t.rules += 1;
+            if r.status == CodeStatus::Covered {
+                t.rules_covered += 1;
+            }
+        }
+    }
+    t
+}
+
+fn expects(case: &Case, code: u32) -> bool {
+    match &case.then {
+        Then::Error { error } => *error == code,
+        Then::Errors { errors } => errors.contains(&code),
+        Then::Status { .. } | Then::Success { .. } => false,
+    }
+}
+
+/// The overlay's reason a code cannot be tested, keyed `<Service>/<Method>/<code>` or, for
+/// every service with that method name, `<Method>/<code>`.
+pub fn untestable_reason(spec: &Spec, service: &str, method: &str, code: u32) -> Option<String> {
+    let u = &spec.overlay.untestable;
+    u.get(&format!("{service}/{method}/{code}"))
+        .or_else(|| u.get(&format!("{method}/{code}")))
+        .map(|e| e.reason.clone())
+}
+
+/// A method's rules: its own, the service-wide rules whose id names it, and the overlay's.
+pub fn rules_of<'a>(spec: &'a Spec, service: &str, method: &str) -> Vec<&'a Rule> {
+    let mut rules: Vec<&Rule> = Vec::new();
+    if let Some(m) = spec.service_method(service, method) {
+        rules.extend(m.method.rules.iter());
+        let prefix = format!("{method}.");
+        rules.extend(m.service.rules.iter().filter(|r| r.id.starts_with(&prefix)));
+    }
+    if let Some(extra) = spec.overlay.rules.get(method) {
+        rules.extend(extra.iter().map(|r| &r.rule));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    rules.retain(|r| seen.insert(r.id.as_str()));
+    rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::given::Given;
+    use crate::case::model::{Covers, Origin, SuccessFlag, When};
+    use crate::spec::model::ServiceSpec;
+    use crate::spec::overlay::Untestable;
+
+    fn spec() -> Spec {
+        let service: ServiceSpec = serde_saphyr::from_str(
+            r#"
+service: S
+version: S (Version 1)
+layout: cells
+source: t.txt
+transport: soap
+methods:
+  - name: M
+    status: current
+    binding: { soap: { action: M, request_element: MRequest } }
+    errors:
+      - { code: 1001, text: Invalid cpr }
+      - { code: 4653, text: too old }
+      - { code: 8183, text: null }
+      - { code: 9999, text: nobody tests me }
+    rules:
+      - { id: M.seven-days, text: within 7 days, codes: [4653], source: document }
+"#,
+        )
+        .unwrap();
+        let mut spec = Spec::default();
+        spec.services.insert("S".into(), service);
+        spec.overlay.untestable.insert(
+            "M/8183".into(),
+            Untestable {
+                reason: "no text".into(),
+            },
+        );
+        spec
+    }
+
+    fn case(id: &str, then: Then, covers: Covers) -> Case {
+        Case {
+            id: id.into(),
+            title: id.into(),
+            service: "S".into(),
+            method: "M".into(),
+            covers,
+            tags: vec![],
+            assumes: vec![],
+            given: Given::default(),
+            when: When::default(),
+            then,
+            origin: Origin {
+                file: "t".into(),
+                line: 1,
+                generated: false,
+            },
+        }
+    }
+
+    #[test]
+    fn classifies_every_documented_code() {
+        let spec = spec();
+        let cases = vec![
+            case(
+                "M.old",
+                Then::Error { error: 4653 },
+                Covers {
+                    codes: vec![4653],
+                    rules: vec!["M.seven-days".into()],
+                },
+            ),
+            case("M.cpr", Then::Error { error: 1001 }, Covers::default()),
+            case(
+                "M.ok",
+                Then::Success {
+                    success: SuccessFlag(true),
+                    fields: Default::default(),
+                },
+                Covers::default(),
+            ),
+        ];
+        let cov = compute(&spec, &cases, None);
+        assert_eq!(cov.len(), 1);
+        let status: Vec<(u32, CodeStatus)> =
+            cov[0].codes.iter().map(|c| (c.code, c.status)).collect();
+        assert_eq!(
+            status,
+            vec![
+                (1001, CodeStatus::Covered),
+                (4653, CodeStatus::Covered),
+                (8183, CodeStatus::Untestable),
+                (9999, CodeStatus::Uncovered)
+            ]
+        );
+        assert_eq!(cov[0].codes[2].reason.as_deref(), Some("no text"));
+        assert_eq!(cov[0].rules[0].cases, vec!["M.old".to_string()]);
+        let t = totals(&cov);
+        assert_eq!(
+            (t.pairs, t.covered, t.untestable, t.uncovered),
+            (4, 2, 1, 1)
+        );
+        assert_eq!((t.rules, t.rules_covered), (1, 1));
+        let json = serde_json::to_value(&cov).unwrap();
+        assert_eq!(json[0]["codes"][3]["status"], "uncovered");
+        assert!(
+            json[0]["codes"][0].get("passing").is_none(),
+            "no run, no passing list"
+        );
+    }
+}

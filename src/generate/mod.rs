@@ -1,0 +1,304 @@
+//! Negative cases generated from the field constraints of the spec (`konform gen`): each
+//! required field missing, each constrained field violated (pattern, length, range, type), each
+//! bound just outside (and just inside, accepted), an unknown element, a single element
+//! repeated. The main entry point is [`generate`].
+//!
+//! Generation is deterministic: the same spec and corpus give the same cases, in the same
+//! order, with the same ids. Each generated case starts from a *base*, the first hand-written
+//! success case of its method without setup calls, and changes exactly one thing, so the
+//! expected answer follows from the change alone: 1001 for a CPR that fails its pattern, 1014
+//! for any other schema violation, success for a value just inside its bound.
+
+mod values;
+
+use serde_json::Value;
+
+use crate::case::model::{Case, Covers, Origin, SuccessFlag, Then, When};
+use crate::spec::model::{Field, MethodStatus};
+use crate::spec::{MethodRef, Spec};
+
+pub use values::Violation;
+
+/// The code for a CPR that fails its pattern.
+pub const INVALID_CPR: u32 = 1001;
+/// The code for any other schema violation.
+pub const FAILED_TO_VALIDATE: u32 = 1014;
+
+/// The tag every generated case carries.
+pub const TAG: &str = "generated";
+
+/// What [`generate`] made, and the methods it could not derive cases for.
+#[derive(Debug, Default)]
+pub struct Generated {
+    pub cases: Vec<Case>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub service: String,
+    pub method: String,
+    pub reason: String,
+}
+
+/// Generates the negative cases of every current and deprecated method that has a base case
+/// in `corpus`.
+pub fn generate(spec: &Spec, corpus: &[Case]) -> Generated {
+    let mut out = Generated::default();
+    for m in spec.methods() {
+        if m.method.status == MethodStatus::Withdrawn {
+            continue;
+        }
+        let base = corpus.iter().find(|c| {
+            c.service == m.service.service
+                && c.method == m.method.name
+                && !c.origin.generated
+                && c.given.calls.is_empty()
+                && c.when.raw.is_none()
+                && matches!(c.then, Then::Success { .. })
+        });
+        let Some(base) = base else {
+            out.skipped.push(Skipped {
+                service: m.service.service.clone(),
+                method: m.method.name.clone(),
+                reason: "no hand-written success case without setup calls to derive from".into(),
+            });
+            continue;
+        };
+        out.cases.extend(for_method(m, base));
+    }
+    out
+}
+
+/// Where a field travels in a case's `when`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Body,
+    Header,
+    Path,
+}
+
+/// The generated cases of one method, derived from `base`.
+pub fn for_method(m: MethodRef<'_>, base: &Case) -> Vec<Case> {
+    let method = m.method;
+    let mut cases = Vec::new();
+    let mut emit = |path: &str, slot: Slot, violation: Violation, when: When| {
+        let expected = violation.expected();
+        let documented = |code: u32| method.error(code).is_some();
+        let (then, covers, assumes) = match expected {
+            Some(code) => {
+                let covers = if documented(code) {
+                    Covers {
+                        codes: vec![code],
+                        rules: Vec::new(),
+                    }
+                } else {
+                    Covers::default()
+                };
+                // A method that does not list the schema codes still has to answer a schema
+                // violation somehow; konform expects the general code, which is an assumption.
+                let assumes = if documented(code) {
+                    Vec::new()
+                } else {
+                    vec![format!("general_faults.{code}")]
+                };
+                (Then::Error { error: code }, covers, assumes)
+            }
+            None => (
+                Then::Success {
+                    success: SuccessFlag(true),
+                    fields: Default::default(),
+                },
+                Covers::default(),
+                Vec::new(),
+            ),
+        };
+        let slug = path.replace(['/', ' '], ".");
+        cases.push(Case {
+            id: format!("{}.gen.{}.{}", method.name, slug, violation.slug()),
+            title: format!("{} {}", display_path(slot, path), violation.describe()),
+            service: base.service.clone(),
+            method: base.method.clone(),
+            covers,
+            tags: vec![TAG.to_string(), violation.class().to_string()],
+            assumes,
+            given: base.given.clone(),
+            when,
+            then,
+            origin: Origin {
+                file: format!("konform gen (from {})", base.id),
+                line: 0,
+                generated: true,
+            },
+        });
+    };
+
+    // Body fields, depth first, in spec order.
+    let mut stack: Vec<(String, &Field)> = method
+        .body_fields()
+        .iter()
+        .rev()
+        .map(|f| (f.name.clone(), f))
+        .collect();
+    while let Some((path, field)) = stack.pop() {
+        for child in field.children.iter().rev() {
+            stack.push((format!("{path}/{}", child.name), child));
+        }
+        let parent_present = match path.rsplit_once('/') {
+            Some((parent, _)) => get_path(&base.when.body, parent).is_some(),
+            None => true,
+        };
+        if !parent_present {
+            continue;
+        }
+        let present = get_path(&base.when.body, &path).is_some();
+        for violation in values::violations(field, present, is_cpr(field)) {
+            let mut when = base.when.clone();
+            if apply_body(&mut when.body, &path, &violation) {
+                emit(&path, Slot::Body, violation, when);
+            }
+        }
+    }
+
+    // REST headers and path parameters.
+    for (slot, fields) in [
+        (Slot::Header, method.header_fields().collect::<Vec<_>>()),
+        (Slot::Path, method.path_fields().collect::<Vec<_>>()),
+    ] {
+        for field in fields {
+            let map = |w: &When| match slot {
+                Slot::Header => w
+                    .headers
+                    .keys()
+                    .find(|k| k.eq_ignore_ascii_case(&field.name))
+                    .cloned(),
+                Slot::Path => w.path.keys().find(|k| *k == &field.name).cloned(),
+                Slot::Body => None,
+            };
+            let key = map(&base.when);
+            for violation in values::violations(field, key.is_some(), is_cpr(field)) {
+                let mut when = base.when.clone();
+                let target = match slot {
+                    Slot::Header => &mut when.headers,
+                    Slot::Path => &mut when.path,
+                    Slot::Body => unreachable!("body fields are handled above"),
+                };
+                let name = key.clone().unwrap_or_else(|| field.name.clone());
+                match violation.value() {
+                    None => {
+                        target.remove(&name);
+                    }
+                    Some(Value::String(s)) => {
+                        target.insert(name, s);
+                    }
+                    Some(other) => {
+                        target.insert(name, other.to_string());
+                    }
+                }
+                emit(&field.name, slot, violation, when);
+            }
+        }
+    }
+
+    // One unknown element at the body root.
+    if !method.body_fields().is_empty() && base.when.body.is_object() {
+        let mut when = base.when.clone();
+        if let Value::Object(map) = &mut when.body {
+            map.insert(
+                values::UNKNOWN_ELEMENT.to_string(),
+                Value::String("x".into()),
+            );
+            emit(
+                values::UNKNOWN_ELEMENT,
+                Slot::Body,
+                Violation::UnknownElement,
+                when,
+            );
+        }
+    }
+    cases
+}
+
+fn display_path(slot: Slot, path: &str) -> String {
+    match slot {
+        Slot::Body => path.to_string(),
+        Slot::Header => format!("header {path}"),
+        Slot::Path => format!("path parameter {path}"),
+    }
+}
+
+/// Whether a field carries a CPR number (a pattern failure then gives 1001).
+fn is_cpr(field: &Field) -> bool {
+    let ty = field.type_name.as_deref().unwrap_or("");
+    ty == "PersonCivilRegistrationIdentifierType"
+        || field
+            .name
+            .eq_ignore_ascii_case("x-civilRegistrationIdentifier")
+        || field.name == "PersonCivilRegistrationIdentifier"
+        || field
+            .pattern
+            .as_deref()
+            .is_some_and(|p| p.ends_with("|0000000000"))
+}
+
+/// The value at a `/`-separated path; array members are entered at their first item.
+fn get_path<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut at = body;
+    for part in path.split('/') {
+        at = match at {
+            Value::Array(items) => items.first()?.get(part)?,
+            other => other.get(part)?,
+        };
+    }
+    Some(at)
+}
+
+/// Applies a violation at `path`; false when the path cannot be reached.
+fn apply_body(body: &mut Value, path: &str, violation: &Violation) -> bool {
+    let (parent_path, name) = match path.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, path),
+    };
+    let mut parent = body;
+    if let Some(pp) = parent_path {
+        for part in pp.split('/') {
+            let next = match parent {
+                Value::Array(items) => items.first_mut().and_then(|i| i.get_mut(part)),
+                other => other.get_mut(part),
+            };
+            match next {
+                Some(v) => parent = v,
+                None => return false,
+            }
+        }
+    }
+    if let Value::Array(items) = parent {
+        match items.first_mut() {
+            Some(first) => parent = first,
+            None => return false,
+        }
+    }
+    let Value::Object(map) = parent else {
+        return false;
+    };
+    match violation {
+        Violation::Repeated => match map.get(name) {
+            Some(v) if !v.is_array() => {
+                let v = v.clone();
+                map.insert(name.to_string(), Value::Array(vec![v.clone(), v]));
+                true
+            }
+            _ => false,
+        },
+        _ => match violation.value() {
+            None => map.remove(name).is_some(),
+            Some(v) => {
+                map.insert(name.to_string(), v);
+                true
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;
