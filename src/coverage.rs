@@ -14,61 +14,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::case::model::{Case, Then};
+pub use crate::run::result::{CodeCoverage, CodeStatus, KillRatio, MethodCoverage, RuleCoverage};
 use crate::run::result::{RunSummary, Verdict};
 use crate::spec::Spec;
 use crate::spec::model::{MethodStatus, Rule};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CodeStatus {
-    /// At least one case covers the code.
-    Covered,
-    /// No case, and the overlay says why none can be written.
-    Untestable,
-    /// No case and no reason: a gap.
-    Uncovered,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CodeCoverage {
-    pub code: u32,
-    pub status: CodeStatus,
-    /// The cases that cover the code: they expect it, or list it in `covers`.
-    pub cases: Vec<String>,
-    /// The overlay's reason, for untestable codes.
-    pub reason: Option<String>,
-    /// Of `cases`, those that passed in the given run; absent without a run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub passing: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RuleCoverage {
-    pub id: String,
-    pub text: String,
-    pub codes: Vec<u32>,
-    pub status: CodeStatus,
-    pub cases: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub passing: Option<Vec<String>>,
-}
-
-/// Mutants of a method's checks and how many the corpus killed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KillRatio {
-    pub mutants: usize,
-    pub killed: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MethodCoverage {
-    pub service: String,
-    pub method: String,
-    pub codes: Vec<CodeCoverage>,
-    pub rules: Vec<RuleCoverage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kill_ratio: Option<KillRatio>,
-}
 
 /// Totals over all methods, for the closing line and the 85 % bar.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +82,7 @@ pub fn compute(spec: &Spec, cases: &[Case], results: Option<&RunSummary>) -> Vec
                 };
                 CodeCoverage {
                     code: e.code,
+                    text: e.text.clone(),
                     status,
                     passing: passing_of(&covering),
                     cases: covering,

@@ -16,8 +16,8 @@ use std::fmt::Write as _;
 
 use super::text;
 use crate::run::result::{
-    CaseResult, Counts, MethodCoverage, MethodSummary, MethodVerdict, MutationScore, RunSummary,
-    Verdict,
+    CaseResult, CodeStatus, Counts, MethodCoverage, MethodSummary, MethodVerdict, MutationScore,
+    RunSummary, Verdict,
 };
 use crate::target::outcome::Exchange;
 
@@ -320,17 +320,26 @@ fn mutation(h: &mut String, m: &MutationScore) {
 }
 
 fn coverage_matrix(h: &mut String, m: &MethodCoverage) {
-    let covered = m.codes.iter().filter(|c| !c.cases.is_empty()).count()
-        + m.rules.iter().filter(|r| !r.cases.is_empty()).count();
-    let total = m.codes.len() + m.rules.len();
+    let count = |status: CodeStatus| {
+        m.codes.iter().filter(|c| c.status == status).count()
+            + m.rules.iter().filter(|r| r.status == status).count()
+    };
+    let kill = m
+        .kill_ratio
+        .map(|k| format!(", {} of {} mutants killed", k.killed, k.mutants))
+        .unwrap_or_default();
     let _ = write!(
         h,
-        "<details class=\"coverage\" data-service=\"{}\"><summary>{}.{}: {covered} of {total} \
-         codes and rules covered</summary>\n<table><thead><tr><th>code or rule</th><th>text</th>\
+        "<details class=\"coverage\" data-service=\"{}\"><summary>{}.{}: {} covered, {} untestable, \
+         {} uncovered{}</summary>\n<table><thead><tr><th>code or rule</th><th>text</th>\
          <th>covering cases</th></tr></thead><tbody>\n",
         esc(&m.service),
         esc(&m.service),
-        esc(&m.method)
+        esc(&m.method),
+        count(CodeStatus::Covered),
+        count(CodeStatus::Untestable),
+        count(CodeStatus::Uncovered),
+        esc(&kill)
     );
     let links = |cases: &[String]| -> String {
         if cases.is_empty() {
@@ -343,19 +352,29 @@ fn coverage_matrix(h: &mut String, m: &MethodCoverage) {
             .join(", ")
     };
     for c in &m.codes {
+        let cases = match (c.status, c.reason.as_deref()) {
+            (CodeStatus::Untestable, Some(reason)) => {
+                format!(
+                    "<span class=\"badge v-not-applicable\">untestable</span> {}",
+                    esc(reason)
+                )
+            }
+            _ => links(&c.cases),
+        };
         let _ = writeln!(
             h,
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
             c.code,
             esc(c.text.as_deref().unwrap_or("")),
-            links(&c.cases)
+            cases
         );
     }
     for r in &m.rules {
         let _ = writeln!(
             h,
-            "<tr><td><code>{}</code></td><td></td><td>{}</td></tr>",
-            esc(&r.rule),
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            esc(&r.id),
+            esc(&r.text),
             links(&r.cases)
         );
     }

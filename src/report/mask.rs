@@ -205,23 +205,29 @@ impl Redactor {
                 .coverage
                 .iter()
                 .map(|m| MethodCoverage {
+                    kill_ratio: m.kill_ratio,
                     service: t(&m.service),
                     method: t(&m.method),
                     codes: m
                         .codes
                         .iter()
                         .map(|c| CodeCoverage {
-                            code: c.code,
                             text: c.text.as_deref().map(t),
                             cases: c.cases.iter().map(|s| t(s)).collect(),
+                            reason: c.reason.as_deref().map(t),
+                            passing: c.passing.as_ref().map(|p| p.iter().map(|s| t(s)).collect()),
+                            ..c.clone()
                         })
                         .collect(),
                     rules: m
                         .rules
                         .iter()
                         .map(|r| RuleCoverage {
-                            rule: t(&r.rule),
+                            id: t(&r.id),
+                            text: t(&r.text),
                             cases: r.cases.iter().map(|s| t(s)).collect(),
+                            passing: r.passing.as_ref().map(|p| p.iter().map(|s| t(s)).collect()),
+                            ..r.clone()
                         })
                         .collect(),
                 })

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::run::result::{CodeCoverage, MethodCoverage, MutationScore, RuleCoverage, RunSummary};
+use crate::run::result::{CodeStatus, MethodCoverage, MutationScore, RunSummary};
 
 /// Why shards cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -112,51 +112,60 @@ fn instant_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 fn merge_coverage(shards: &[Shard]) -> Vec<MethodCoverage> {
-    type Codes = BTreeMap<u32, (Option<String>, BTreeSet<String>)>;
-    type Rules = BTreeMap<String, BTreeSet<String>>;
-    let mut methods: BTreeMap<(String, String), (Codes, Rules)> = BTreeMap::new();
+    // Shards hold disjoint cases of the same corpus: the covering cases are the union, and a
+    // code or rule is covered when any shard covers it.
+    let mut methods: BTreeMap<(String, String), MethodCoverage> = BTreeMap::new();
     for shard in shards {
         for m in &shard.summary.coverage {
-            let (codes, rules) = methods
+            let merged = methods
                 .entry((m.service.clone(), m.method.clone()))
-                .or_default();
+                .or_insert_with(|| MethodCoverage {
+                    codes: Vec::new(),
+                    rules: Vec::new(),
+                    kill_ratio: None,
+                    ..m.clone()
+                });
             for c in &m.codes {
-                let entry = codes.entry(c.code).or_default();
-                if entry.0.is_none() {
-                    entry.0.clone_from(&c.text);
+                match merged.codes.iter_mut().find(|x| x.code == c.code) {
+                    Some(x) => {
+                        union(&mut x.cases, &c.cases);
+                        union_opt(&mut x.passing, &c.passing);
+                        if !x.cases.is_empty() {
+                            x.status = CodeStatus::Covered;
+                        }
+                    }
+                    None => merged.codes.push(c.clone()),
                 }
-                entry.1.extend(c.cases.iter().cloned());
             }
             for r in &m.rules {
-                rules
-                    .entry(r.rule.clone())
-                    .or_default()
-                    .extend(r.cases.iter().cloned());
+                match merged.rules.iter_mut().find(|x| x.id == r.id) {
+                    Some(x) => {
+                        union(&mut x.cases, &r.cases);
+                        union_opt(&mut x.passing, &r.passing);
+                        if !x.cases.is_empty() {
+                            x.status = CodeStatus::Covered;
+                        }
+                    }
+                    None => merged.rules.push(r.clone()),
+                }
             }
         }
     }
-    methods
-        .into_iter()
-        .map(|((service, method), (codes, rules))| MethodCoverage {
-            service,
-            method,
-            codes: codes
-                .into_iter()
-                .map(|(code, (text, cases))| CodeCoverage {
-                    code,
-                    text,
-                    cases: cases.into_iter().collect(),
-                })
-                .collect(),
-            rules: rules
-                .into_iter()
-                .map(|(rule, cases)| RuleCoverage {
-                    rule,
-                    cases: cases.into_iter().collect(),
-                })
-                .collect(),
-        })
-        .collect()
+    methods.into_values().collect()
+}
+
+fn union(into: &mut Vec<String>, more: &[String]) {
+    let mut set: BTreeSet<String> = into.drain(..).collect();
+    set.extend(more.iter().cloned());
+    into.extend(set);
+}
+
+fn union_opt(into: &mut Option<Vec<String>>, more: &Option<Vec<String>>) {
+    match (into.as_mut(), more) {
+        (Some(a), Some(b)) => union(a, b),
+        (None, Some(b)) => *into = Some(b.clone()),
+        (_, None) => {}
+    }
 }
 
 fn merge_mutation(shards: &[Shard]) -> Option<MutationScore> {

@@ -155,31 +155,66 @@ pub struct RunSummary {
     pub mutation: Option<MutationScore>,
 }
 
-/// Which documented error codes and business rules of one method the cases cover.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Which documented error codes and prose rules of one method the cases cover; computed by
+/// [`crate::coverage::compute`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodCoverage {
     pub service: String,
     pub method: String,
     /// Every documented error code of the method, covered or not.
     pub codes: Vec<CodeCoverage>,
-    /// Every business rule id of the method, covered or not.
+    /// Every prose rule of the method, covered or not.
     pub rules: Vec<RuleCoverage>,
+    /// Mutants of this method's checks and how many the corpus killed, when measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kill_ratio: Option<KillRatio>,
 }
 
-/// One documented error code and the ids of the cases that cover it (empty: uncovered).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeStatus {
+    /// At least one case covers it.
+    Covered,
+    /// No case, and the overlay says why none can be written.
+    Untestable,
+    /// No case and no reason: a gap.
+    Uncovered,
+}
+
+/// One documented error code and the cases that cover it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CodeCoverage {
     pub code: u32,
     #[serde(default)]
     pub text: Option<String>,
+    pub status: CodeStatus,
+    /// The cases that cover the code: they expect it, or list it in `covers`.
     pub cases: Vec<String>,
+    /// The overlay's reason, for untestable codes.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Of `cases`, those that passed in the run; absent without a run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passing: Option<Vec<String>>,
 }
 
-/// One business rule id and the ids of the cases that cover it (empty: uncovered).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One prose rule and the cases that cover it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleCoverage {
-    pub rule: String,
+    pub id: String,
+    pub text: String,
+    pub codes: Vec<u32>,
+    pub status: CodeStatus,
     pub cases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passing: Option<Vec<String>>,
+}
+
+/// Mutants of a method's checks and how many the corpus killed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KillRatio {
+    pub mutants: usize,
+    pub killed: usize,
 }
 
 /// How many rule mutants of the reference implementation the corpus detected.

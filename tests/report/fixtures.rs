@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use konform::case::model::Covers;
 use konform::run::result::{
-    CaseResult, CodeCoverage, MethodCoverage, MutationScore, RuleCoverage, RunSummary, Verdict,
+    CaseResult, CodeCoverage, CodeStatus, KillRatio, MethodCoverage, MutationScore, RuleCoverage,
+    RunSummary, Verdict,
 };
 use konform::target::outcome::{
     DfdgError, Exchange, Failure, Outcome, RecordedRequest, RecordedResponse,
@@ -275,18 +276,44 @@ pub fn with_coverage() -> RunSummary {
             CodeCoverage {
                 code: 4653,
                 text: Some("date more than 7 days in the past".to_string()),
+                status: CodeStatus::Covered,
                 cases: vec!["CreatePersonInterview.date-more-than-7-days-old".to_string()],
+                reason: None,
+                passing: Some(vec![
+                    "CreatePersonInterview.date-more-than-7-days-old".to_string(),
+                ]),
             },
             CodeCoverage {
                 code: 4654,
                 text: None,
+                status: CodeStatus::Uncovered,
                 cases: vec![],
+                reason: None,
+                passing: Some(vec![]),
+            },
+            CodeCoverage {
+                code: 8183,
+                text: None,
+                status: CodeStatus::Untestable,
+                cases: vec![],
+                reason: Some("the document gives no text for 8183".to_string()),
+                passing: Some(vec![]),
             },
         ],
         rules: vec![RuleCoverage {
-            rule: "CreatePersonInterview.rule-1".to_string(),
+            id: "CreatePersonInterview.rule-1".to_string(),
+            text: "a rule stated in prose".to_string(),
+            codes: vec![4653],
+            status: CodeStatus::Covered,
             cases: vec!["CreatePersonInterview.repeated-request-id".to_string()],
+            passing: Some(vec![
+                "CreatePersonInterview.repeated-request-id".to_string(),
+            ]),
         }],
+        kill_ratio: Some(KillRatio {
+            mutants: 4,
+            killed: 3,
+        }),
     }];
     s.mutation = Some(MutationScore {
         mutants: 40,

@@ -172,10 +172,13 @@ fn coverage_and_mutation_have_a_marked_place() {
     assert!(!full.contains("id=\"coverage-placeholder\""));
     assert!(full.contains("37 of 40 mutants killed (92.5 %)"));
     assert!(
-        full.contains("InterviewService.CreatePersonInterview: 2 of 3 codes and rules covered")
+        full.contains(
+            "InterviewService.CreatePersonInterview: 2 covered, 1 untestable, 1 uncovered, 3 of 4 mutants killed"
+        )
     );
     assert!(full.contains("href=\"#c-CreatePersonInterview.date-more-than-7-days-old\""));
     assert!(full.contains("uncovered"));
+    assert!(full.contains("untestable</span> the document gives no text for 8183"));
 }
 
 #[test]

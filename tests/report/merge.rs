@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use konform::report::merge::{MergeError, Shard, merge};
-use konform::run::result::{CodeCoverage, MethodCoverage, MutationScore, RunSummary};
+use konform::run::result::{CodeCoverage, CodeStatus, MethodCoverage, MutationScore, RunSummary};
 
 use crate::fixtures;
 
@@ -112,9 +112,13 @@ fn coverage_joins_and_a_mutant_survives_only_if_it_survived_everywhere() {
             codes: vec![CodeCoverage {
                 code: 4653,
                 text: Some("t".to_string()),
+                status: CodeStatus::Covered,
                 cases: cases.iter().map(|s| s.to_string()).collect(),
+                reason: None,
+                passing: None,
             }],
             rules: vec![],
+            kill_ratio: None,
         }]
     };
     a.coverage = cov(&["c1"]);

@@ -173,6 +173,15 @@ struct Coverage {
     method: String,
     codes: Vec<CodeCoverage>,
     rules: Vec<RuleCoverage>,
+    #[serde(default)]
+    kill_ratio: Option<KillRatio>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KillRatio {
+    mutants: usize,
+    killed: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,14 +189,23 @@ struct Coverage {
 struct CodeCoverage {
     code: u32,
     text: Option<String>,
+    status: String,
     cases: Vec<String>,
+    reason: Option<String>,
+    #[serde(default)]
+    passing: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RuleCoverage {
-    rule: String,
+    id: String,
+    text: String,
+    codes: Vec<u32>,
+    status: String,
     cases: Vec<String>,
+    #[serde(default)]
+    passing: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -329,7 +347,7 @@ fn written_summary_matches_the_pinned_schema() {
     );
     assert_eq!(cov.codes[0].code, 4653);
     assert!(cov.codes[0].text.is_some() && cov.codes[1].cases.is_empty());
-    assert_eq!(cov.rules[0].rule, "CreatePersonInterview.rule-1");
+    assert_eq!(cov.rules[0].id, "CreatePersonInterview.rule-1");
     assert_eq!(cov.rules[0].cases.len(), 1);
     let m = s.mutation.expect("mutation score");
     assert_eq!((m.mutants, m.killed, m.survivors.len()), (40, 37, 3));
