@@ -347,8 +347,34 @@ fn written_summary_matches_the_pinned_schema() {
     );
     assert_eq!(cov.codes[0].code, 4653);
     assert!(cov.codes[0].text.is_some() && cov.codes[1].cases.is_empty());
-    assert_eq!(cov.rules[0].id, "CreatePersonInterview.rule-1");
-    assert_eq!(cov.rules[0].cases.len(), 1);
+    assert_eq!(
+        cov.codes
+            .iter()
+            .map(|c| c.status.as_str())
+            .collect::<Vec<_>>(),
+        ["covered", "uncovered", "untestable"]
+    );
+    assert!(
+        cov.codes[2]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("8183"))
+    );
+    assert_eq!(cov.codes[0].passing.as_ref().map(Vec::len), Some(1));
+    let rule = &cov.rules[0];
+    assert_eq!(rule.id, "CreatePersonInterview.rule-1");
+    assert_eq!(
+        (
+            rule.text.as_str(),
+            rule.codes.as_slice(),
+            rule.status.as_str()
+        ),
+        ("a rule stated in prose", &[4653][..], "covered")
+    );
+    assert_eq!(rule.cases.len(), 1);
+    assert_eq!(rule.passing.as_ref().map(Vec::len), Some(1));
+    let k = cov.kill_ratio.as_ref().expect("kill ratio");
+    assert_eq!((k.mutants, k.killed), (4, 3));
     let m = s.mutation.expect("mutation score");
     assert_eq!((m.mutants, m.killed, m.survivors.len()), (40, 37, 3));
 }
