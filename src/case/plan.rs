@@ -92,22 +92,27 @@ impl MethodInfo {
                 request_element,
                 ..
             } => {
-                let svc = spec
-                    .overlay
-                    .soap_services
-                    .get(&m.service.service)
-                    .ok_or_else(|| {
-                        format!(
-                            "the overlay gives no SOAP endpoint and namespace for {}",
-                            m.service.service
-                        )
-                    })?;
+                // Where the overlay is silent, the same defaults as the reference.
+                let service = &m.service.service;
+                let (endpoint, namespace, header_namespace) =
+                    match spec.overlay.soap_services.get(service) {
+                        Some(svc) => (
+                            svc.path.clone(),
+                            svc.namespace.clone(),
+                            svc.header_namespace.clone(),
+                        ),
+                        None => (
+                            format!("/soap/{service}"),
+                            format!("urn:star:dfdg:{service}"),
+                            format!("urn:star:dfdg:{service}"),
+                        ),
+                    };
                 MethodCall::Soap {
                     action: action.clone(),
                     request_element: request_element.clone(),
-                    endpoint: svc.path.clone(),
-                    namespace: svc.namespace.clone(),
-                    header_namespace: svc.header_namespace.clone(),
+                    endpoint,
+                    namespace,
+                    header_namespace,
                 }
             }
         };
