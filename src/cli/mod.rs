@@ -7,17 +7,17 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 mod bench;
+mod diff;
 mod lint;
+mod merge;
 mod run;
 mod schema;
 mod serve;
 mod spec;
 
 /// Every method conformant, or the check passed.
-#[expect(dead_code, reason = "used once run lands")]
 pub const EXIT_OK: u8 = 0;
 /// A method is not conformant, or a check found problems.
-#[expect(dead_code, reason = "used once run lands")]
 pub const EXIT_FAILED: u8 = 1;
 /// Bad input or usage.
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -48,6 +48,10 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Measure cases per second against the embedded reference.
     Bench(bench::BenchArgs),
+    /// Compare two runs' reports: newly failing, newly passing, added and removed cases.
+    Diff(diff::DiffArgs),
+    /// Merge the reports of shards (disjoint case sets) into one run and write its reports.
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,5 +99,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lint(args) => lint::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Merge(args) => merge::run(args),
     }
 }

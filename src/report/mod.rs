@@ -1,11 +1,27 @@
 //! Reports rendered from one [`RunSummary`]: `summary.json` (machine), `junit.xml` (CI),
 //! `index.html` (people) and the terminal summary. Reporters never re-read an old report and
-//! never import a transport. The main entry points are [`write_all`] and [`print_summary`].
+//! never import a transport. The main entry points are [`write_all`] and [`print_summary`];
+//! [`diff`] compares two runs and [`merge`] joins the reports of shards.
+//!
+//! Every report goes through [`mask::Redactor`] first: CPR numbers are masked unless the run
+//! was asked to show them, secrets never appear.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::run::result::RunSummary;
+
+mod atomic;
+pub mod diff;
+pub mod html;
+pub mod json;
+pub mod junit;
+pub mod mask;
+pub mod merge;
+pub mod terminal;
+pub mod text;
+
+pub use terminal::{Colour, TerminalOptions};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -14,27 +30,105 @@ pub enum ReportError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("reports are not built yet")]
-    NotBuilt,
+    #[error("cannot create the report folder {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot serialise {what}: {source}")]
+    Json {
+        what: String,
+        source: serde_json::Error,
+    },
+    #[error("cannot serialise junit.xml: {message}")]
+    Junit { message: String },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not a konform summary: {source}", path.display())]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{} has summary schema version {}, this konform reads version {expected}",
+        path.display(),
+        found.map(|v| v.to_string()).unwrap_or_else(|| "(none)".to_string())
+    )]
+    SchemaVersion {
+        path: PathBuf,
+        found: Option<u64>,
+        expected: u32,
+    },
+    #[error(transparent)]
+    Merge(#[from] merge::MergeError),
 }
 
 /// The files one run wrote.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     pub summary_json: PathBuf,
     pub junit_xml: PathBuf,
     pub index_html: PathBuf,
 }
 
+/// What [`write_all_with`] adds to the summary's own settings.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Secret values (tokens, client secrets read from the environment) to replace by `***`
+    /// wherever they occur, on top of the Authorization headers and token-like fields that are
+    /// always redacted.
+    pub secrets: Vec<String>,
+}
+
 /// Writes `summary.json`, `junit.xml` and `index.html` into `dir` (created if missing).
 /// CPR numbers are masked unless `summary.cpr_shown`.
 pub fn write_all(summary: &RunSummary, dir: &Path) -> Result<Written, ReportError> {
-    let _ = (summary, dir);
-    Err(ReportError::NotBuilt)
+    write_all_with(summary, dir, &ReportOptions::default())
 }
 
-/// Prints a line per method and the totals.
+/// [`write_all`], with secret values to redact. Each file is written atomically (a temporary
+/// file in `dir`, then a rename), so an interrupted run never leaves half a report.
+pub fn write_all_with(
+    summary: &RunSummary,
+    dir: &Path,
+    options: &ReportOptions,
+) -> Result<Written, ReportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let redactor = mask::Redactor::new(summary.cpr_shown).with_secrets(options.secrets.clone());
+    let redacted = redactor.summary(summary);
+
+    let written = Written {
+        summary_json: dir.join(json::FILE_NAME),
+        junit_xml: dir.join(junit::FILE_NAME),
+        index_html: dir.join(html::FILE_NAME),
+    };
+    let summary_json = json::render(&redacted, &redactor)?;
+    // The whole text is masked once more: a field a reporter adds later cannot leak.
+    let junit_xml = redactor.cpr(&junit::render(&redacted)?).into_owned();
+    let index_html = redactor.cpr(&html::render(&redacted)).into_owned();
+
+    atomic::write(&written.summary_json, summary_json.as_bytes())?;
+    atomic::write(&written.junit_xml, junit_xml.as_bytes())?;
+    atomic::write(&written.index_html, index_html.as_bytes())?;
+    Ok(written)
+}
+
+/// Prints a line per method and the totals, without colour.
 pub fn print_summary(summary: &RunSummary, out: &mut dyn Write) -> std::io::Result<()> {
-    let _ = summary;
-    writeln!(out, "reports are not built yet")
+    terminal::print(summary, out, &TerminalOptions::default())
+}
+
+/// [`print_summary`] with colour and the closing "reports:" line.
+pub fn print_summary_with(
+    summary: &RunSummary,
+    out: &mut dyn Write,
+    options: &TerminalOptions,
+) -> std::io::Result<()> {
+    terminal::print(summary, out, options)
 }

@@ -146,6 +146,51 @@ pub struct RunSummary {
     pub totals: Counts,
     pub methods: Vec<MethodSummary>,
     pub cases: Vec<CaseResult>,
+    /// Per method, which documented codes and rules the run's cases cover. Empty until the
+    /// coverage stage fills it; the HTML report shows it when present.
+    #[serde(default)]
+    pub coverage: Vec<MethodCoverage>,
+    /// The mutation score of the corpus, when the run measured one.
+    #[serde(default)]
+    pub mutation: Option<MutationScore>,
+}
+
+/// Which documented error codes and business rules of one method the cases cover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodCoverage {
+    pub service: String,
+    pub method: String,
+    /// Every documented error code of the method, covered or not.
+    pub codes: Vec<CodeCoverage>,
+    /// Every business rule id of the method, covered or not.
+    pub rules: Vec<RuleCoverage>,
+}
+
+/// One documented error code and the ids of the cases that cover it (empty: uncovered).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeCoverage {
+    pub code: u32,
+    #[serde(default)]
+    pub text: Option<String>,
+    pub cases: Vec<String>,
+}
+
+/// One business rule id and the ids of the cases that cover it (empty: uncovered).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleCoverage {
+    pub rule: String,
+    pub cases: Vec<String>,
+}
+
+/// How many rule mutants of the reference implementation the corpus detected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MutationScore {
+    /// Mutants run (one documented rule switched off each).
+    pub mutants: usize,
+    /// Mutants at least one case failed on.
+    pub killed: usize,
+    /// The mutants no case detected, by rule id or error code.
+    pub survivors: Vec<String>,
 }
 
 impl RunSummary {
@@ -206,6 +251,8 @@ impl RunSummary {
             totals,
             methods,
             cases,
+            coverage: Vec::new(),
+            mutation: None,
         }
     }
 }

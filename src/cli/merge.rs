@@ -1,0 +1,60 @@
+//! `konform merge DIR... --out DIR`: join the reports of shards (runs over disjoint case sets)
+//! into one run and write all three reports again. Exit 0 when every method is conformant,
+//! 1 when one is not, 2 when a report cannot be read or the shards overlap.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use konform::report::merge::{self, Shard};
+use konform::report::{Colour, TerminalOptions, json};
+use konform::run::result::MethodVerdict;
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' report folders (or their summary.json files).
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// The folder to write the merged reports to.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The merged run's id. Default: a new UUID.
+    #[arg(long)]
+    pub run_id: Option<String>,
+}
+
+pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let mut shards = Vec::with_capacity(args.shards.len());
+    for path in &args.shards {
+        let summary = json::read(path).with_context(|| format!("shard {}", path.display()))?;
+        shards.push(Shard {
+            label: path.display().to_string(),
+            summary,
+        });
+    }
+    let run_id = args
+        .run_id
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let merged = merge::merge(&shards, run_id)?;
+    let written = konform::report::write_all(&merged, &args.out)
+        .with_context(|| format!("writing the merged reports to {}", args.out.display()))?;
+    konform::report::print_summary_with(
+        &merged,
+        &mut std::io::stdout(),
+        &TerminalOptions {
+            colour: Colour::detect(),
+            written: Some(written),
+        },
+    )?;
+    let failed = merged
+        .methods
+        .iter()
+        .any(|m| m.verdict == MethodVerdict::NotConformant);
+    Ok(ExitCode::from(if failed {
+        super::EXIT_FAILED
+    } else {
+        super::EXIT_OK
+    }))
+}

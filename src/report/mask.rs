@@ -1,0 +1,365 @@
+//! What may never reach a report: CPR numbers (masked as `010190-****` unless the run was
+//! asked to show them) and secrets (tokens, passwords, client secrets, always `***`). The main
+//! type here is [`Redactor`]; every reporter renders a summary that went through
+//! [`Redactor::summary`], and the HTML and JUnit texts go through [`Redactor::cpr`] once more
+//! as a whole before they are written, so a field added later cannot leak by being forgotten.
+//!
+//! The runner masks exchanges before reporters see them; this is the second line of defence.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::case::model::Covers;
+use crate::cpr;
+use crate::run::result::{
+    CaseResult, CodeCoverage, MethodCoverage, MethodSummary, MutationScore, RuleCoverage,
+    RunSummary, Verdict,
+};
+use crate::target::outcome::{DfdgError, Exchange, Outcome};
+
+/// What a redacted secret reads as.
+pub const REDACTED: &str = "***";
+
+/// A name (header, JSON key, query parameter, XML element) whose value is a secret.
+static SECRET_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:authorization|proxy-authorization|cookie|set-cookie|.*(?:token|secret|password|passwd|api[-_]?key).*)$")
+        .expect("secret name pattern compiles")
+});
+
+/// `Bearer <token>` anywhere in text.
+static BEARER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]+=*").expect("bearer pattern compiles")
+});
+
+/// `name=value` pairs of URLs and form bodies whose name is a secret.
+static SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b([A-Za-z0-9_\-]*(?:token|secret|password|passwd|api[-_]?key)[A-Za-z0-9_\-]*)=([^&\s<>]+)",
+    )
+    .expect("secret parameter pattern compiles")
+});
+
+/// `"name": "value"` in raw JSON text whose name is a secret.
+static SECRET_JSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)("[A-Za-z0-9_\-]*(?:token|secret|password|passwd|api[-_]?key)[A-Za-z0-9_\-]*"\s*:\s*)"(?:[^"\\]|\\.)*""#,
+    )
+    .expect("secret JSON pattern compiles")
+});
+
+/// `<Password>value</...>` in raw XML text (WS-Security and the like).
+static SECRET_XML: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(<(?:[A-Za-z0-9_\-]+:)?[A-Za-z0-9_\-]*(?:token|secret|password|passwd)[A-Za-z0-9_\-]*(?:\s[^<>]*)?>)[^<]+",
+    )
+    .expect("secret XML pattern compiles")
+});
+
+/// Removes CPR numbers (unless shown) and secrets from everything a report renders.
+#[derive(Debug, Clone)]
+pub struct Redactor {
+    mask_cpr: bool,
+    /// Literal secret values known to the caller (tokens read from the environment).
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    /// A redactor for a run whose `cpr_shown` flag is given.
+    pub fn new(cpr_shown: bool) -> Redactor {
+        Redactor {
+            mask_cpr: !cpr_shown,
+            secrets: Vec::new(),
+        }
+    }
+
+    /// Also replaces these literal values by `***` wherever they occur. Values shorter than
+    /// four characters are ignored: they would blank out ordinary text.
+    pub fn with_secrets<I, S>(mut self, secrets: I) -> Redactor
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.secrets.extend(
+            secrets
+                .into_iter()
+                .map(Into::into)
+                .filter(|s: &String| s.chars().count() >= 4),
+        );
+        // Longest first, so a secret that contains another is replaced whole.
+        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        self.secrets.dedup();
+        self
+    }
+
+    /// Whether CPR numbers are masked.
+    pub fn masks_cpr(&self) -> bool {
+        self.mask_cpr
+    }
+
+    /// Masks CPR numbers only (unless shown): the last pass over a whole rendered file.
+    pub fn cpr<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.mask_cpr {
+            cpr::mask_all(text)
+        } else {
+            Cow::Borrowed(text)
+        }
+    }
+
+    /// Removes secrets and masks CPR numbers in one piece of text.
+    pub fn text(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in &self.secrets {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), REDACTED);
+            }
+        }
+        let out = BEARER.replace_all(&out, format!("${{1}}${{2}}{REDACTED}"));
+        let out = SECRET_PARAM.replace_all(&out, format!("${{1}}={REDACTED}"));
+        let out = SECRET_JSON.replace_all(&out, format!("${{1}}\"{REDACTED}\""));
+        let out = SECRET_XML.replace_all(&out, format!("${{1}}{REDACTED}"));
+        self.cpr(&out).into_owned()
+    }
+
+    /// One header: a secret's value becomes `***` whatever it holds.
+    pub fn header(&self, name: &str, value: &str) -> (String, String) {
+        let value = if SECRET_NAME.is_match(name.trim()) {
+            REDACTED.to_string()
+        } else {
+            self.text(value)
+        };
+        (self.text(name), value)
+    }
+
+    /// A JSON value, in place: strings and keys as text, values under secret keys as `***`,
+    /// and integers that read as a CPR number (a JSON body may carry one as a number) as the
+    /// masked string.
+    pub fn value(&self, value: &mut Value) {
+        match value {
+            Value::Null | Value::Bool(_) => {}
+            Value::Number(n) => {
+                if self.mask_cpr && (n.is_u64() || n.is_i64()) {
+                    let digits = n.to_string();
+                    let padded = format!("{digits:0>10}");
+                    if digits.len() >= 9 && digits.len() <= 10 && cpr::is_valid(&padded) {
+                        *value = Value::String(cpr::mask(&padded));
+                    }
+                }
+            }
+            Value::String(s) => *s = self.text(s),
+            Value::Array(items) => items.iter_mut().for_each(|v| self.value(v)),
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (key, mut v) in entries {
+                    if SECRET_NAME.is_match(&key) && !matches!(v, Value::Null) {
+                        v = Value::String(REDACTED.to_string());
+                    } else {
+                        self.value(&mut v);
+                    }
+                    map.insert(self.text(&key), v);
+                }
+            }
+        }
+    }
+
+    /// A copy of the summary with every string field redacted.
+    pub fn summary(&self, summary: &RunSummary) -> RunSummary {
+        let t = |s: &str| self.text(s);
+        RunSummary {
+            schema_version: summary.schema_version,
+            run_id: t(&summary.run_id),
+            started: t(&summary.started),
+            finished: t(&summary.finished),
+            target: t(&summary.target),
+            complete: summary.complete,
+            cpr_shown: summary.cpr_shown,
+            tls_verification_off: summary.tls_verification_off,
+            totals: summary.totals.clone(),
+            methods: summary
+                .methods
+                .iter()
+                .map(|m| MethodSummary {
+                    service: t(&m.service),
+                    method: t(&m.method),
+                    ..m.clone()
+                })
+                .collect(),
+            cases: summary.cases.iter().map(|c| self.case(c)).collect(),
+            coverage: summary
+                .coverage
+                .iter()
+                .map(|m| MethodCoverage {
+                    service: t(&m.service),
+                    method: t(&m.method),
+                    codes: m
+                        .codes
+                        .iter()
+                        .map(|c| CodeCoverage {
+                            code: c.code,
+                            text: c.text.as_deref().map(t),
+                            cases: c.cases.iter().map(|s| t(s)).collect(),
+                        })
+                        .collect(),
+                    rules: m
+                        .rules
+                        .iter()
+                        .map(|r| RuleCoverage {
+                            rule: t(&r.rule),
+                            cases: r.cases.iter().map(|s| t(s)).collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            mutation: summary.mutation.as_ref().map(|m| MutationScore {
+                mutants: m.mutants,
+                killed: m.killed,
+                survivors: m.survivors.iter().map(|s| t(s)).collect(),
+            }),
+        }
+    }
+
+    fn case(&self, case: &CaseResult) -> CaseResult {
+        let t = |s: &str| self.text(s);
+        CaseResult {
+            id: t(&case.id),
+            title: t(&case.title),
+            service: t(&case.service),
+            method: t(&case.method),
+            covers: Covers {
+                codes: case.covers.codes.clone(),
+                rules: case.covers.rules.iter().map(|s| t(s)).collect(),
+            },
+            tags: case.tags.iter().map(|s| t(s)).collect(),
+            assumes: case.assumes.iter().map(|s| t(s)).collect(),
+            generated: case.generated,
+            origin: t(&case.origin),
+            verdict: match &case.verdict {
+                Verdict::Pass => Verdict::Pass,
+                Verdict::Fail { reason } => Verdict::Fail { reason: t(reason) },
+                Verdict::Error { reason } => Verdict::Error { reason: t(reason) },
+                Verdict::NotApplicable { reason } => Verdict::NotApplicable { reason: t(reason) },
+            },
+            expected: t(&case.expected),
+            outcome: case.outcome.as_ref().map(|o| self.outcome(o)),
+            exchanges: case.exchanges.iter().map(|e| self.exchange(e)).collect(),
+            duration_ms: case.duration_ms,
+            attempts: case.attempts,
+        }
+    }
+
+    fn outcome(&self, outcome: &Outcome) -> Outcome {
+        match outcome {
+            Outcome::Success { status, body } => {
+                let mut body = body.clone();
+                self.value(&mut body);
+                Outcome::Success {
+                    status: *status,
+                    body,
+                }
+            }
+            Outcome::DfdgError { status, errors } => Outcome::DfdgError {
+                status: *status,
+                errors: errors
+                    .iter()
+                    .map(|e| DfdgError {
+                        code: e.code,
+                        text: e.text.as_deref().map(|s| self.text(s)),
+                    })
+                    .collect(),
+            },
+            Outcome::HttpStatus { status, body } => Outcome::HttpStatus {
+                status: *status,
+                body: self.text(body),
+            },
+            Outcome::TransportFailure { failure, detail } => Outcome::TransportFailure {
+                failure: *failure,
+                detail: self.text(detail),
+            },
+        }
+    }
+
+    fn exchange(&self, exchange: &Exchange) -> Exchange {
+        let headers = |hs: &[(String, String)]| -> Vec<(String, String)> {
+            hs.iter().map(|(n, v)| self.header(n, v)).collect()
+        };
+        let mut out = exchange.clone();
+        out.request.method = self.text(&exchange.request.method);
+        out.request.url = self.text(&exchange.request.url);
+        out.request.headers = headers(&exchange.request.headers);
+        out.request.body = self.text(&exchange.request.body);
+        if let Some(response) = out.response.as_mut() {
+            response.headers = headers(&response.headers);
+            response.body = self.text(&response.body);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_cprs_unless_shown() {
+        let r = Redactor::new(false);
+        assert_eq!(r.text("cpr 0101901234"), "cpr 010190-****");
+        let shown = Redactor::new(true);
+        assert_eq!(shown.text("cpr 0101901234"), "cpr 0101901234");
+    }
+
+    #[test]
+    fn removes_secrets_from_headers_and_text() {
+        let r = Redactor::new(true).with_secrets(["s3cr3t-value", "ab"]);
+        assert_eq!(
+            r.header("Authorization", "Basic dXNlcjpwdw=="),
+            ("Authorization".to_string(), "***".to_string())
+        );
+        assert_eq!(r.header("X-Api-Key", "k").1, "***");
+        assert_eq!(r.header("x-requestId", "abc").1, "abc");
+        assert_eq!(r.text("got Bearer eyJhbGciOi.x-y_z"), "got Bearer ***");
+        assert_eq!(
+            r.text("https://h/t?access_token=abc&x=1"),
+            "https://h/t?access_token=***&x=1"
+        );
+        assert_eq!(
+            r.text(r#"{"client_secret": "abc\"def", "a": "b"}"#),
+            r#"{"client_secret": "***", "a": "b"}"#
+        );
+        assert_eq!(
+            r.text("<wsse:Password Type=\"x\">pw</wsse:Password>"),
+            "<wsse:Password Type=\"x\">***</wsse:Password>"
+        );
+        assert_eq!(r.text("it was s3cr3t-value here"), "it was *** here");
+        // Too short to be a secret worth blanking ordinary text for.
+        assert_eq!(r.text("abc"), "abc");
+    }
+
+    #[test]
+    fn walks_json_values() {
+        let r = Redactor::new(false);
+        let mut v = serde_json::json!({
+            "cpr": "0101901234",
+            "num": 1203851111u64,
+            "leading-zero-lost": 101901234u64,
+            "count": 12,
+            "0101901234": true,
+            "token": "abc",
+            "nested": [{ "text": "borger 020290-5678" }]
+        });
+        r.value(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({
+                "cpr": "010190-****",
+                "num": "120385-****",
+                "leading-zero-lost": "010190-****",
+                "count": 12,
+                "010190-****": true,
+                "token": "***",
+                "nested": [{ "text": "borger 020290-****" }]
+            })
+        );
+    }
+}

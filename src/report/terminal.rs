@@ -1,0 +1,250 @@
+//! The terminal summary printed at the end of `konform run`: a line per method with its
+//! verdict and counts in aligned columns, the failing cases under a method that is not
+//! conformant (a few, the rest are in the reports), then the totals and where the reports
+//! went. The main function here is [`print`]; colour only when asked ([`Colour::detect`]).
+//!
+//! ```text
+//! SERVICE                    METHOD                 VERDICT         PASS  FAIL  ERROR  N/A
+//! InterviewService           CreatePersonInterview  not conformant     4     1      0    0
+//!   fail  CreatePersonInterview.date-too-old: expected error 4653, got success
+//! PersonRegistrationService  GetPerson              conformant         3     0      0    1
+//!
+//! 2 methods: 1 conformant, 1 not conformant, 0 not applicable
+//! 9 cases: 7 pass, 1 fail, 0 error, 1 n/a  (embedded reference, 1.2 s)
+//! reports: reports/6f0c…/index.html, junit.xml, summary.json
+//! ```
+
+use std::io::{self, IsTerminal, Write};
+
+use super::Written;
+use super::mask::Redactor;
+use super::text;
+use crate::run::result::{MethodVerdict, RunSummary, Verdict};
+
+/// How many failing cases are listed under a method before "and N more".
+const FAILURES_SHOWN: usize = 5;
+
+/// Whether to colour the verdicts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Colour {
+    #[default]
+    Never,
+    Always,
+}
+
+impl Colour {
+    /// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
+    pub fn detect() -> Colour {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if io::stdout().is_terminal() && !no_color {
+            Colour::Always
+        } else {
+            Colour::Never
+        }
+    }
+}
+
+/// What [`print`] adds to the bare summary.
+#[derive(Debug, Clone, Default)]
+pub struct TerminalOptions {
+    pub colour: Colour,
+    /// The files of the run, for the closing line.
+    pub written: Option<Written>,
+}
+
+fn paint(colour: Colour, code: &str, s: &str) -> String {
+    match colour {
+        Colour::Never => s.to_string(),
+        Colour::Always => format!("\x1b[{code}m{s}\x1b[0m"),
+    }
+}
+
+fn method_colour(v: MethodVerdict) -> &'static str {
+    match v {
+        MethodVerdict::Conformant => "32",
+        MethodVerdict::NotConformant => "1;31",
+        MethodVerdict::NotApplicable => "33",
+    }
+}
+
+/// Prints the summary. Text is redacted like the report files (CPR numbers, secrets).
+pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) -> io::Result<()> {
+    let redactor = Redactor::new(summary.cpr_shown);
+    let s = redactor.summary(summary);
+    let c = opts.colour;
+
+    let headers = [
+        "SERVICE", "METHOD", "VERDICT", "PASS", "FAIL", "ERROR", "N/A",
+    ];
+    let rows: Vec<[String; 7]> = s
+        .methods
+        .iter()
+        .map(|m| {
+            [
+                m.service.clone(),
+                m.method.clone(),
+                text::method_verdict_label(m.verdict).to_string(),
+                m.counts.pass.to_string(),
+                m.counts.fail.to_string(),
+                m.counts.error.to_string(),
+                m.counts.not_applicable.to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    // Text columns left-aligned, numbers right-aligned; padding before colouring so escape
+    // codes never shift a column.
+    let line = |cells: [&str; 7], verdict: Option<MethodVerdict>| -> String {
+        let mut parts = Vec::with_capacity(7);
+        for (i, cell) in cells.iter().enumerate() {
+            let padded = if i < 3 {
+                format!("{cell:<w$}", w = widths[i])
+            } else {
+                format!("{cell:>w$}", w = widths[i])
+            };
+            let painted = match (i, verdict) {
+                (2, Some(v)) => paint(c, method_colour(v), &padded),
+                _ => padded,
+            };
+            parts.push(painted);
+        }
+        parts.join("  ").trim_end().to_string()
+    };
+
+    writeln!(out, "{}", line(headers, None))?;
+    for (m, row) in s.methods.iter().zip(&rows) {
+        let cells = [
+            row[0].as_str(),
+            row[1].as_str(),
+            row[2].as_str(),
+            row[3].as_str(),
+            row[4].as_str(),
+            row[5].as_str(),
+            row[6].as_str(),
+        ];
+        writeln!(out, "{}", line(cells, Some(m.verdict)))?;
+        if m.verdict == MethodVerdict::NotConformant {
+            let failing: Vec<_> = s
+                .cases
+                .iter()
+                .filter(|k| k.service == m.service && k.method == m.method)
+                .filter(|k| matches!(k.verdict, Verdict::Fail { .. } | Verdict::Error { .. }))
+                .collect();
+            for k in failing.iter().take(FAILURES_SHOWN) {
+                let label = text::verdict_label(&k.verdict);
+                let reason = one_line(k.verdict.reason().unwrap_or(""), 120);
+                writeln!(
+                    out,
+                    "  {}  {}: {reason}",
+                    paint(c, "31", &format!("{label:<5}")),
+                    k.id
+                )?;
+            }
+            if failing.len() > FAILURES_SHOWN {
+                writeln!(
+                    out,
+                    "  … and {} more (see the reports)",
+                    failing.len() - FAILURES_SHOWN
+                )?;
+            }
+        }
+    }
+
+    let (ok, bad, na) = s.methods.iter().fold((0, 0, 0), |acc, m| match m.verdict {
+        MethodVerdict::Conformant => (acc.0 + 1, acc.1, acc.2),
+        MethodVerdict::NotConformant => (acc.0, acc.1 + 1, acc.2),
+        MethodVerdict::NotApplicable => (acc.0, acc.1, acc.2 + 1),
+    });
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} methods: {}, {}, {}",
+        s.methods.len(),
+        paint(c, "32", &format!("{ok} conformant")),
+        paint(
+            c,
+            if bad > 0 { "1;31" } else { "0" },
+            &format!("{bad} not conformant")
+        ),
+        paint(c, "33", &format!("{na} not applicable")),
+    )?;
+    let wall = text::elapsed_ms(&s.started, &s.finished)
+        .map(|ms| format!(", {}", text::duration_ms(ms)))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{} cases: {}  ({}{wall})",
+        s.totals.total(),
+        text::counts(&s.totals),
+        s.target
+    )?;
+    if !s.complete {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                c,
+                "1;31",
+                "INCOMPLETE: the run was interrupted; the reports hold only the cases that finished"
+            )
+        )?;
+    }
+    if s.tls_verification_off {
+        writeln!(
+            out,
+            "{}",
+            paint(c, "33", "TLS verification was off for this run")
+        )?;
+    }
+    if s.cpr_shown {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                c,
+                "33",
+                "CPR numbers are shown unmasked in the reports: they hold personal data"
+            )
+        )?;
+    }
+    if let Some(w) = &opts.written {
+        let dir = w
+            .index_html
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "reports: {}/{}, {}, {}",
+            dir,
+            file_name(&w.index_html),
+            file_name(&w.junit_xml),
+            file_name(&w.summary_json)
+        )?;
+    }
+    Ok(())
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The first line of `s`, cut to `max` characters.
+fn one_line(s: &str, max: usize) -> String {
+    let first = s.lines().next().unwrap_or("");
+    if first.chars().count() > max {
+        let cut: String = first.chars().take(max).collect();
+        format!("{cut}…")
+    } else if s.lines().nth(1).is_some() {
+        format!("{first} …")
+    } else {
+        first.to_string()
+    }
+}

@@ -1,0 +1,208 @@
+//! Words shared by the reporters: an outcome in one line, an exchange as plain text, a body
+//! pretty-printed, a duration. No markup here; each reporter escapes for its own format.
+
+use std::fmt::Write as _;
+
+use crate::run::result::{Counts, MethodVerdict, Verdict};
+use crate::target::outcome::{Exchange, Failure, Outcome};
+
+/// An outcome in words, to stand beside the expectation (`error 4653`, `success`, `HTTP 412`).
+pub fn outcome(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Success { status, .. } => format!("success (HTTP {status})"),
+        Outcome::DfdgError { status, errors } => {
+            let mut codes: Vec<String> = errors.iter().map(|e| e.code.to_string()).collect();
+            codes.sort();
+            let noun = if errors.len() == 1 { "error" } else { "errors" };
+            let texts: Vec<&str> = errors.iter().filter_map(|e| e.text.as_deref()).collect();
+            if texts.is_empty() {
+                format!("{noun} {} (HTTP {status})", codes.join(", "))
+            } else {
+                format!(
+                    "{noun} {} (HTTP {status}): {}",
+                    codes.join(", "),
+                    texts.join(" | ")
+                )
+            }
+        }
+        Outcome::HttpStatus { status, .. } => format!("HTTP {status}"),
+        Outcome::TransportFailure { failure, detail } => {
+            format!("no answer: {} ({detail})", failure_name(*failure))
+        }
+    }
+}
+
+/// The outcome of a case, or what stood in for it.
+pub fn outcome_or_none(o: Option<&Outcome>) -> String {
+    match o {
+        Some(o) => outcome(o),
+        None => "no answer recorded".to_string(),
+    }
+}
+
+pub fn failure_name(failure: Failure) -> &'static str {
+    match failure {
+        Failure::Timeout => "timeout",
+        Failure::Refused => "connection refused",
+        Failure::Reset => "connection reset",
+        Failure::Unparsable => "unreadable answer",
+        Failure::TooLarge => "answer too large",
+        Failure::Tls => "TLS failure",
+        Failure::Other => "other failure",
+    }
+}
+
+/// The label of a case verdict, as reports show it.
+pub fn verdict_label(verdict: &Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "pass",
+        Verdict::Fail { .. } => "fail",
+        Verdict::Error { .. } => "error",
+        Verdict::NotApplicable { .. } => "n/a",
+    }
+}
+
+/// The label of a method verdict, as reports show it.
+pub fn method_verdict_label(verdict: MethodVerdict) -> &'static str {
+    match verdict {
+        MethodVerdict::Conformant => "conformant",
+        MethodVerdict::NotConformant => "not conformant",
+        MethodVerdict::NotApplicable => "not applicable",
+    }
+}
+
+/// `3 pass, 1 fail, 0 error, 2 n/a`.
+pub fn counts(c: &Counts) -> String {
+    format!(
+        "{} pass, {} fail, {} error, {} n/a",
+        c.pass, c.fail, c.error, c.not_applicable
+    )
+}
+
+/// A body for reading: JSON pretty-printed, anything else as it came.
+pub fn pretty_body(body: &str) -> String {
+    let trimmed = body.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
+            if let Ok(s) = serde_json::to_string_pretty(&v) {
+                return s;
+            }
+        }
+    }
+    body.to_string()
+}
+
+/// The request line and headers of an exchange's request, then its body.
+pub fn request(exchange: &Exchange) -> String {
+    let r = &exchange.request;
+    let mut out = format!("{} {}\n", r.method, r.url);
+    for (name, value) in &r.headers {
+        let _ = writeln!(out, "{name}: {value}");
+    }
+    if !r.body.is_empty() {
+        out.push('\n');
+        out.push_str(&pretty_body(&r.body));
+        out.push('\n');
+    }
+    out
+}
+
+/// The status line and headers of an exchange's response, then its body.
+pub fn response(exchange: &Exchange) -> String {
+    match &exchange.response {
+        None => "(no response)\n".to_string(),
+        Some(r) => {
+            let mut out = format!("HTTP {}\n", r.status);
+            for (name, value) in &r.headers {
+                let _ = writeln!(out, "{name}: {value}");
+            }
+            if !r.body.is_empty() {
+                out.push('\n');
+                out.push_str(&pretty_body(&r.body));
+                out.push('\n');
+            }
+            if r.truncated {
+                out.push_str("(body truncated for the report)\n");
+            }
+            out
+        }
+    }
+}
+
+/// Every exchange of a case as plain text: setup calls first, the case's request last.
+pub fn exchanges(exchanges: &[Exchange]) -> String {
+    let mut out = String::new();
+    for (i, e) in exchanges.iter().enumerate() {
+        let role = if i + 1 == exchanges.len() {
+            "request"
+        } else {
+            "setup"
+        };
+        let _ = writeln!(out, "--- {} ({role}) ---", i + 1);
+        out.push_str(&request(e));
+        out.push_str("--- response ---\n");
+        out.push_str(&response(e));
+    }
+    out
+}
+
+/// Milliseconds for people: `850 ms`, `1.2 s`, `2 min 5 s`.
+pub fn duration_ms(ms: f64) -> String {
+    if !ms.is_finite() || ms < 0.0 {
+        return "?".to_string();
+    }
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        let s = (ms / 1000.0).round() as u64;
+        format!("{} min {} s", s / 60, s % 60)
+    }
+}
+
+/// The wall time between two RFC 3339 instants, in milliseconds, if both read.
+pub fn elapsed_ms(started: &str, finished: &str) -> Option<f64> {
+    let a = chrono::DateTime::parse_from_rfc3339(started).ok()?;
+    let b = chrono::DateTime::parse_from_rfc3339(finished).ok()?;
+    let ms = (b - a).num_milliseconds();
+    (ms >= 0).then_some(ms as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::outcome::DfdgError;
+
+    #[test]
+    fn outcomes_in_words() {
+        let o = Outcome::DfdgError {
+            status: 400,
+            errors: vec![
+                DfdgError {
+                    code: 4654,
+                    text: Some("b".into()),
+                },
+                DfdgError {
+                    code: 4653,
+                    text: None,
+                },
+            ],
+        };
+        assert_eq!(outcome(&o), "errors 4653, 4654 (HTTP 400): b");
+        assert_eq!(
+            outcome(&Outcome::HttpStatus {
+                status: 412,
+                body: String::new()
+            }),
+            "HTTP 412"
+        );
+        assert_eq!(duration_ms(850.2), "850 ms");
+        assert_eq!(duration_ms(1260.0), "1.3 s");
+        assert_eq!(duration_ms(125_000.0), "2 min 5 s");
+        assert_eq!(
+            elapsed_ms("2026-11-24T10:00:00+01:00", "2026-11-24T10:00:01.5+01:00"),
+            Some(1500.0)
+        );
+    }
+}

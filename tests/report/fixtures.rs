@@ -1,0 +1,394 @@
+//! Hand-made run summaries: every verdict, every outcome kind, setup exchanges, cases on
+//! assumptions and generated cases, and (in [`with_cprs`]) CPR numbers and secrets in every
+//! place a string can hold them.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use konform::case::model::Covers;
+use konform::run::result::{
+    CaseResult, CodeCoverage, MethodCoverage, MutationScore, RuleCoverage, RunSummary, Verdict,
+};
+use konform::target::outcome::{
+    DfdgError, Exchange, Failure, Outcome, RecordedRequest, RecordedResponse,
+};
+
+pub const RUN_ID: &str = "6f0c8e1a-3b7d-4c2e-9f10-2a5b7c9d1e3f";
+pub const CPR: &str = "0101901234";
+pub const CPR2: &str = "1203851111";
+pub const TOKEN: &str = "tok-SECRET-4711-abcdef";
+
+/// A fresh, empty folder under cargo's per-target temporary folder.
+pub fn temp_dir(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "report-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+pub fn exchange(method: &str, url: &str, body: &str, status: u16, response_body: &str) -> Exchange {
+    Exchange {
+        request: RecordedRequest {
+            method: method.to_string(),
+            url: url.to_string(),
+            headers: vec![
+                ("Authorization".to_string(), "***".to_string()),
+                (
+                    "x-requestId".to_string(),
+                    "0b5e2f4c-1d3a-4e6b-8c7d-9e0f1a2b3c4d".to_string(),
+                ),
+            ],
+            body: body.to_string(),
+        },
+        response: Some(RecordedResponse {
+            status,
+            headers: vec![("content-type".to_string(), "application/json".to_string())],
+            body: response_body.to_string(),
+            truncated: false,
+        }),
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a fixture builder, read at the call site"
+)]
+pub fn case(
+    service: &str,
+    method: &str,
+    slug: &str,
+    verdict: Verdict,
+    expected: &str,
+    outcome: Option<Outcome>,
+    exchanges: Vec<Exchange>,
+    assumes: &[&str],
+    generated: bool,
+) -> CaseResult {
+    CaseResult {
+        id: format!("{method}.{slug}"),
+        title: format!("{method} {}", slug.replace('-', " ")),
+        service: service.to_string(),
+        method: method.to_string(),
+        covers: Covers {
+            codes: vec![4653],
+            rules: vec![format!("{method}.rule-1")],
+        },
+        tags: vec!["smoke".to_string()],
+        assumes: assumes.iter().map(|s| s.to_string()).collect(),
+        generated,
+        origin: if generated {
+            "gen:constraints".to_string()
+        } else {
+            format!("cases/{service}/{method}.yaml:12")
+        },
+        verdict,
+        expected: expected.to_string(),
+        outcome,
+        exchanges,
+        duration_ms: 12.5,
+        attempts: 1,
+    }
+}
+
+fn dfdg(code: u32, text: &str) -> Outcome {
+    Outcome::DfdgError {
+        status: 400,
+        errors: vec![DfdgError {
+            code,
+            text: Some(text.to_string()),
+        }],
+    }
+}
+
+/// A run over three methods of two services: one conformant, one not, one not applicable.
+pub fn summary() -> RunSummary {
+    let ydelse = "VisiteringOgStatus.YdelsesVisiteringService";
+    let interview = "InterviewService";
+    let url = "http://127.0.0.1:41234/v1/ydelse";
+    let soap = "http://127.0.0.1:41234/InterviewService";
+    let cases = vec![
+        case(
+            ydelse,
+            "CreateYdelse",
+            "accepts-a-valid-ydelse",
+            Verdict::Pass,
+            "success",
+            Some(Outcome::Success {
+                status: 201,
+                body: serde_json::json!({ "ydelsesidentifier": "b1c2" }),
+            }),
+            vec![exchange(
+                "POST",
+                url,
+                r#"{"startdato":"2026-01-01"}"#,
+                201,
+                r#"{"ydelsesidentifier":"b1c2"}"#,
+            )],
+            &[],
+            false,
+        ),
+        case(
+            ydelse,
+            "CreateYdelse",
+            "kth-2025-without-lovhenvisning",
+            Verdict::Pass,
+            "error 100049",
+            Some(dfdg(100049, "Lovhenvisning skal være angivet")),
+            vec![exchange(
+                "POST",
+                url,
+                r#"{"kontaktgruppe":2}"#,
+                400,
+                r#"{"errors":[{"code":100049,"text":"Lovhenvisning skal være angivet"}]}"#,
+            )],
+            &["code_lists.kontaktgruppe.KTH"],
+            false,
+        ),
+        case(
+            ydelse,
+            "CreateYdelse",
+            "startdato-pattern",
+            Verdict::Pass,
+            "error 1001",
+            Some(dfdg(1001, "ugyldig dato")),
+            vec![exchange(
+                "POST",
+                url,
+                r#"{"startdato":"x"}"#,
+                400,
+                r#"{"errors":[{"code":1001}]}"#,
+            )],
+            &[],
+            true,
+        ),
+        case(
+            interview,
+            "CreatePersonInterview",
+            "date-more-than-7-days-old",
+            Verdict::Fail {
+                reason: "expected error 4653, got success (HTTP 200)".to_string(),
+            },
+            "error 4653",
+            Some(Outcome::Success {
+                status: 200,
+                body: serde_json::json!({ "note": "<script>alert(1)</script>" }),
+            }),
+            vec![
+                exchange(
+                    "POST",
+                    "http://127.0.0.1:41234/konform/state",
+                    r#"{"citizen":{"status":"alive"}}"#,
+                    200,
+                    r#"{"cpr":"masked","ids":{}}"#,
+                ),
+                exchange(
+                    "POST",
+                    soap,
+                    "<soap:Envelope><soap:Body><CreatePersonInterviewRequest/></soap:Body></soap:Envelope>",
+                    200,
+                    "<html><script>alert('owned')</script></html>",
+                ),
+            ],
+            &[],
+            false,
+        ),
+        case(
+            interview,
+            "CreatePersonInterview",
+            "target-down",
+            Verdict::Error {
+                reason: "connection refused by 127.0.0.1:41234".to_string(),
+            },
+            "error 4654",
+            Some(Outcome::TransportFailure {
+                failure: Failure::Refused,
+                detail: "tcp connect error".to_string(),
+            }),
+            vec![Exchange {
+                request: RecordedRequest {
+                    method: "POST".to_string(),
+                    url: soap.to_string(),
+                    headers: vec![],
+                    body: String::new(),
+                },
+                response: None,
+            }],
+            &[],
+            true,
+        ),
+        case(
+            interview,
+            "CreatePersonInterview",
+            "repeated-request-id",
+            Verdict::Pass,
+            "HTTP 412",
+            Some(Outcome::HttpStatus {
+                status: 412,
+                body: String::new(),
+            }),
+            vec![exchange("POST", soap, "<x/>", 412, "")],
+            &["transport.rest.412"],
+            false,
+        ),
+        case(
+            "BorgerFlytteService",
+            "GetFlytning",
+            "needs-a-move-flow",
+            Verdict::NotApplicable {
+                reason: "the target cannot establish a move flow (422: no moves)".to_string(),
+            },
+            "success",
+            None,
+            vec![exchange(
+                "POST",
+                "http://127.0.0.1:41234/konform/state",
+                "{}",
+                422,
+                r#"{"error":"no moves"}"#,
+            )],
+            &[],
+            false,
+        ),
+    ];
+    RunSummary::from_cases(
+        RUN_ID.to_string(),
+        "2026-11-24T10:00:00+01:00".to_string(),
+        "2026-11-24T10:00:02.250+01:00".to_string(),
+        "embedded reference (http://127.0.0.1:41234)".to_string(),
+        true,
+        cases,
+    )
+}
+
+/// [`summary`] with the optional coverage and mutation fields filled.
+pub fn with_coverage() -> RunSummary {
+    let mut s = summary();
+    s.coverage = vec![MethodCoverage {
+        service: "InterviewService".to_string(),
+        method: "CreatePersonInterview".to_string(),
+        codes: vec![
+            CodeCoverage {
+                code: 4653,
+                text: Some("date more than 7 days in the past".to_string()),
+                cases: vec!["CreatePersonInterview.date-more-than-7-days-old".to_string()],
+            },
+            CodeCoverage {
+                code: 4654,
+                text: None,
+                cases: vec![],
+            },
+        ],
+        rules: vec![RuleCoverage {
+            rule: "CreatePersonInterview.rule-1".to_string(),
+            cases: vec!["CreatePersonInterview.repeated-request-id".to_string()],
+        }],
+    }];
+    s.mutation = Some(MutationScore {
+        mutants: 40,
+        killed: 37,
+        survivors: vec!["CreatePersonInterview.rule-7".to_string()],
+    });
+    s
+}
+
+/// A run with CPR numbers and secrets in every string a report renders: bodies, URLs,
+/// headers, reasons, titles, ids, expectations, outcome texts and keys, coverage.
+pub fn with_cprs() -> RunSummary {
+    let mut s = with_coverage();
+    s.target = format!("vendor test ({CPR})");
+    for (i, c) in s.cases.iter_mut().enumerate() {
+        let cpr = if i % 2 == 0 { CPR } else { CPR2 };
+        let dashed = format!("{}-{}", &cpr[..6], &cpr[6..]);
+        c.id = format!("{}.for-{cpr}", c.id);
+        c.title = format!("{} for borger {dashed}", c.title);
+        c.origin = format!("cases/{cpr}.yaml:1");
+        c.tags.push(cpr.to_string());
+        c.assumes.push(format!("pool.{cpr}"));
+        c.covers.rules.push(format!("rule-{cpr}"));
+        c.expected = format!("{} for {cpr}", c.expected);
+        c.verdict = match &c.verdict {
+            Verdict::Pass => Verdict::Pass,
+            Verdict::Fail { reason } => Verdict::Fail {
+                reason: format!("{reason}; cpr {cpr} was accepted"),
+            },
+            Verdict::Error { reason } => Verdict::Error {
+                reason: format!("{reason} ({cpr})"),
+            },
+            Verdict::NotApplicable { reason } => Verdict::NotApplicable {
+                reason: format!("{reason} for {cpr}"),
+            },
+        };
+        c.outcome = Some(match i % 4 {
+            0 => Outcome::Success {
+                status: 200,
+                body: serde_json::json!({
+                    "cpr": cpr,
+                    "asNumber": 1203851111u64,
+                    cpr: "key holds it",
+                    "list": [format!("<cpr>{cpr}</cpr>")],
+                    "access_token": TOKEN
+                }),
+            },
+            1 => Outcome::DfdgError {
+                status: 400,
+                errors: vec![DfdgError {
+                    code: 4404,
+                    text: Some(format!("CPR {dashed} findes ikke")),
+                }],
+            },
+            2 => Outcome::HttpStatus {
+                status: 404,
+                body: format!("no person {cpr}"),
+            },
+            _ => Outcome::TransportFailure {
+                failure: Failure::Unparsable,
+                detail: format!("bad xml near {cpr}"),
+            },
+        });
+        c.exchanges = vec![Exchange {
+            request: RecordedRequest {
+                method: "POST".to_string(),
+                url: format!(
+                    "http://127.0.0.1:41234/v1/person/{cpr}?cpr={cpr}&access_token={TOKEN}"
+                ),
+                headers: vec![
+                    ("Authorization".to_string(), format!("Bearer {TOKEN}")),
+                    ("x-civilRegistrationIdentifier".to_string(), cpr.to_string()),
+                    ("X-Api-Key".to_string(), TOKEN.to_string()),
+                ],
+                body: format!(
+                    "<PersonCivilRegistrationIdentifier>{cpr}</PersonCivilRegistrationIdentifier><wsse:Password>{TOKEN}</wsse:Password>"
+                ),
+            },
+            response: Some(RecordedResponse {
+                status: 200,
+                headers: vec![("x-echo-cpr".to_string(), dashed.clone())],
+                body: format!(
+                    r#"{{"cpr":"{cpr}","other":"{dashed}","token":"{TOKEN}","n":{cpr}}}"#
+                ),
+                truncated: true,
+            }),
+        }];
+    }
+    s.coverage[0].codes[0].text = Some(format!("borger {CPR} er død"));
+    s.coverage[0].codes[0].cases = vec![format!("case-{CPR}")];
+    s.mutation.as_mut().expect("fixture").survivors = vec![format!("rule-{CPR2}")];
+    // Rebuild the per-method summaries for the changed ids.
+    RunSummary {
+        coverage: s.coverage.clone(),
+        mutation: s.mutation.clone(),
+        ..RunSummary::from_cases(
+            s.run_id.clone(),
+            s.started.clone(),
+            s.finished.clone(),
+            s.target.clone(),
+            s.complete,
+            s.cases.clone(),
+        )
+    }
+}

@@ -1,0 +1,104 @@
+//! The terminal summary: a line per method in aligned columns, the failing cases under a
+//! method that is not conformant, totals, where the reports went; colour only when asked.
+
+use konform::report::{Colour, TerminalOptions, Written};
+
+use crate::fixtures;
+
+fn printed(summary: &konform::run::result::RunSummary, opts: &TerminalOptions) -> String {
+    let mut out = Vec::new();
+    konform::report::print_summary_with(summary, &mut out, opts).expect("print");
+    String::from_utf8(out).expect("utf8")
+}
+
+#[test]
+fn a_line_per_method_in_aligned_columns_then_totals() {
+    let mut out = Vec::new();
+    konform::report::print_summary(&fixtures::summary(), &mut out).expect("print");
+    let out = String::from_utf8(out).expect("utf8");
+    insta::assert_snapshot!("terminal", out);
+    assert!(!out.contains('\x1b'), "no colour unless asked");
+    let lines: Vec<&str> = out.lines().collect();
+    // Columns line up: VERDICT starts at the same place in the header and method lines.
+    let col = lines[0].find("VERDICT").expect("header");
+    for l in [lines[1], lines[2], lines[5]] {
+        let word = &l[col..];
+        assert!(
+            word.starts_with("not applicable")
+                || word.starts_with("not conformant")
+                || word.starts_with("conformant"),
+            "{l}"
+        );
+    }
+    // Numbers are right-aligned under their header.
+    let end = lines[0].find("PASS").expect("PASS") + "PASS".len();
+    for l in [lines[1], lines[2], lines[5]] {
+        assert!(l[..end].ends_with(|c: char| c.is_ascii_digit()), "{l}");
+    }
+    assert!(out.contains("3 methods: 1 conformant, 1 not conformant, 1 not applicable"));
+    assert!(out.contains("7 cases: 4 pass, 1 fail, 1 error, 1 n/a"));
+}
+
+#[test]
+fn colour_when_asked_and_where_the_reports_went() {
+    let dir = std::path::PathBuf::from("reports/run-1");
+    let opts = TerminalOptions {
+        colour: Colour::Always,
+        written: Some(Written {
+            summary_json: dir.join("summary.json"),
+            junit_xml: dir.join("junit.xml"),
+            index_html: dir.join("index.html"),
+        }),
+    };
+    let out = printed(&fixtures::summary(), &opts);
+    assert!(out.contains("\x1b[1;31mnot conformant"), "{out}");
+    assert!(out.contains("\x1b[32mconformant"), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .expect("line")
+            .starts_with("reports: reports/run-1/index.html, junit.xml, summary.json"),
+        "{out}"
+    );
+}
+
+#[test]
+fn warns_about_an_incomplete_run_tls_off_and_shown_cprs_and_masks_otherwise() {
+    let mut s = fixtures::with_cprs();
+    s.complete = false;
+    s.tls_verification_off = true;
+    let masked = printed(&s, &TerminalOptions::default());
+    assert!(masked.contains("INCOMPLETE"));
+    assert!(masked.contains("TLS verification was off"));
+    assert!(!masked.contains(fixtures::CPR) && masked.contains("010190-****"));
+    s.cpr_shown = true;
+    let shown = printed(&s, &TerminalOptions::default());
+    assert!(shown.contains(fixtures::CPR));
+    assert!(shown.contains("CPR numbers are shown unmasked"));
+}
+
+#[test]
+fn lists_at_most_five_failing_cases_per_method() {
+    let mut s = fixtures::summary();
+    let template = s
+        .cases
+        .iter()
+        .find(|c| c.verdict.name() == "fail")
+        .expect("a failing case")
+        .clone();
+    for i in 0..8 {
+        let mut c = template.clone();
+        c.id = format!("{}-{i}", c.id);
+        s.cases.push(c);
+    }
+    let s = konform::run::result::RunSummary::from_cases(
+        s.run_id, s.started, s.finished, s.target, true, s.cases,
+    );
+    let out = printed(&s, &TerminalOptions::default());
+    let listed = out
+        .lines()
+        .filter(|l| l.starts_with("  fail ") || l.starts_with("  error"))
+        .count();
+    assert_eq!(listed, 5, "{out}");
+    assert!(out.contains("… and 5 more (see the reports)"), "{out}");
+}
