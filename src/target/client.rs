@@ -123,6 +123,17 @@ impl Target {
         self.profile.roles.get(name)
     }
 
+    /// The secret values this target holds (client secret, bearer tokens), for reports to
+    /// redact wherever they might occur.
+    pub fn secrets(&self) -> Vec<String> {
+        self.client_secret
+            .iter()
+            .chain(self.role_tokens.values())
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect()
+    }
+
     pub fn recording(&self) -> Recording {
         self.recording
     }
