@@ -148,6 +148,13 @@ pub fn load_text(
             let pos = e.location().map(|l| Pos::of(&l)).unwrap_or_default();
             let message = e.to_string();
             let message = message.lines().next().unwrap_or("invalid YAML");
+            // The location is shown apart; drop saphyr's own "error: line L column C: ".
+            let message = match message.split_once(": ") {
+                Some((_, rest)) if message.starts_with("error: line ") => {
+                    rest.split_once(": ").map_or(rest, |(_, m)| m)
+                }
+                _ => message,
+            };
             diags.push(Diagnostic::new(
                 path,
                 pos,
@@ -269,12 +276,11 @@ impl CaseReader<'_> {
                 ..
             }) if !s.trim().is_empty() => Some(s.clone()),
             Some(n) => {
-                self.push(
-                    n.pos,
-                    "title",
-                    format!("`title` must be a non-empty string, found {}", n.kind()),
-                    None,
-                );
+                let message = match n.as_str() {
+                    Some(_) => "`title` must not be empty".to_string(),
+                    None => format!("`title` must be a string, found {}", n.kind()),
+                };
+                self.push(n.pos, "title", message, None);
                 None
             }
             None => {
@@ -479,6 +485,7 @@ impl CaseReader<'_> {
                 )
             };
             self.push(n.pos, "then", message, None);
+            let _ = self.read_checks(n);
             return None;
         }
         if n.get("fields").is_some() && kinds[0] != "success" {
@@ -560,40 +567,7 @@ impl CaseReader<'_> {
                     );
                     return None;
                 }
-                let mut fields = BTreeMap::new();
-                if let Some(f) = n.get("fields") {
-                    let Some(checks) = f.as_map() else {
-                        self.push(
-                            f.pos,
-                            "then.fields",
-                            format!(
-                                "`fields` must map a response field path to a check, found {}",
-                                f.kind()
-                            ),
-                            None,
-                        );
-                        return None;
-                    };
-                    for (k, v) in checks {
-                        let field = format!("then.fields.{}", k.name);
-                        if let Some(e) = v.get("equals") {
-                            self.check_templates(e, &format!("{field}.equals"));
-                        }
-                        if let Some(check) =
-                            self.decode::<Check>(&stringify_maps_at(v, "equals"), &field)
-                        {
-                            if let Check::Matches(m) = &check {
-                                if let Err(e) = super::plan::check_matcher(m) {
-                                    self.push(v.pos, &field, e, None);
-                                    ok = false;
-                                }
-                            }
-                            fields.insert(k.name.clone(), check);
-                        } else {
-                            ok = false;
-                        }
-                    }
-                }
+                let fields = self.read_checks(n)?;
                 Some(Then::Success {
                     success: SuccessFlag(true),
                     fields,
@@ -601,6 +575,44 @@ impl CaseReader<'_> {
             }
         };
         if ok { then } else { None }
+    }
+
+    /// Reads `then.fields`: a check per response field path.
+    fn read_checks(&mut self, n: &Node) -> Option<BTreeMap<String, Check>> {
+        let mut ok = true;
+        let mut fields = BTreeMap::new();
+        if let Some(f) = n.get("fields") {
+            let Some(checks) = f.as_map() else {
+                self.push(
+                    f.pos,
+                    "then.fields",
+                    format!(
+                        "`fields` must map a response field path to a check, found {}",
+                        f.kind()
+                    ),
+                    None,
+                );
+                return None;
+            };
+            for (k, v) in checks {
+                let field = format!("then.fields.{}", k.name);
+                if let Some(e) = v.get("equals") {
+                    self.check_templates(e, &format!("{field}.equals"));
+                }
+                if let Some(check) = self.decode::<Check>(&stringify_maps_at(v, "equals"), &field) {
+                    if let Check::Matches(m) = &check {
+                        if let Err(e) = super::plan::check_matcher(m) {
+                            self.push(v.pos, &field, e, None);
+                            ok = false;
+                        }
+                    }
+                    fields.insert(k.name.clone(), check);
+                } else {
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(fields)
     }
 
     fn code(&mut self, n: &Node, field: &str) -> Option<u32> {

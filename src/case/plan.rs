@@ -741,12 +741,8 @@ impl Planner<'_> {
         sink: &mut Sink<'_>,
     ) -> Expect {
         let pos = node.map(|n| n.pos).unwrap_or_default();
-        let check_code = |code: u32, field: &str, sink: &mut Sink<'_>| {
+        let check_code = |code: u32, field: &str, at: Pos, sink: &mut Sink<'_>| {
             if !method.codes.contains(&code) {
-                let at = node
-                    .and_then(|n| n.get(field.trim_start_matches("then.")))
-                    .map(|n| n.pos)
-                    .unwrap_or(pos);
                 sink.push(
                     at,
                     field,
@@ -757,12 +753,14 @@ impl Planner<'_> {
         };
         match then {
             Then::Error { error } => {
-                check_code(*error, "then.error", sink);
+                let at = node.and_then(|n| n.get("error")).map_or(pos, |n| n.pos);
+                check_code(*error, "then.error", at, sink);
                 Expect::Codes(vec![*error])
             }
             Then::Errors { errors } => {
-                for c in errors {
-                    check_code(*c, "then.errors", sink);
+                for (i, c) in errors.iter().enumerate() {
+                    let at = seq_pos_in(node.and_then(|n| n.get("errors")), i).unwrap_or(pos);
+                    check_code(*c, &format!("then.errors[{i}]"), at, sink);
                 }
                 let mut codes = errors.clone();
                 codes.sort_unstable();

@@ -45,10 +45,20 @@ pub struct RunArgs {
     #[arg(long)]
     pub show_cpr: bool,
     /// The case folder.
-    #[arg(long, default_value = "cases", value_name = "DIR", env = "KONFORM_CASES")]
+    #[arg(
+        long,
+        default_value = "cases",
+        value_name = "DIR",
+        env = "KONFORM_CASES"
+    )]
     pub cases: PathBuf,
     /// The spec folder.
-    #[arg(long, default_value = "specs", value_name = "DIR", env = "KONFORM_SPECS")]
+    #[arg(
+        long,
+        default_value = "specs",
+        value_name = "DIR",
+        env = "KONFORM_SPECS"
+    )]
     pub specs: PathBuf,
     /// The run's clock (RFC 3339) instead of the machine's: every case's "today".
     #[arg(long, value_name = "RFC3339", hide = true)]
@@ -107,14 +117,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         bail!("--timeout must be a positive number of seconds");
     }
     let clock = match &args.clock {
-        Some(s) => Clock::parse_rfc3339(s).with_context(|| format!("--clock `{s}` is not RFC 3339"))?,
+        Some(s) => {
+            Clock::parse_rfc3339(s).with_context(|| format!("--clock `{s}` is not RFC 3339"))?
+        }
         None => Clock::now(),
     };
-    let profile = args
-        .target
-        .as_deref()
-        .map(Profile::load)
-        .transpose()?;
+    let profile = args.target.as_deref().map(Profile::load).transpose()?;
     let roles = corpus::known_roles(profile.iter().flat_map(|p| p.roles.keys().cloned()));
     let corpus = match prepare(&args.specs, &args.cases, &roles) {
         Ok(c) => c,
@@ -131,7 +139,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         if corpus.cases.is_empty() {
             bail!("no cases in {}", args.cases.display());
         }
-        bail!("no case matches the filters ({} cases in {})", corpus.cases.len(), args.cases.display());
+        bail!(
+            "no case matches the filters ({} cases in {})",
+            corpus.cases.len(),
+            args.cases.display()
+        );
     }
     let jobs = args
         .jobs
@@ -142,7 +154,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
         &uuid::Uuid::new_v4().simple().to_string()[..6]
     );
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports").join(&run_id));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(&run_id));
     let options = TargetOptions {
         show_cpr: args.show_cpr,
         ..TargetOptions::default()
@@ -153,7 +168,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     let summary = runtime.block_on(async {
-        run_async(corpus.spec.clone(), profile, cases, options, clock, timeout, jobs, args.show_cpr, &run_id).await
+        run_async(
+            corpus.spec.clone(),
+            profile,
+            cases,
+            options,
+            clock,
+            timeout,
+            jobs,
+            args.show_cpr,
+            &run_id,
+        )
+        .await
     })?;
     let written = report::write_all_with(&summary.0, &out, &ReportOptions { secrets: summary.1 })
         .with_context(|| format!("writing the reports to {}", out.display()))?;
@@ -181,7 +207,11 @@ pub fn exit_code(summary: &RunSummary) -> u8 {
         MethodVerdict::Conformant => true,
         MethodVerdict::NotConformant | MethodVerdict::NotApplicable => false,
     });
-    if summary.complete && all_conformant { EXIT_OK } else { EXIT_FAILED }
+    if summary.complete && all_conformant {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    }
 }
 
 #[expect(clippy::too_many_arguments, reason = "the settings of one run")]
@@ -203,7 +233,10 @@ async fn run_async(
             let t = e.target.clone();
             (Some(e), t)
         }
-        Some(p) => (None, Arc::new(Target::new(p, &spec.overlay, None, &options)?)),
+        Some(p) => (
+            None,
+            Arc::new(Target::new(p, &spec.overlay, None, &options)?),
+        ),
     };
     let tls_off = target.profile.insecure_tls;
     let env = Arc::new(RunEnv {
@@ -249,6 +282,10 @@ fn log_result(r: &konform::run::result::CaseResult, show_cpr: bool) {
         Verdict::Error { reason } => format!("ERROR {}: {reason}", r.id),
         Verdict::NotApplicable { reason } => format!("N/A   {}: {reason}", r.id),
     };
-    let line = if show_cpr { line } else { cpr::mask_all(&line).into_owned() };
+    let line = if show_cpr {
+        line
+    } else {
+        cpr::mask_all(&line).into_owned()
+    };
     eprintln!("{line}");
 }

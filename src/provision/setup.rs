@@ -24,14 +24,16 @@ pub async fn run_calls(
             )));
         }
         let request = RenderedRequest::render(&call.request, ctx).map_err(|e| match e {
-            RenderError::MissingId(_) | RenderError::NoCpr => {
-                ProvisionError::NotApplicable(format!("setup call {} {}: {e}", i + 1, call.method.name))
-            }
+            RenderError::MissingId(_) | RenderError::NoCpr => ProvisionError::NotApplicable(
+                format!("setup call {} {}: {e}", i + 1, call.method.name),
+            ),
             RenderError::TimeOutOfRange(_) | RenderError::Unresolved(_) => {
                 ProvisionError::Failed(format!("setup call {} {}: {e}", i + 1, call.method.name))
             }
         })?;
-        let outcome = target.call(&call.method, &call.caller, &request, exchanges).await;
+        let outcome = target
+            .call(&call.method, &call.caller, &request, exchanges)
+            .await;
         let what = format!("setup call {} {}", i + 1, call.method.name);
         match outcome {
             Outcome::Success { .. } => {}

@@ -38,7 +38,11 @@ pub fn known_roles(extra: impl IntoIterator<Item = String>) -> BTreeSet<String> 
 }
 
 /// Loads the spec and plans every case below `cases`.
-pub fn prepare(specs: &Path, cases: &Path, roles: &BTreeSet<String>) -> Result<Corpus, CorpusError> {
+pub fn prepare(
+    specs: &Path,
+    cases: &Path,
+    roles: &BTreeSet<String>,
+) -> Result<Corpus, CorpusError> {
     let spec = Arc::new(Spec::load(specs)?);
     prepare_with_spec(spec, cases, roles)
 }

@@ -51,7 +51,14 @@ pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
             }
         }
     };
-    result(planned, verdict, outcome, exchanges, started.elapsed(), env.show_cpr)
+    result(
+        planned,
+        verdict,
+        outcome,
+        exchanges,
+        started.elapsed(),
+        env.show_cpr,
+    )
 }
 
 fn seconds(d: Duration) -> String {
@@ -75,17 +82,25 @@ async fn execute(
         .and_then(|t| t.instant(env.clock))
         .unwrap_or(env.clock);
     if env.target.role(&planned.caller).is_none() {
-        return na(format!("the target has no caller role `{}`", planned.caller));
+        return na(format!(
+            "the target has no caller role `{}`",
+            planned.caller
+        ));
     }
     let established = match &planned.state {
         None => Established::default(),
         Some(given) => {
             let target = &env.target;
             let role_code = |name: &str| target.role(name).map(|r| r.code.clone());
-            let request = match provision::state_request(given, clock, &planned.caller, &role_code) {
+            let request = match provision::state_request(given, clock, &planned.caller, &role_code)
+            {
                 Ok(r) => r,
                 Err(e @ StateError::UnknownRole(_)) => return na(e.to_string()),
-                Err(e @ StateError::BadTime(_)) => return Verdict::Error { reason: e.to_string() },
+                Err(e @ StateError::BadTime(_)) => {
+                    return Verdict::Error {
+                        reason: e.to_string(),
+                    };
+                }
             };
             match env.provisioner.establish(&request, exchanges).await {
                 Ok(est) => est,
@@ -109,7 +124,9 @@ async fn execute(
             return na(format!("the preconditions are incomplete: {e}"));
         }
         Err(e @ (RenderError::TimeOutOfRange(_) | RenderError::Unresolved(_))) => {
-            return Verdict::Error { reason: e.to_string() };
+            return Verdict::Error {
+                reason: e.to_string(),
+            };
         }
     };
     let answer = env
@@ -132,12 +149,24 @@ pub fn result(
     show_cpr: bool,
 ) -> CaseResult {
     let case = &planned.case;
-    let mask = |s: String| if show_cpr { s } else { cpr::mask_all(&s).into_owned() };
+    let mask = |s: String| {
+        if show_cpr {
+            s
+        } else {
+            cpr::mask_all(&s).into_owned()
+        }
+    };
     let verdict = match verdict {
         Verdict::Pass => Verdict::Pass,
-        Verdict::Fail { reason } => Verdict::Fail { reason: mask(reason) },
-        Verdict::Error { reason } => Verdict::Error { reason: mask(reason) },
-        Verdict::NotApplicable { reason } => Verdict::NotApplicable { reason: mask(reason) },
+        Verdict::Fail { reason } => Verdict::Fail {
+            reason: mask(reason),
+        },
+        Verdict::Error { reason } => Verdict::Error {
+            reason: mask(reason),
+        },
+        Verdict::NotApplicable { reason } => Verdict::NotApplicable {
+            reason: mask(reason),
+        },
     };
     let outcome = outcome.map(|o| if show_cpr { o } else { mask_outcome(o) });
     CaseResult {

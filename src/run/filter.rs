@@ -14,11 +14,16 @@ pub struct Filter {
 
 impl Filter {
     pub fn is_empty(&self) -> bool {
-        self.services.is_empty() && self.methods.is_empty() && self.cases.is_empty() && self.tags.is_empty()
+        self.services.is_empty()
+            && self.methods.is_empty()
+            && self.cases.is_empty()
+            && self.tags.is_empty()
     }
 
     pub fn matches(&self, case: &Case) -> bool {
-        let any = |wanted: &[String], f: &dyn Fn(&str) -> bool| wanted.is_empty() || wanted.iter().any(|w| f(w));
+        let any = |wanted: &[String], f: &dyn Fn(&str) -> bool| {
+            wanted.is_empty() || wanted.iter().any(|w| f(w))
+        };
         any(&self.services, &|s| s.eq_ignore_ascii_case(&case.service))
             && any(&self.methods, &|m| m.eq_ignore_ascii_case(&case.method))
             && any(&self.cases, &|pattern| id_matches(pattern, &case.id))

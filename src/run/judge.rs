@@ -115,7 +115,9 @@ fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), St
     let found = lookup(body, &c.segments).filter(|v| !v.is_null());
     let path = &c.path;
     match &c.check {
-        CompiledCheck::Present(true) => found.map(|_| ()).ok_or_else(|| format!("`{path}` is absent")),
+        CompiledCheck::Present(true) => found
+            .map(|_| ())
+            .ok_or_else(|| format!("`{path}` is absent")),
         CompiledCheck::Present(false) => match found {
             None => Ok(()),
             Some(v) => Err(format!("`{path}` is present ({})", short(v))),
@@ -139,7 +141,8 @@ fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), St
             let Some(v) = found else {
                 return Err(format!("`{path}` is absent, expected `{expected}`"));
             };
-            let actual = scalar(v).ok_or_else(|| format!("`{path}` is not a single value ({})", short(v)))?;
+            let actual = scalar(v)
+                .ok_or_else(|| format!("`{path}` is not a single value ({})", short(v)))?;
             if actual == expected || same_instant(&actual, &expected) {
                 Ok(())
             } else {
@@ -150,11 +153,15 @@ fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), St
             let Some(v) = found else {
                 return Err(format!("`{path}` is absent"));
             };
-            let actual = scalar(v).ok_or_else(|| format!("`{path}` is not a single value ({})", short(v)))?;
+            let actual = scalar(v)
+                .ok_or_else(|| format!("`{path}` is not a single value ({})", short(v)))?;
             if matches(m, &actual) {
                 Ok(())
             } else {
-                Err(format!("`{path}` is `{actual}`, which is not {}", matcher_name(m)))
+                Err(format!(
+                    "`{path}` is `{actual}`, which is not {}",
+                    matcher_name(m)
+                ))
             }
         }
     }
@@ -183,7 +190,10 @@ fn short(v: &Value) -> String {
 }
 
 fn same_instant(a: &str, b: &str) -> bool {
-    match (DateTime::parse_from_rfc3339(a), DateTime::parse_from_rfc3339(b)) {
+    match (
+        DateTime::parse_from_rfc3339(a),
+        DateTime::parse_from_rfc3339(b),
+    ) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
     }
@@ -246,7 +256,13 @@ mod tests {
     fn err(codes: &[u32]) -> Outcome {
         Outcome::DfdgError {
             status: 400,
-            errors: codes.iter().map(|c| DfdgError { code: *c, text: None }).collect(),
+            errors: codes
+                .iter()
+                .map(|c| DfdgError {
+                    code: *c,
+                    text: None,
+                })
+                .collect(),
         }
     }
 
@@ -257,13 +273,24 @@ mod tests {
         let one = Expect::Codes(vec![4653]);
         assert_eq!(judge(&one, &err(&[4653]), &mut ctx), Verdict::Pass);
         assert_eq!(judge(&one, &err(&[4653, 4653]), &mut ctx), Verdict::Pass);
-        assert!(matches!(judge(&one, &err(&[4653, 4657]), &mut ctx), Verdict::Fail { .. }));
-        assert!(matches!(judge(&one, &err(&[4657]), &mut ctx), Verdict::Fail { .. }));
+        assert!(matches!(
+            judge(&one, &err(&[4653, 4657]), &mut ctx),
+            Verdict::Fail { .. }
+        ));
+        assert!(matches!(
+            judge(&one, &err(&[4657]), &mut ctx),
+            Verdict::Fail { .. }
+        ));
         let two = Expect::Codes(vec![4669, 9393]);
         assert_eq!(judge(&two, &err(&[9393, 4669]), &mut ctx), Verdict::Pass);
-        let success = Outcome::Success { status: 200, body: Value::Null };
+        let success = Outcome::Success {
+            status: 200,
+            body: Value::Null,
+        };
         match judge(&one, &success, &mut ctx) {
-            Verdict::Fail { reason } => assert_eq!(reason, "expected error 4653, got success (HTTP 200)"),
+            Verdict::Fail { reason } => {
+                assert_eq!(reason, "expected error 4653, got success (HTTP 200)")
+            }
             other => panic!("{other:?}"),
         }
     }
@@ -273,13 +300,31 @@ mod tests {
         let ids = ctx_ids();
         let mut ctx = Context::new(clock(), None, &ids);
         let s412 = Expect::Status(412);
-        let bare = |status| Outcome::HttpStatus { status, body: String::new() };
+        let bare = |status| Outcome::HttpStatus {
+            status,
+            body: String::new(),
+        };
         assert_eq!(judge(&s412, &bare(412), &mut ctx), Verdict::Pass);
-        assert!(matches!(judge(&s412, &bare(400), &mut ctx), Verdict::Fail { .. }));
-        assert!(matches!(judge(&s412, &err(&[1014]), &mut ctx), Verdict::Fail { .. }));
-        let timeout = Outcome::TransportFailure { failure: Failure::Timeout, detail: "10 s".into() };
-        assert!(matches!(judge(&s412, &timeout, &mut ctx), Verdict::Error { .. }));
-        assert!(matches!(judge(&Expect::Success(vec![]), &timeout, &mut ctx), Verdict::Error { .. }));
+        assert!(matches!(
+            judge(&s412, &bare(400), &mut ctx),
+            Verdict::Fail { .. }
+        ));
+        assert!(matches!(
+            judge(&s412, &err(&[1014]), &mut ctx),
+            Verdict::Fail { .. }
+        ));
+        let timeout = Outcome::TransportFailure {
+            failure: Failure::Timeout,
+            detail: "10 s".into(),
+        };
+        assert!(matches!(
+            judge(&s412, &timeout, &mut ctx),
+            Verdict::Error { .. }
+        ));
+        assert!(matches!(
+            judge(&Expect::Success(vec![]), &timeout, &mut ctx),
+            Verdict::Error { .. }
+        ));
     }
 
     #[test]
@@ -298,11 +343,20 @@ mod tests {
             "id": "abc",
             "nothing": null
         });
-        let ok = Outcome::Success { status: 200, body: body.clone() };
+        let ok = Outcome::Success {
+            status: 200,
+            body: body.clone(),
+        };
         let all = Expect::Success(vec![
-            check("ServiceReceipt/MessageIdentifier", CompiledCheck::Matches(matcher("guid").unwrap())),
+            check(
+                "ServiceReceipt/MessageIdentifier",
+                CompiledCheck::Matches(matcher("guid").unwrap()),
+            ),
             check("ServiceReceipt/EventDate", eq("2026-11-24T10:00:00+01:00")),
-            check("ServiceReceipt/EventDate", CompiledCheck::Matches(matcher("datetime").unwrap())),
+            check(
+                "ServiceReceipt/EventDate",
+                CompiledCheck::Matches(matcher("datetime").unwrap()),
+            ),
             check("items", CompiledCheck::Count(2)),
             check("items/1/n", eq("2")),
             check("id", eq("${ids.iv}")),
@@ -319,14 +373,20 @@ mod tests {
         ]);
         match judge(&wrong, &ok, &mut ctx) {
             Verdict::Fail { reason } => {
-                assert!(reason.contains("`items` has 2 item(s), expected 3"), "{reason}");
+                assert!(
+                    reason.contains("`items` has 2 item(s), expected 3"),
+                    "{reason}"
+                );
                 assert!(reason.contains("`id` is `abc`, expected `abd`"), "{reason}");
                 assert!(reason.contains("`absent` is absent"), "{reason}");
                 assert!(reason.contains("not a guid"), "{reason}");
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(judge(&Expect::Success(vec![]), &err(&[1]), &mut ctx), Verdict::Fail { .. }));
+        assert!(matches!(
+            judge(&Expect::Success(vec![]), &err(&[1]), &mut ctx),
+            Verdict::Fail { .. }
+        ));
     }
 
     #[test]

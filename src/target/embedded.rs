@@ -28,7 +28,11 @@ pub enum EmbeddedError {
 /// Starts the reference on `127.0.0.1:0` on the current tokio runtime.
 pub async fn start(spec: Arc<Spec>, options: &TargetOptions) -> Result<Embedded, EmbeddedError> {
     // Two v4 uuids: 244 random bits, never written anywhere.
-    let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let secret = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
     let overlay = spec.overlay.clone();
     let config = ReferenceConfig {
         spec,
