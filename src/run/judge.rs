@@ -219,9 +219,13 @@ pub fn matches(m: &Matcher, s: &str) -> bool {
                 || NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
         }
         Matcher::Date => {
-            let date = s.get(..10).unwrap_or(s);
-            let zone = s.get(10..).unwrap_or("");
-            NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok()
+            let (Some(date), Some(zone)) = (s.get(..10), s.get(10..)) else {
+                return false;
+            };
+            let b = date.as_bytes();
+            b[4] == b'-'
+                && b[7] == b'-'
+                && NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok()
                 && (zone.is_empty()
                     || zone == "Z"
                     || (zone.len() == 6 && (zone.starts_with('+') || zone.starts_with('-'))))
