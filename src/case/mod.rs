@@ -9,6 +9,7 @@ pub mod load;
 pub mod model;
 pub mod node;
 pub mod plan;
+pub mod schema;
 pub mod suggest;
 pub mod template;
 

@@ -29,14 +29,18 @@ impl Respond for Conformant {
             return ResponseTemplate::new(200).set_body_json(json!({"cpr": CPR}));
         }
         if req.url.path() == "/TestSoapService" {
-            let fault = konform::soap::write_fault(konform::soap::SoapVersion::V11, &[(4653, format!("too old for {CPR}"))]);
+            let fault = konform::soap::write_fault(
+                konform::soap::SoapVersion::V11,
+                &[(4653, format!("too old for {CPR}"))],
+            );
             return ResponseTemplate::new(500).set_body_string(fault);
         }
         let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
         if body.get("slutdato").is_some() {
             return ResponseTemplate::new(400).set_body_json(json!({"errors": [{"code": 4669}]}));
         }
-        ResponseTemplate::new(201).set_body_json(json!({"thingIdentifier": body["thingIdentifier"], "cpr": CPR}))
+        ResponseTemplate::new(201)
+            .set_body_json(json!({"thingIdentifier": body["thingIdentifier"], "cpr": CPR}))
     }
 }
 
@@ -44,11 +48,18 @@ fn write_profile(dir: &std::path::Path, base: &str) -> String {
     let file = dir.join("profile.yaml");
     let roles: String = konform::target::profile::EMBEDDED_ROLES
         .iter()
-        .map(|(n, o, c)| format!("  {n}: {{ organisation: \"{}\", code: \"{c}\" }}\n", o.as_str()))
+        .map(|(n, o, c)| {
+            format!(
+                "  {n}: {{ organisation: \"{}\", code: \"{c}\" }}\n",
+                o.as_str()
+            )
+        })
         .collect();
     std::fs::write(
         &file,
-        format!("name: wiremock\nbase_url: {base}\nroles:\n{roles}state_endpoint: /konform/state\n"),
+        format!(
+            "name: wiremock\nbase_url: {base}\nroles:\n{roles}state_endpoint: /konform/state\n"
+        ),
     )
     .unwrap();
     file.to_string_lossy().into_owned()
@@ -59,8 +70,16 @@ async fn run_against(server: &MockServer, extra: &[&str]) -> (Output, std::path:
     let profile = write_profile(&dir, &server.uri());
     let out = dir.join("report");
     let mut args = vec![
-        "run", "--target", &profile, "--cases", "tests/data/cases_ok", "--specs", "tests/data/specs",
-        "--clock", "2026-11-24T10:00:00+01:00", "--out",
+        "run",
+        "--target",
+        &profile,
+        "--cases",
+        "tests/data/cases_ok",
+        "--specs",
+        "tests/data/specs",
+        "--clock",
+        "2026-11-24T10:00:00+01:00",
+        "--out",
     ];
     let out_s = out.to_string_lossy().into_owned();
     args.push(&out_s);
@@ -78,7 +97,10 @@ async fn run_against(server: &MockServer, extra: &[&str]) -> (Output, std::path:
 #[tokio::test]
 async fn run_exits_0_when_every_method_is_conformant_and_writes_the_reports() {
     let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any()).respond_with(Conformant).mount(&server).await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(Conformant)
+        .mount(&server)
+        .await;
     let (output, out) = run_against(&server, &[]).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -103,8 +125,18 @@ async fn run_exits_0_when_every_method_is_conformant_and_writes_the_reports() {
         .filter(|r| r.url.path() == "/konform/state")
         .map(|r| serde_json::from_slice(&r.body).unwrap())
         .collect();
-    assert!(states.iter().any(|s| s["now"] == "2026-06-01T10:00:00+02:00"), "{states:?}");
-    assert!(states.iter().any(|s| s["now"] == "2026-11-24T10:00:00+01:00"), "{states:?}");
+    assert!(
+        states
+            .iter()
+            .any(|s| s["now"] == "2026-06-01T10:00:00+02:00"),
+        "{states:?}"
+    );
+    assert!(
+        states
+            .iter()
+            .any(|s| s["now"] == "2026-11-24T10:00:00+01:00"),
+        "{states:?}"
+    );
 }
 
 #[tokio::test]
@@ -116,7 +148,11 @@ async fn run_exits_1_when_a_method_is_not_conformant_and_logs_it_masked() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"errors": [{"code": 9393, "text": format!("ukendt {CPR}")}]})))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(
+                json!({"errors": [{"code": 9393, "text": format!("ukendt {CPR}")}]}),
+            ),
+        )
         .mount(&server)
         .await;
     let (output, _) = run_against(&server, &["--method", "CreateThing", "--jobs", "1"]).await;
@@ -128,11 +164,28 @@ async fn run_exits_1_when_a_method_is_not_conformant_and_logs_it_masked() {
 
 #[test]
 fn bad_input_exits_2_with_every_problem() {
-    let output = konform(&["run", "--cases", "tests/data/cases_bad", "--specs", "tests/data/specs"]);
+    let output = konform(&[
+        "run",
+        "--cases",
+        "tests/data/cases_bad",
+        "--specs",
+        "tests/data/specs",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(stderr, std::fs::read_to_string(support::data("cases_bad.expected")).unwrap());
-    let output = konform(&["run", "--cases", "tests/data/cases_ok", "--specs", "tests/data/specs", "--case", "Nothing*"]);
+    assert_eq!(
+        stderr,
+        std::fs::read_to_string(support::data("cases_bad.expected")).unwrap()
+    );
+    let output = konform(&[
+        "run",
+        "--cases",
+        "tests/data/cases_ok",
+        "--specs",
+        "tests/data/specs",
+        "--case",
+        "Nothing*",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no case matches the filters"));
     let output = konform(&["run", "--jobs", "x"]);

@@ -47,13 +47,27 @@ async fn results_and_reports_mask_cpr_numbers() {
     let server = echoing_target().await;
     let spec = support::spec();
     let cases = support::plan_yaml(&spec, "TestRestService", "CreateThing", CASE);
-    let env = support::env_for(&spec, support::profile(&server.uri()), Duration::from_secs(5));
+    let env = support::env_for(
+        &spec,
+        support::profile(&server.uri()),
+        Duration::from_secs(5),
+    );
     let r = run_case(&cases[0], &env).await;
-    assert!(matches!(r.verdict, konform::run::result::Verdict::Fail { .. }));
+    assert!(matches!(
+        r.verdict,
+        konform::run::result::Verdict::Fail { .. }
+    ));
     let json = serde_json::to_string(&r).unwrap();
     assert!(!json.contains(CPR), "{json}");
     assert!(json.contains("010190-****"), "masked, not dropped: {json}");
-    let summary = RunSummary::from_cases("r".into(), "s".into(), "f".into(), "t".into(), true, vec![r]);
+    let summary = RunSummary::from_cases(
+        "r".into(),
+        "s".into(),
+        "f".into(),
+        "t".into(),
+        true,
+        vec![r],
+    );
     let dir = support::temp_dir("privacy");
     let written = konform::report::write_all(&summary, &dir).unwrap();
     for file in [written.summary_json, written.junit_xml, written.index_html] {
@@ -71,7 +85,13 @@ async fn show_cpr_keeps_them() {
     let mut target = konform::target::TargetOptions::default();
     target.show_cpr = true;
     let t = std::sync::Arc::new(
-        konform::target::Target::new(support::profile(&server.uri()), &spec.overlay, None, &target).unwrap(),
+        konform::target::Target::new(
+            support::profile(&server.uri()),
+            &spec.overlay,
+            None,
+            &target,
+        )
+        .unwrap(),
     );
     let env = konform::run::RunEnv {
         provisioner: konform::provision::for_target(&t),
