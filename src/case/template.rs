@@ -81,9 +81,9 @@ impl Template {
         while let Some(at) = rest.find('$') {
             literal.push_str(&rest[..at]);
             let after = &rest[at..];
-            if after.starts_with("$${") {
+            if let Some(escaped) = after.strip_prefix("$${") {
                 literal.push_str("${");
-                rest = &after[3..];
+                rest = escaped;
                 offset += at + 3;
                 continue;
             }

@@ -82,8 +82,10 @@ async fn show_cpr_keeps_them() {
     let server = echoing_target().await;
     let spec = support::spec();
     let cases = support::plan_yaml(&spec, "TestRestService", "CreateThing", CASE);
-    let mut target = konform::target::TargetOptions::default();
-    target.show_cpr = true;
+    let target = konform::target::TargetOptions {
+        show_cpr: true,
+        ..Default::default()
+    };
     let t = std::sync::Arc::new(
         konform::target::Target::new(
             support::profile(&server.uri()),
