@@ -9,6 +9,7 @@
 //! [`implemented`] lists what each method checks, for [`super::check_ids`].
 
 pub mod borgerflytte;
+pub mod domain;
 pub mod interview;
 pub mod person_registration;
 pub mod sygemelding;
@@ -271,7 +272,7 @@ fn first(v: &Value) -> Option<&Value> {
     }
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
     /// The request value at a `/`-separated path (the first item of a repeated element).
     pub fn input(&self, path: &str) -> Option<&Value> {
         let mut v = &self.req.body;
@@ -336,6 +337,26 @@ impl Call<'_> {
     pub fn in_list(&self, list: &str, value: i64) -> Option<bool> {
         let list = self.app.spec.overlay.code_lists.get(list)?;
         Some(list.values.iter().any(|v| v.value == value))
+    }
+
+    /// The fields of the answer's content: below the SOAP response element, or below the one
+    /// REST `response` root.
+    pub fn output_fields(&self) -> &'a [Field] {
+        let m = self.req.method;
+        match &m.binding {
+            crate::spec::model::Binding::Soap {
+                response_element, ..
+            } => {
+                let element = response_element
+                    .clone()
+                    .unwrap_or_else(|| format!("{}Response", m.name));
+                super::soap::below(&m.output, &element)
+            }
+            crate::spec::model::Binding::Rest { .. } => match m.output.as_slice() {
+                [only] if !only.children.is_empty() => &only.children,
+                other => other,
+            },
+        }
     }
 
     /// The standard receipt: `ServiceReceipt` with the event time and the identifier of what
