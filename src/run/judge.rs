@@ -83,9 +83,9 @@ pub fn describe_outcome(outcome: &Outcome) -> String {
         Outcome::DfdgError { status, errors } => {
             let list: Vec<String> = errors
                 .iter()
-                .map(|e| match &e.text {
-                    Some(t) => format!("{} ({t})", e.code),
-                    None => e.code.to_string(),
+                .map(|e| match e.text.as_deref().map(str::trim) {
+                    Some(t) if !t.is_empty() => format!("{} ({t})", e.code),
+                    Some(_) | None => e.code.to_string(),
                 })
                 .collect();
             let word = if errors.len() == 1 { "error" } else { "errors" };
