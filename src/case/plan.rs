@@ -133,7 +133,19 @@ impl MethodInfo {
                 n == request_element || n.ends_with("Request")
             }),
         };
-        let output = unwrap_root(method.output.clone(), |_| true);
+        // The answer's body is read below the response root, as the reference writes it: a
+        // SOAP answer below its response element, a REST answer below a single complex root.
+        let output = match &method.binding {
+            Binding::Soap {
+                response_element, ..
+            } => {
+                let element = response_element
+                    .clone()
+                    .unwrap_or_else(|| format!("{}Response", method.name));
+                unwrap_root(method.output.clone(), |n| n == element)
+            }
+            Binding::Rest { .. } => unwrap_root(method.output.clone(), |_| true),
+        };
         let mut codes: BTreeSet<u32> = method.errors.iter().map(|e| e.code).collect();
         if matches!(call, MethodCall::Soap { .. }) {
             codes.extend(spec.overlay.general_faults.iter().map(|f| f.code));
@@ -1237,10 +1249,17 @@ fn output_field<'f>(
         if seg.parse::<usize>().is_ok() {
             continue;
         }
-        match level
-            .iter()
-            .find(|f| &f.name == seg || f.former_name.as_deref() == Some(seg.as_str()))
-        {
+        let named = |fields: &'f [Field]| {
+            fields
+                .iter()
+                .find(|f| &f.name == seg || f.former_name.as_deref() == Some(seg.as_str()))
+        };
+        // A collection's item element (`ydelser` > `YdelseDto`) may be folded into an array.
+        let found_here = named(level).or_else(|| match level {
+            [item] if item.occurs.is_repeated() => named(&item.children),
+            _ => None,
+        });
+        match found_here {
             Some(f) => {
                 found = Some(f);
                 level = &f.children;
