@@ -168,10 +168,7 @@ pub(crate) fn split_markers(s: &str) -> Marked<'_> {
         depth += 1;
         rest = r.trim_start_matches([' ', NBSP, '\t']);
     }
-    loop {
-        let Some(r) = rest.strip_prefix('-') else {
-            break;
-        };
+    while let Some(r) = rest.strip_prefix('-') {
         // A marker is a dash followed by white space (or the end): `-Name` is not one.
         let trimmed = r.trim_start_matches([' ', NBSP, '\t']);
         if trimmed.len() == r.len() && !r.is_empty() {
