@@ -162,12 +162,18 @@ pub fn grant(
             "client_id must be `<organisation type>:<code>`, e.g. `JobCenter:10101`",
         ));
     };
-    if !constant_time_eq(form.client_secret.as_deref().unwrap_or("").as_bytes(), secret.as_bytes()) {
+    if !constant_time_eq(
+        form.client_secret.as_deref().unwrap_or("").as_bytes(),
+        secret.as_bytes(),
+    ) {
         return Err(invalid_client("client_secret is wrong"));
     }
     let scopes: BTreeSet<String> = match form.scope.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => s.split_whitespace().map(str::to_string).collect(),
-        _ => spec.methods().filter_map(|m| m.method.scope.clone()).collect(),
+        _ => spec
+            .methods()
+            .filter_map(|m| m.method.scope.clone())
+            .collect(),
     };
     Ok((caller, scopes))
 }
@@ -219,9 +225,10 @@ pub fn levels_towards(caller: &Caller, citizen: &Citizen) -> BTreeSet<AccessLeve
     }
     if matches!(caller.organisation, O::JobCenter | O::Kommune)
         && !own
-        && citizen.moves.iter().any(|m| {
-            m.from.as_deref() == Some(code) || m.to.as_deref() == Some(code)
-        })
+        && citizen
+            .moves
+            .iter()
+            .any(|m| m.from.as_deref() == Some(code) || m.to.as_deref() == Some(code))
     {
         levels.insert(AccessLevel::Gaesteadgang);
     }
@@ -273,7 +280,9 @@ mod tests {
             spec.overlay.organisation_type_ids.push(OrganisationTypeId {
                 organisation,
                 id,
-                basis: Basis::Assumption { reason: "test".into() },
+                basis: Basis::Assumption {
+                    reason: "test".into(),
+                },
             });
         }
         spec
@@ -299,9 +308,15 @@ mod tests {
         assert_eq!(soap_caller(&env(AOH), &spec), Err(vec![8233]));
         assert_eq!(soap_caller(&env(""), &spec), Err(vec![8232, 8233]));
         let bad = AOH.replace(">2<", ">99<");
-        assert_eq!(soap_caller(&env(&format!("{bad}{RUMH}")), &spec), Err(vec![8234]));
+        assert_eq!(
+            soap_caller(&env(&format!("{bad}{RUMH}")), &spec),
+            Err(vec![8234])
+        );
         let empty = "<h:RequestUserMetadataHeader xmlns:h=\"urn:h\"/>";
-        assert_eq!(soap_caller(&env(&format!("{AOH}{empty}")), &spec), Err(vec![8234]));
+        assert_eq!(
+            soap_caller(&env(&format!("{AOH}{empty}")), &spec),
+            Err(vec![8234])
+        );
     }
 
     #[test]

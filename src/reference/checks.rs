@@ -192,7 +192,10 @@ pub fn check_ids(spec: &Spec) -> Vec<CheckId> {
                 out.push(mk(
                     "withdrawn".into(),
                     Some(rules::WITHDRAWN_CODE),
-                    format!("{} is withdrawn (BORTFALDER) and must be refused", m.method.name),
+                    format!(
+                        "{} is withdrawn (BORTFALDER) and must be refused",
+                        m.method.name
+                    ),
                 ));
                 continue;
             }
@@ -210,7 +213,10 @@ pub fn check_ids(spec: &Spec) -> Vec<CheckId> {
             out.push(mk(
                 code.to_string(),
                 Some(code),
-                format!("{code} ({}): {rule}", error_text(spec, Some(m.method), code)),
+                format!(
+                    "{code} ({}): {rule}",
+                    error_text(spec, Some(m.method), code)
+                ),
             ));
         }
     }

@@ -151,7 +151,9 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
         }
         MethodStatus::Deprecated
             if method.error(rules::DEPRECATED_CODE).is_some()
-                && app.switches.on(&format!("{prefix}/{}", rules::DEPRECATED_CODE)) =>
+                && app
+                    .switches
+                    .on(&format!("{prefix}/{}", rules::DEPRECATED_CODE)) =>
         {
             return fault(app, Some(method), version, &[rules::DEPRECATED_CODE]);
         }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod load;
+mod mutants;
 mod privacy;
 mod support;
 mod transports;

@@ -54,7 +54,12 @@ fn code(call: &Call<'_>, list: &str, meanings: &[&str], document: i64) -> i64 {
 }
 
 pub fn dagpengemodtager(call: &Call<'_>) -> i64 {
-    code(call, lists::KONTAKTGRUPPE, &["Dagpengemodtager", "dagpengemodtager"], 1)
+    code(
+        call,
+        lists::KONTAKTGRUPPE,
+        &["Dagpengemodtager", "dagpengemodtager"],
+        1,
+    )
 }
 
 pub fn kth(call: &Call<'_>) -> i64 {
@@ -80,7 +85,12 @@ pub fn rehab_interview(call: &Call<'_>) -> i64 {
 }
 
 pub fn referral_interview(call: &Call<'_>) -> i64 {
-    code(call, lists::SAMTALETYPE, &["Henvisningssamtale", "henvisningssamtale"], 8)
+    code(
+        call,
+        lists::SAMTALETYPE,
+        &["Henvisningssamtale", "henvisningssamtale"],
+        8,
+    )
 }
 
 /// Participation statuses of an a-kasse interview (9126).
@@ -105,10 +115,13 @@ pub fn valid(call: &Call<'_>, list: &str, value: i64, known: &[i64]) -> bool {
 /// Whether the contact group is in force at `t` (from its EventTime to its end, by date).
 pub fn in_force(g: &ContactGroup, t: DateTime<FixedOffset>) -> bool {
     let day = t.date_naive();
-    let from = g.event_time.min(g.start).with_timezone(t.offset()).date_naive();
+    let from = g
+        .event_time
+        .min(g.start)
+        .with_timezone(t.offset())
+        .date_naive();
     from <= day
-        && g
-            .end
+        && g.end
             .is_none_or(|e| day <= e.with_timezone(t.offset()).date_naive())
 }
 

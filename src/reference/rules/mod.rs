@@ -166,8 +166,14 @@ const FLOW_CHECKS: &[(u32, &str)] = &[
     (4404, "a CPR that belongs to no person is rejected"),
     (4405, "a dead citizen is rejected"),
     (6005, "a JobCenter caller must be the citizen's jobcentre"),
-    (4511, "an Anden Aktør caller must be assigned to the citizen"),
-    (4385, "an A-kasse caller needs the citizen to have an a-kasse"),
+    (
+        4511,
+        "an Anden Aktør caller must be assigned to the citizen",
+    ),
+    (
+        4385,
+        "an A-kasse caller needs the citizen to have an a-kasse",
+    ),
     (4857, "an A-kasse caller must be the citizen's a-kasse"),
 ];
 
@@ -211,7 +217,11 @@ fn find_subject(app: &App, req: &Request<'_>) -> Subject {
     }
     let mut ids = Vec::new();
     collect_guids(fields, &req.body, &mut ids);
-    ids.extend(req.path.values().filter_map(|v| Uuid::parse_str(v.trim()).ok()));
+    ids.extend(
+        req.path
+            .values()
+            .filter_map(|v| Uuid::parse_str(v.trim()).ok()),
+    );
     for id in ids {
         if let Some((cpr, _)) = app.store.owner(&id) {
             return Subject::Owner(cpr);
@@ -225,12 +235,10 @@ fn input_fields<'a>(req: &'a Request<'a>) -> &'a [Field] {
         crate::spec::model::Binding::Soap {
             request_element, ..
         } => super::soap::below(&req.method.input, request_element),
-        crate::spec::model::Binding::Rest { .. } => {
-            match super::rest::body_fields(req.method) {
-                (Some(wrapper), _) => &wrapper.children,
-                (None, _) => &req.method.input,
-            }
-        }
+        crate::spec::model::Binding::Rest { .. } => match super::rest::body_fields(req.method) {
+            (Some(wrapper), _) => &wrapper.children,
+            (None, _) => &req.method.input,
+        },
     }
 }
 
