@@ -1,1 +1,94 @@
-fn main() {}
+//! Every case in `cases/` against the embedded reference, each as its own test
+//! (libtest-mimic), named `<Service>::<Method>::<case id>` so that
+//! `cargo test --test conformance -- CreateYdelse` filters by name. The reference is started
+//! once for the whole binary. A case passes only with the verdict `pass`: a failure, an error
+//! and "not applicable" all fail the test, since the reference must establish every precondition.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+
+use konform::case::clock::Clock;
+use konform::case::diagnostic;
+use konform::provision;
+use konform::run::corpus::{self, CorpusError};
+use konform::run::result::Verdict;
+use konform::run::{RunEnv, run_case};
+use konform::target::{TargetOptions, embedded};
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (specs, cases) = (root.join("specs"), root.join("cases"));
+    if !specs.is_dir() || !cases.is_dir() {
+        eprintln!("no specs/ or cases/ folder: nothing to run");
+        libtest_mimic::run(&args, Vec::new()).exit();
+    }
+    let corpus = match corpus::prepare(&specs, &cases, &corpus::known_roles([])) {
+        Ok(c) => c,
+        Err(e) => {
+            let message = match e {
+                CorpusError::Spec(e) => e.to_string(),
+                CorpusError::Cases(d) => diagnostic::render(&d),
+            };
+            let trial = Trial::test("corpus::loads", move || Err(Failed::from(message)));
+            libtest_mimic::run(&args, vec![trial]).exit();
+        }
+    };
+    let runtime = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime"),
+    );
+    let embedded = runtime
+        .block_on(embedded::start(
+            corpus.spec.clone(),
+            &TargetOptions::default(),
+        ))
+        .expect("the embedded reference starts");
+    let target = embedded.target.clone();
+    let env = Arc::new(RunEnv {
+        provisioner: provision::for_target(&target),
+        target,
+        clock: Clock::now(),
+        timeout: Duration::from_secs(10),
+        show_cpr: false,
+    });
+    let trials = corpus
+        .cases
+        .iter()
+        .map(|case| {
+            let name = format!(
+                "{}::{}::{}",
+                case.case.service, case.case.method, case.case.id
+            );
+            let (case, env, runtime) = (case.clone(), env.clone(), runtime.clone());
+            Trial::test(name, move || {
+                let r = runtime.block_on(run_case(&case, &env));
+                let (kind, reason) = match &r.verdict {
+                    Verdict::Pass => return Ok(()),
+                    Verdict::Fail { reason } => ("fail", reason),
+                    Verdict::Error { reason } => ("error", reason),
+                    Verdict::NotApplicable { reason } => ("not applicable", reason),
+                };
+                let mut message = format!("{kind}: {reason}\n  case: {}\n", r.origin);
+                for x in &r.exchanges {
+                    message.push_str(&format!(
+                        "  > {} {}\n  > {}\n",
+                        x.request.method, x.request.url, x.request.body
+                    ));
+                    if let Some(resp) = &x.response {
+                        message.push_str(&format!("  < {} {}\n", resp.status, resp.body));
+                    }
+                }
+                Err(Failed::from(message))
+            })
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    drop(embedded);
+    conclusion.exit();
+}

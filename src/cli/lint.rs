@@ -1,12 +1,61 @@
-//! `konform lint`: check case files against the spec.
+//! `konform lint`: check every case file against the spec, reporting every problem at once:
+//! the method exists, covered and expected codes are documented for it, request fields exist
+//! in its input tree (current or former names), placeholders can be filled, ids are unique.
+//! Exit 0 when clean, 1 when problems were found, 2 when the spec cannot be read.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
-#[derive(Debug, Args)]
-pub struct LintArgs {}
+use konform::case::{diagnostic, load_dir, plan};
+use konform::run::corpus::known_roles;
+use konform::spec::Spec;
 
-pub fn run(_args: LintArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`konform lint` is not built yet")
+use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The case folder.
+    #[arg(
+        long,
+        default_value = "cases",
+        value_name = "DIR",
+        env = "KONFORM_CASES"
+    )]
+    pub cases: PathBuf,
+    /// The spec folder.
+    #[arg(
+        long,
+        default_value = "specs",
+        value_name = "DIR",
+        env = "KONFORM_SPECS"
+    )]
+    pub specs: PathBuf,
+}
+
+pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
+    let spec = match Spec::load(&args.specs) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_BAD_INPUT));
+        }
+    };
+    let loaded = load_dir(&args.cases);
+    let planned = plan(&spec, &loaded.cases, &known_roles([]));
+    let mut all = loaded.diagnostics;
+    all.extend(planned.diagnostics);
+    all.sort();
+    if all.is_empty() {
+        println!(
+            "{} cases in {} files: no problems",
+            loaded.cases.len(),
+            loaded.files
+        );
+        Ok(ExitCode::from(EXIT_OK))
+    } else {
+        eprint!("{}", diagnostic::render(&all));
+        Ok(ExitCode::from(EXIT_FAILED))
+    }
 }

@@ -2,12 +2,35 @@
 //! and SOAP, in memory. It is the embedded default target of `konform run`, the ground truth
 //! the case corpus is checked against, and — with checks switched off one at a time — the base
 //! of mutation testing. The main entry point is [`start`].
+//!
+//! The parts, in the order a request meets them: [`server`] (routing, token and state-change
+//! endpoints), [`soap`] and [`rest`] (transports), [`auth`] (callers, tokens, access levels),
+//! [`validate`] (schema validation from the spec), [`rules`] (the shared flow and the rules per
+//! service), [`store`] (citizens and identifiers), [`state`] (`POST /konform/state`),
+//! [`clock`] (the injected clock) and [`checks`] (check ids and mutants).
+
+pub mod auth;
+pub mod checks;
+pub mod clock;
+pub mod rest;
+pub mod rules;
+pub mod server;
+pub mod soap;
+pub mod state;
+pub mod store;
+pub mod validate;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
 use crate::spec::Spec;
+
+pub use checks::{CheckId, check_ids};
+pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
 
 /// How to run the reference.
 #[derive(Debug, Clone)]
@@ -19,6 +42,18 @@ pub struct ReferenceConfig {
     pub client_secret: String,
     /// Check ids switched off (mutants): `CreatePersonInterview/4653`, `validation/pattern`.
     pub disabled_checks: BTreeSet<String>,
+}
+
+impl ReferenceConfig {
+    /// A test-mode configuration with every check on.
+    pub fn new(spec: Arc<Spec>, client_secret: impl Into<String>) -> ReferenceConfig {
+        ReferenceConfig {
+            spec,
+            test_mode: true,
+            client_secret: client_secret.into(),
+            disabled_checks: BTreeSet::new(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +72,8 @@ pub enum ReferenceError {
 #[derive(Debug)]
 pub struct RunningReference {
     pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
 }
 
 impl RunningReference {
@@ -45,14 +82,59 @@ impl RunningReference {
         format!("http://{}", self.addr)
     }
 
-    pub async fn shutdown(self) {}
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
 }
 
-/// Starts the reference on `addr` (port 0 for an ephemeral port) on the current tokio runtime.
+impl Drop for RunningReference {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Starts the reference on `addr` (port 0 for an ephemeral port) on the current tokio runtime,
+/// with the machine's clock.
 pub async fn start(
     config: ReferenceConfig,
     addr: SocketAddr,
 ) -> Result<RunningReference, ReferenceError> {
-    let _ = (config, addr);
-    Err(ReferenceError::NotBuilt)
+    start_with_clock(config, addr, clock::system()).await
+}
+
+/// Starts the reference with an injected server clock (a citizen's pinned clock still wins).
+pub async fn start_with_clock(
+    config: ReferenceConfig,
+    addr: SocketAddr,
+    clock: SharedClock,
+) -> Result<RunningReference, ReferenceError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ReferenceError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ReferenceError::Bind { addr, source })?;
+    let app = Arc::new(server::App::new(config, clock));
+    let router = server::router(app);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok(RunningReference {
+        addr: local,
+        stop: Some(stop),
+        task: Some(task),
+    })
 }

@@ -1,3 +1,14 @@
-//! Running cases: scheduling, timeouts and verdicts; the [`result`] model every reporter reads.
+//! Running cases: choosing them ([`filter`]), running one ([`execute`]) and many
+//! ([`runner`]) within bounds, judging answers ([`judge`]); the [`result`] model every reporter
+//! reads.
 
+pub mod corpus;
+pub mod execute;
+pub mod filter;
+pub mod judge;
 pub mod result;
+pub mod runner;
+
+pub use execute::{RunEnv, run_case};
+pub use filter::Filter;
+pub use runner::run_cases;

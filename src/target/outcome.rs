@@ -50,6 +50,21 @@ pub enum Failure {
     Other,
 }
 
+impl Failure {
+    /// The failure in words, for reasons and logs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Failure::Timeout => "timeout",
+            Failure::Refused => "connection refused",
+            Failure::Reset => "connection reset",
+            Failure::Unparsable => "unreadable answer",
+            Failure::TooLarge => "answer too large",
+            Failure::Tls => "TLS failure",
+            Failure::Other => "transport failure",
+        }
+    }
+}
+
 impl Outcome {
     /// The DFDG codes, sorted, if this is a DFDG error.
     pub fn codes(&self) -> Vec<u32> {

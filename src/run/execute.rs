@@ -1,0 +1,233 @@
+//! Running one case: establish its preconditions, make its setup calls, send its request and
+//! judge the answer, all within the case timeout. Every case ends with exactly one verdict and
+//! a [`CaseResult`]; nothing here aborts the run. The main entry point is [`run_case`].
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::judge::judge;
+use super::result::{CaseResult, Verdict};
+use crate::case::clock::Clock;
+use crate::case::given::Established;
+use crate::case::plan::PlannedCase;
+use crate::case::template::{Context, RenderError};
+use crate::cpr;
+use crate::provision::{self, ProvisionError, Provisioner, StateError};
+use crate::target::{Exchange, Failure, Outcome, RenderedRequest, Target};
+
+/// What every case of a run shares.
+pub struct RunEnv {
+    pub target: Arc<Target>,
+    pub provisioner: Arc<dyn Provisioner>,
+    /// The run's clock, taken once at the start.
+    pub clock: Clock,
+    pub timeout: Duration,
+    /// Keep CPR numbers unmasked in results.
+    pub show_cpr: bool,
+}
+
+/// Runs one case to its result.
+pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
+    let started = Instant::now();
+    let mut exchanges = Vec::new();
+    let mut outcome = None;
+    let verdict = match tokio::time::timeout(
+        env.timeout,
+        execute(planned, env, &mut exchanges, &mut outcome),
+    )
+    .await
+    {
+        Ok(v) => v,
+        Err(_) => {
+            let detail = format!("no answer within {}", seconds(env.timeout));
+            outcome = Some(Outcome::TransportFailure {
+                failure: Failure::Timeout,
+                detail: detail.clone(),
+            });
+            Verdict::Error {
+                reason: format!("{}: {detail}", Failure::Timeout.describe()),
+            }
+        }
+    };
+    result(
+        planned,
+        verdict,
+        outcome,
+        exchanges,
+        started.elapsed(),
+        env.show_cpr,
+    )
+}
+
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+async fn execute(
+    planned: &PlannedCase,
+    env: &RunEnv,
+    exchanges: &mut Vec<Exchange>,
+    outcome: &mut Option<Outcome>,
+) -> Verdict {
+    let na = |reason: String| Verdict::NotApplicable { reason };
+    let clock = planned
+        .clock
+        .and_then(|t| t.instant(env.clock))
+        .unwrap_or(env.clock);
+    if env.target.role(&planned.caller).is_none() {
+        return na(format!(
+            "the target has no caller role `{}`",
+            planned.caller
+        ));
+    }
+    let established = match &planned.state {
+        None => Established::default(),
+        Some(given) => {
+            let target = &env.target;
+            let role_code = |name: &str| target.role(name).map(|r| r.code.clone());
+            let request = match provision::state_request(given, clock, &planned.caller, &role_code)
+            {
+                Ok(r) => r,
+                Err(e @ StateError::UnknownRole(_)) => return na(e.to_string()),
+                Err(e @ StateError::BadTime(_)) => {
+                    return Verdict::Error {
+                        reason: e.to_string(),
+                    };
+                }
+            };
+            match env.provisioner.establish(&request, exchanges).await {
+                Ok(est) => est,
+                Err(ProvisionError::NotApplicable(reason)) => return na(reason),
+                Err(ProvisionError::Failed(reason)) => return Verdict::Error { reason },
+            }
+        }
+    };
+    if planned.state.as_ref().is_some_and(|g| g.citizen.is_some()) && established.cpr.is_none() {
+        return na("the state-change answer gave no CPR for the citizen".into());
+    }
+    let mut ctx = Context::new(clock, established.cpr.as_deref(), &established.ids);
+    match provision::setup::run_calls(&env.target, &planned.setup, &mut ctx, exchanges).await {
+        Ok(()) => {}
+        Err(ProvisionError::NotApplicable(reason)) => return na(reason),
+        Err(ProvisionError::Failed(reason)) => return Verdict::Error { reason },
+    }
+    let request = match RenderedRequest::render(&planned.request, &mut ctx) {
+        Ok(r) => r,
+        Err(e @ (RenderError::MissingId(_) | RenderError::NoCpr)) => {
+            return na(format!("the preconditions are incomplete: {e}"));
+        }
+        Err(e @ (RenderError::TimeOutOfRange(_) | RenderError::Unresolved(_))) => {
+            return Verdict::Error {
+                reason: e.to_string(),
+            };
+        }
+    };
+    let answer = env
+        .target
+        .call(&planned.method, &planned.caller, &request, exchanges)
+        .await;
+    let verdict = judge(&planned.expect, &answer, &mut ctx);
+    *outcome = Some(answer);
+    verdict
+}
+
+/// Builds a case's result, masking CPR numbers in everything it says unless asked not to
+/// (exchanges are masked when recorded).
+pub fn result(
+    planned: &PlannedCase,
+    verdict: Verdict,
+    outcome: Option<Outcome>,
+    exchanges: Vec<Exchange>,
+    elapsed: Duration,
+    show_cpr: bool,
+) -> CaseResult {
+    let case = &planned.case;
+    let mask = |s: String| {
+        if show_cpr {
+            s
+        } else {
+            cpr::mask_all(&s).into_owned()
+        }
+    };
+    let verdict = match verdict {
+        Verdict::Pass => Verdict::Pass,
+        Verdict::Fail { reason } => Verdict::Fail {
+            reason: mask(reason),
+        },
+        Verdict::Error { reason } => Verdict::Error {
+            reason: mask(reason),
+        },
+        Verdict::NotApplicable { reason } => Verdict::NotApplicable {
+            reason: mask(reason),
+        },
+    };
+    let outcome = outcome.map(|o| if show_cpr { o } else { mask_outcome(o) });
+    CaseResult {
+        id: case.id.clone(),
+        title: mask(case.title.clone()),
+        service: case.service.clone(),
+        method: case.method.clone(),
+        covers: case.covers.clone(),
+        tags: case.tags.clone(),
+        assumes: case.assumes.clone(),
+        generated: case.origin.generated,
+        origin: format!("{}:{}", case.origin.file, case.origin.line),
+        verdict,
+        expected: planned.expect.describe(),
+        outcome,
+        exchanges,
+        duration_ms: elapsed.as_secs_f64() * 1000.0,
+        attempts: 1,
+    }
+}
+
+fn mask_outcome(o: Outcome) -> Outcome {
+    match o {
+        Outcome::Success { status, mut body } => {
+            mask_value(&mut body);
+            Outcome::Success { status, body }
+        }
+        Outcome::DfdgError { status, mut errors } => {
+            for e in &mut errors {
+                if let Some(t) = &mut e.text {
+                    *t = cpr::mask_all(t).into_owned();
+                }
+            }
+            Outcome::DfdgError { status, errors }
+        }
+        Outcome::HttpStatus { status, body } => Outcome::HttpStatus {
+            status,
+            body: cpr::mask_all(&body).into_owned(),
+        },
+        Outcome::TransportFailure { failure, detail } => Outcome::TransportFailure {
+            failure,
+            detail: cpr::mask_all(&detail).into_owned(),
+        },
+    }
+}
+
+fn mask_value(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(m) = cpr::mask_all(s) {
+                *s = m;
+            }
+        }
+        Value::Number(n) => {
+            let text = n.to_string();
+            if let std::borrow::Cow::Owned(m) = cpr::mask_all(&text) {
+                *v = Value::String(m);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_value),
+        Value::Object(map) => map.values_mut().for_each(mask_value),
+        Value::Null | Value::Bool(_) => {}
+    }
+}

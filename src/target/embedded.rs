@@ -1,0 +1,50 @@
+//! The embedded default target: the reference implementation started in-process on an
+//! ephemeral loopback port, with a client secret generated for this process only. The main
+//! entry point is [`start`].
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use super::client::{Target, TargetError, TargetOptions};
+use super::profile::Profile;
+use crate::reference::{self, ReferenceConfig, ReferenceError, RunningReference};
+use crate::spec::Spec;
+
+/// The running reference and a target pointing at it. Dropping it stops the reference.
+#[derive(Debug)]
+pub struct Embedded {
+    pub reference: RunningReference,
+    pub target: Arc<Target>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddedError {
+    #[error("cannot start the embedded reference: {0}")]
+    Reference(#[from] ReferenceError),
+    #[error(transparent)]
+    Target(#[from] TargetError),
+}
+
+/// Starts the reference on `127.0.0.1:0` on the current tokio runtime.
+pub async fn start(spec: Arc<Spec>, options: &TargetOptions) -> Result<Embedded, EmbeddedError> {
+    // Two v4 uuids: 244 random bits, never written anywhere.
+    let secret = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let overlay = spec.overlay.clone();
+    let config = ReferenceConfig {
+        spec,
+        test_mode: true,
+        client_secret: secret.clone(),
+        disabled_checks: Default::default(),
+    };
+    let reference = reference::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let profile = Profile::embedded(&reference.base_url());
+    let target = Target::new(profile, &overlay, Some(secret), options)?;
+    Ok(Embedded {
+        reference,
+        target: Arc::new(target),
+    })
+}

@@ -1,0 +1,235 @@
+//! Sending one HTTP request and reading its answer within a size limit, recording both as an
+//! [`Exchange`] with secrets and (by default) CPR numbers masked. Transport errors are sorted
+//! into [`Failure`] kinds. The main entry point is [`send`].
+
+use std::error::Error as _;
+
+use crate::cpr;
+use crate::target::outcome::{Exchange, Failure, RecordedRequest, RecordedResponse};
+
+/// The most of a body an exchange keeps for reports.
+pub const RECORDED_BODY_LIMIT: usize = 64 * 1024;
+
+/// The default limit on an answer's size.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+
+/// An answer as read off the wire.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// How exchanges are recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct Recording {
+    /// Keep CPR numbers as they are (`--show-cpr`).
+    pub show_cpr: bool,
+}
+
+impl Recording {
+    pub fn text(&self, s: &str) -> String {
+        if self.show_cpr {
+            s.to_string()
+        } else {
+            cpr::mask_all(s).into_owned()
+        }
+    }
+}
+
+/// A request could not be sent or its answer not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    pub failure: Failure,
+    pub detail: String,
+}
+
+/// Sends `request`, records it into `exchanges`, reads at most `limit` bytes of the answer.
+pub async fn send(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    limit: usize,
+    recording: Recording,
+    exchanges: &mut Vec<Exchange>,
+) -> Result<RawResponse, SendError> {
+    exchanges.push(Exchange {
+        request: record_request(&request, recording),
+        response: None,
+    });
+    let mut response = client.execute(request).await.map_err(classify)?;
+    let status = response.status().as_u16();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let too_large = |read: usize| SendError {
+        failure: Failure::TooLarge,
+        detail: format!("the answer is larger than the limit of {limit} bytes (read {read})"),
+    };
+    if response.content_length().is_some_and(|l| l > limit as u64) {
+        let err = too_large(0);
+        record_response(exchanges, status, &headers, b"", true, recording);
+        return Err(err);
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    let err = too_large(body.len() + chunk.len());
+                    record_response(exchanges, status, &headers, &body, true, recording);
+                    return Err(err);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                record_response(exchanges, status, &headers, &body, true, recording);
+                let mut err = classify(e);
+                if err.failure == Failure::Other {
+                    err.failure = Failure::Reset;
+                }
+                return Err(err);
+            }
+        }
+    }
+    record_response(exchanges, status, &headers, &body, false, recording);
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn record_request(request: &reqwest::Request, recording: Recording) -> RecordedRequest {
+    let headers = request
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            let value = if n == reqwest::header::AUTHORIZATION {
+                "***".to_string()
+            } else {
+                recording.text(&String::from_utf8_lossy(v.as_bytes()))
+            };
+            (n.as_str().to_string(), value)
+        })
+        .collect();
+    let body = request
+        .body()
+        .and_then(|b| b.as_bytes())
+        .map(|b| recording.text(&cut(b).0))
+        .unwrap_or_default();
+    RecordedRequest {
+        method: request.method().as_str().to_string(),
+        url: recording.text(request.url().as_str()),
+        headers,
+        body,
+    }
+}
+
+fn record_response(
+    exchanges: &mut [Exchange],
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+    cut_short: bool,
+    recording: Recording,
+) {
+    let (text, truncated) = cut(body);
+    if let Some(last) = exchanges.last_mut() {
+        last.response = Some(RecordedResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.clone(), recording.text(v)))
+                .collect(),
+            body: recording.text(&text),
+            truncated: truncated || cut_short,
+        });
+    }
+}
+
+/// The body as text, cut at [`RECORDED_BODY_LIMIT`] on a character boundary.
+fn cut(body: &[u8]) -> (String, bool) {
+    let text = String::from_utf8_lossy(body);
+    if text.len() <= RECORDED_BODY_LIMIT {
+        return (text.into_owned(), false);
+    }
+    let mut end = RECORDED_BODY_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (text[..end].to_string(), true)
+}
+
+/// Sorts a client error into a failure kind.
+pub fn classify(e: reqwest::Error) -> SendError {
+    let detail = error_chain(&e);
+    let io_kind = {
+        let mut source = e.source();
+        let mut kind = None;
+        while let Some(s) = source {
+            if let Some(io) = s.downcast_ref::<std::io::Error>() {
+                kind = Some(io.kind());
+                break;
+            }
+            source = s.source();
+        }
+        kind
+    };
+    let lower = detail.to_lowercase();
+    let failure = if e.is_timeout() {
+        Failure::Timeout
+    } else if io_kind == Some(std::io::ErrorKind::ConnectionRefused) {
+        Failure::Refused
+    } else if matches!(
+        io_kind,
+        Some(
+            std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::UnexpectedEof
+        )
+    ) || lower.contains("connection closed")
+        || lower.contains("incomplete message")
+    {
+        Failure::Reset
+    } else if lower.contains("certificate") || lower.contains("tls") {
+        Failure::Tls
+    } else if e.is_connect() {
+        Failure::Refused
+    } else {
+        Failure::Other
+    };
+    SendError { failure, detail }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}

@@ -1,0 +1,74 @@
+//! Loading and planning report every problem in every file at once, with file:line:col, the
+//! field and a "did you mean"; checked against the golden output beside the bad input.
+//! `KONFORM_BLESS=1 cargo test --test run` rewrites the golden file; review the diff.
+
+use konform::case::{diagnostic, load_dir, plan};
+use konform::run::corpus::known_roles;
+
+use crate::support;
+
+#[test]
+fn every_problem_in_every_file_is_reported_at_once() {
+    let spec = support::spec();
+    let root = std::path::Path::new("tests/data/cases_bad");
+    assert!(root.is_dir(), "run from the crate root");
+    let loaded = load_dir(root);
+    let planned = plan(&spec, &loaded.cases, &known_roles([]));
+    let mut all = loaded.diagnostics.clone();
+    all.extend(planned.diagnostics);
+    all.sort();
+    let rendered = diagnostic::render(&all);
+    let golden = support::data("cases_bad.expected");
+    if std::env::var_os("KONFORM_BLESS").is_some() {
+        std::fs::write(&golden, &rendered).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+    assert_eq!(
+        rendered,
+        expected,
+        "diagnostics differ from {}",
+        golden.display()
+    );
+    // Only the two cases that share an id (a corpus-wide problem) plan on their own.
+    assert_eq!(planned.cases.len(), 2);
+    assert!(all.iter().all(|d| d.file.starts_with(root)));
+}
+
+#[test]
+fn the_good_corpus_loads_and_plans_cleanly() {
+    let spec = support::spec();
+    let loaded = load_dir(&support::data("cases_ok"));
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "{}",
+        diagnostic::render(&loaded.diagnostics)
+    );
+    let planned = plan(&spec, &loaded.cases, &known_roles([]));
+    assert!(
+        planned.diagnostics.is_empty(),
+        "{}",
+        diagnostic::render(&planned.diagnostics)
+    );
+    assert_eq!(planned.cases.len(), loaded.cases.len());
+    assert!(!planned.cases.is_empty());
+}
+
+#[test]
+fn loading_never_panics_on_arbitrary_text() {
+    use proptest::prelude::*;
+    let spec = support::spec();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(256));
+    let strategy = proptest::string::string_regex(
+        r#"(- |  |id: |title: |when: |then: |body: |\{|\}|\[|\]|"|\$\{|today|-8d|error: |[a-z]|[0-9]|:|\n){0,40}"#,
+    )
+    .unwrap();
+    runner
+        .run(&strategy, |text| {
+            let path = std::path::Path::new("TestRestService/CreateThing.yaml");
+            let (cases, _) =
+                konform::case::load::load_text(path, "x", "TestRestService", "CreateThing", &text);
+            let _ = plan(&spec, &cases, &known_roles([]));
+            Ok(())
+        })
+        .unwrap();
+}

@@ -1,0 +1,10 @@
+//! Integration tests of loading, planning, transports, provisioning and verdicts, against
+//! hand-made specs (`tests/data/specs`) and wiremock targets on 127.0.0.1.
+
+mod cli;
+mod load;
+mod mutants;
+mod privacy;
+mod support;
+mod transports;
+mod verdicts;
