@@ -26,7 +26,11 @@ fn main() {
         eprintln!("no specs/ or cases/ folder: nothing to run");
         libtest_mimic::run(&args, Vec::new()).exit();
     }
-    let corpus = match corpus::prepare(&specs, &cases, &corpus::known_roles([])) {
+    // The whole corpus: hand-written cases and the ones generated from the field constraints.
+    let roles = corpus::known_roles([]);
+    let prepared = corpus::prepare(&specs, &cases, &roles)
+        .and_then(|mut c| c.add_generated(&roles).map(|()| c));
+    let corpus = match prepared {
         Ok(c) => c,
         Err(e) => {
             let message = match e {

@@ -147,9 +147,17 @@ impl MethodInfo {
             Binding::Rest { .. } => unwrap_root(method.output.clone(), |_| true),
         };
         let mut codes: BTreeSet<u32> = method.errors.iter().map(|e| e.code).collect();
-        if matches!(call, MethodCall::Soap { .. }) {
-            codes.extend(spec.overlay.general_faults.iter().map(|f| f.code));
-        }
+        let transport = match call {
+            MethodCall::Soap { .. } => Transport::Soap,
+            MethodCall::Rest { .. } => Transport::Rest,
+        };
+        codes.extend(
+            spec.overlay
+                .general_faults
+                .iter()
+                .filter(|f| f.transports.contains(&transport))
+                .map(|f| f.code),
+        );
         Ok(MethodInfo {
             service: m.service.service.clone(),
             name: method.name.clone(),

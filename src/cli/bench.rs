@@ -50,10 +50,13 @@ pub struct BenchArgs {
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let roles = konform::run::corpus::known_roles([]);
-    let corpus = match super::run::prepare(&args.specs, &args.cases, &roles) {
+    let mut corpus = match super::run::prepare(&args.specs, &args.cases, &roles) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    if let Err(code) = super::run::add_generated(&mut corpus, &roles) {
+        return Ok(code);
+    }
     let filter = args.filter.filter();
     let cases: Vec<Arc<PlannedCase>> = corpus
         .cases

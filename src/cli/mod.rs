@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 mod bench;
+mod coverage;
 mod diff;
+mod generate;
 mod lint;
 mod merge;
 mod run;
@@ -46,6 +48,10 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Write the JSON Schema of the case format, for editors.
     Schema(schema::SchemaArgs),
+    /// Print the negative cases generated from the spec's field constraints.
+    Gen(generate::GenArgs),
+    /// Show which documented codes and rules the corpus covers.
+    Coverage(coverage::CoverageArgs),
     /// Measure cases per second against the embedded reference.
     Bench(bench::BenchArgs),
     /// Compare two runs' reports: newly failing, newly passing, added and removed cases.
@@ -98,6 +104,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Gen(args) => generate::run(args),
+        Command::Coverage(args) => coverage::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Merge(args) => merge::run(args),

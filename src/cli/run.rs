@@ -13,6 +13,7 @@ use clap::Args;
 
 use konform::case::clock::Clock;
 use konform::case::diagnostic;
+use konform::coverage;
 use konform::cpr;
 use konform::provision;
 use konform::report::{self, Colour, ReportOptions, TerminalOptions};
@@ -60,6 +61,9 @@ pub struct RunArgs {
         env = "KONFORM_SPECS"
     )]
     pub specs: PathBuf,
+    /// Leave out the negative cases generated from the spec's field constraints.
+    #[arg(long)]
+    pub no_generated: bool,
     /// The run's clock (RFC 3339) instead of the machine's: every case's "today".
     #[arg(long, value_name = "RFC3339", hide = true)]
     pub clock: Option<String>,
@@ -112,6 +116,25 @@ pub fn prepare(
     }
 }
 
+/// Adds the generated cases to a prepared corpus, printing any problem.
+pub fn add_generated(
+    corpus: &mut corpus::Corpus,
+    roles: &std::collections::BTreeSet<String>,
+) -> Result<(), ExitCode> {
+    match corpus.add_generated(roles) {
+        Ok(()) => Ok(()),
+        Err(CorpusError::Spec(e)) => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(EXIT_BAD_INPUT))
+        }
+        Err(CorpusError::Cases(diags)) => {
+            eprintln!("error: generated cases do not plan (a konform bug):");
+            eprint!("{}", diagnostic::render(&diags));
+            Err(ExitCode::from(EXIT_BAD_INPUT))
+        }
+    }
+}
+
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if !(args.timeout > 0.0 && args.timeout.is_finite()) {
         bail!("--timeout must be a positive number of seconds");
@@ -124,10 +147,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let profile = args.target.as_deref().map(Profile::load).transpose()?;
     let roles = corpus::known_roles(profile.iter().flat_map(|p| p.roles.keys().cloned()));
-    let corpus = match prepare(&args.specs, &args.cases, &roles) {
+    let mut corpus = match prepare(&args.specs, &args.cases, &roles) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    if !args.no_generated {
+        if let Err(code) = add_generated(&mut corpus, &roles) {
+            return Ok(code);
+        }
+    }
+    let models = corpus.case_models();
     let filter = args.filter.filter();
     let cases: Vec<_> = corpus
         .cases
@@ -181,6 +210,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         )
         .await
     })?;
+    let mut summary = summary;
+    // The coverage matrix of the methods this run covered, with the cases that passed.
+    let ran: std::collections::BTreeSet<(&str, &str)> = summary
+        .0
+        .methods
+        .iter()
+        .map(|m| (m.service.as_str(), m.method.as_str()))
+        .collect();
+    let mut matrix = coverage::compute(&corpus.spec, &models, Some(&summary.0));
+    matrix.retain(|m| ran.contains(&(m.service.as_str(), m.method.as_str())));
+    summary.0.coverage = matrix;
     let written = report::write_all_with(&summary.0, &out, &ReportOptions { secrets: summary.1 })
         .with_context(|| format!("writing the reports to {}", out.display()))?;
     let colour = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {

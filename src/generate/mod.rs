@@ -11,6 +11,8 @@
 
 mod values;
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use crate::case::model::{Case, Covers, Origin, SuccessFlag, Then, When};
@@ -65,9 +67,32 @@ pub fn generate(spec: &Spec, corpus: &[Case]) -> Generated {
             });
             continue;
         };
-        out.cases.extend(for_method(m, base));
+        let (cases, unanswerable) = for_method(spec, m, base);
+        out.cases.extend(cases);
+        if !unanswerable.is_empty() {
+            out.skipped.push(Skipped {
+                service: m.service.service.clone(),
+                method: m.method.name.clone(),
+                reason: format!(
+                    "violations expecting {} left out: the method does not document the code and the overlay has no general fault for it",
+                    unanswerable.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
     }
     out
+}
+
+/// Whether `method` can answer `code`: it documents it, or the overlay has it as a general
+/// fault of the method's transport.
+fn answerable(spec: &Spec, m: MethodRef<'_>, code: u32) -> bool {
+    let transport = m.method.binding.transport();
+    m.method.error(code).is_some()
+        || spec
+            .overlay
+            .general_faults
+            .iter()
+            .any(|f| f.code == code && f.transports.contains(&transport))
 }
 
 /// Where a field travels in a case's `when`.
@@ -78,12 +103,20 @@ enum Slot {
     Path,
 }
 
-/// The generated cases of one method, derived from `base`.
-pub fn for_method(m: MethodRef<'_>, base: &Case) -> Vec<Case> {
+/// The generated cases of one method, derived from `base`, and the codes whose violations were
+/// left out because the method cannot answer them.
+pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case) -> (Vec<Case>, BTreeSet<u32>) {
     let method = m.method;
     let mut cases = Vec::new();
+    let mut unanswerable = BTreeSet::new();
     let mut emit = |path: &str, slot: Slot, violation: Violation, when: When| {
         let expected = violation.expected();
+        if let Some(code) = expected
+            && !answerable(spec, m, code)
+        {
+            unanswerable.insert(code);
+            return;
+        }
         let documented = |code: u32| method.error(code).is_some();
         let (then, covers, assumes) = match expected {
             Some(code) => {
@@ -176,7 +209,19 @@ pub fn for_method(m: MethodRef<'_>, base: &Case) -> Vec<Case> {
                 Slot::Body => None,
             };
             let key = map(&base.when);
-            for violation in values::violations(field, key.is_some(), is_cpr(field)) {
+            // A path parameter cannot be left out or repeated (the URL would name another
+            // resource), nor can a header be repeated in a case's header map.
+            let applicable = |v: &Violation| {
+                !matches!(
+                    (slot, v),
+                    (Slot::Path, Violation::Missing | Violation::Repeated)
+                        | (Slot::Header, Violation::Repeated)
+                )
+            };
+            for violation in values::violations(field, key.is_some(), is_cpr(field))
+                .into_iter()
+                .filter(applicable)
+            {
                 let mut when = base.when.clone();
                 let target = match slot {
                     Slot::Header => &mut when.headers,
@@ -216,7 +261,7 @@ pub fn for_method(m: MethodRef<'_>, base: &Case) -> Vec<Case> {
             );
         }
     }
-    cases
+    (cases, unanswerable)
 }
 
 fn display_path(slot: Slot, path: &str) -> String {

@@ -2,7 +2,8 @@ use serde_json::json;
 
 use super::*;
 use crate::case::given::Given;
-use crate::spec::model::ServiceSpec;
+use crate::spec::model::{ServiceSpec, Transport};
+use crate::spec::overlay::{Basis, GeneralFault};
 
 const SPEC: &str = r#"
 service: TestService
@@ -34,6 +35,14 @@ fn spec() -> Spec {
     let service: ServiceSpec = serde_saphyr::from_str(SPEC).unwrap();
     let mut spec = Spec::default();
     spec.services.insert(service.service.clone(), service);
+    spec.overlay.general_faults.push(GeneralFault {
+        code: 1014,
+        text: "Failed to validate message".into(),
+        transports: vec![Transport::Soap],
+        basis: Basis::Assumption {
+            reason: "test".into(),
+        },
+    });
     spec
 }
 
@@ -165,4 +174,30 @@ fn long_accepted_values_stay_unique_per_request() {
     assert!(s.starts_with("${uuid}"));
     assert_eq!(s.len() - "${uuid}".len() + 36, 46);
     assert!(accepted.describe().contains("46 characters"));
+}
+
+#[test]
+fn violations_the_method_cannot_answer_are_left_out_and_said() {
+    let mut spec = spec();
+    spec.overlay.general_faults.clear();
+    let generated = generate(&spec, &[base()]);
+    assert!(
+        generated
+            .cases
+            .iter()
+            .all(|c| c.then != Then::Error { error: 1014 })
+    );
+    assert!(
+        generated
+            .cases
+            .iter()
+            .any(|c| c.then == Then::Error { error: 1001 }),
+        "1001 is documented"
+    );
+    assert_eq!(generated.skipped.len(), 1);
+    assert!(
+        generated.skipped[0].reason.contains("1014"),
+        "{:?}",
+        generated.skipped
+    );
 }

@@ -6,8 +6,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::case::diagnostic::Diagnostic;
+use crate::case::load::LoadedCase;
+use crate::case::node::{Node, NodeValue, Pos};
 use crate::case::plan::PlannedCase;
 use crate::case::{load_dir, plan};
+use crate::generate::{self, Skipped};
 use crate::spec::{Spec, SpecError};
 use crate::target::profile::EMBEDDED_ROLES;
 
@@ -18,6 +21,10 @@ pub struct Corpus {
     pub cases: Vec<Arc<PlannedCase>>,
     /// How many case files were read.
     pub files: usize,
+    /// How many of `cases` were generated from the field constraints.
+    pub generated: usize,
+    /// Methods no cases could be generated for, with the reason.
+    pub not_generated: Vec<Skipped>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,5 +72,44 @@ pub fn prepare_with_spec(
         spec,
         cases: planned.cases.into_iter().map(Arc::new).collect(),
         files: loaded.files,
+        generated: 0,
+        not_generated: Vec::new(),
     })
+}
+
+impl Corpus {
+    /// Adds the negative cases generated from the spec's field constraints (`konform gen`),
+    /// planned like hand-written ones. A generated case that does not plan is a bug in the
+    /// generator, reported like a case-file problem.
+    pub fn add_generated(&mut self, roles: &BTreeSet<String>) -> Result<(), CorpusError> {
+        let hand: Vec<_> = self.cases.iter().map(|c| (*c.case).clone()).collect();
+        let generated = generate::generate(&self.spec, &hand);
+        // Generated cases have no source text: an empty node gives their problems no position.
+        let node = Arc::new(Node {
+            pos: Pos::default(),
+            value: NodeValue::Map(Vec::new()),
+        });
+        let loaded: Vec<LoadedCase> = generated
+            .cases
+            .into_iter()
+            .map(|case| LoadedCase {
+                path: case.origin.file.clone().into(),
+                case,
+                node: node.clone(),
+            })
+            .collect();
+        let planned = plan(&self.spec, &loaded, roles);
+        if !planned.diagnostics.is_empty() {
+            return Err(CorpusError::Cases(planned.diagnostics));
+        }
+        self.generated = planned.cases.len();
+        self.cases.extend(planned.cases.into_iter().map(Arc::new));
+        self.not_generated = generated.skipped;
+        Ok(())
+    }
+
+    /// The cases' models, for coverage.
+    pub fn case_models(&self) -> Vec<crate::case::Case> {
+        self.cases.iter().map(|c| (*c.case).clone()).collect()
+    }
 }

@@ -629,7 +629,19 @@ impl Method {
     /// The fields a case's `when.body` holds: the children of the SOAP request element, or
     /// of the REST `requestBody`; empty for a method without a body.
     pub fn body_fields(&self) -> &[Field] {
-        body_fields(&self.input)
+        match &self.binding {
+            // The importer keeps the SOAP request element in the binding, not in the tree; a
+            // tree that still has it as its one root is unwrapped all the same.
+            Binding::Soap {
+                request_element, ..
+            } => match self.input.as_slice() {
+                [root] if root.name == *request_element && !root.children.is_empty() => {
+                    &root.children
+                }
+                fields => fields,
+            },
+            Binding::Rest { .. } => body_fields(&self.input),
+        }
     }
 
     /// The REST header fields (`x-requestId`, `x-civilRegistrationIdentifier`).
@@ -647,7 +659,7 @@ impl Method {
     }
 }
 
-/// The body fields of an input or output tree: below its single body root element.
+/// The body fields of a REST input or output tree: below its single body root (`requestBody`).
 pub fn body_fields(tree: &[Field]) -> &[Field] {
     let mut body = tree.iter().filter(|f| f.location == FieldLocation::Body);
     match (body.next(), body.next()) {

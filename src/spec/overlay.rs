@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{HttpVerb, OrganisationType, Rule};
+use super::model::{HttpVerb, OrganisationType, Rule, Transport};
 
 /// Why an overlay entry holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,7 +109,18 @@ impl Overlay {
 pub struct GeneralFault {
     pub code: u32,
     pub text: String,
+    /// The transports whose methods may answer it; default: SOAP only.
+    #[serde(default = "soap_only", skip_serializing_if = "is_soap_only")]
+    pub transports: Vec<Transport>,
     pub basis: Basis,
+}
+
+fn soap_only() -> Vec<Transport> {
+    vec![Transport::Soap]
+}
+
+fn is_soap_only(t: &[Transport]) -> bool {
+    t == [Transport::Soap]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
