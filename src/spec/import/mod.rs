@@ -143,6 +143,10 @@ pub(crate) struct MethodDraft {
     pub inferences: Vec<String>,
     /// The SOAP request element where no input table documents it.
     pub request_element: Option<String>,
+    /// Whether the excerpt has an Output section (or table) for the method.
+    pub saw_output: bool,
+    /// Whether the excerpt has a Fejlkoder section (or error table) for the method.
+    pub saw_errors: bool,
 }
 
 /// A rule before its id is settled.
@@ -342,6 +346,16 @@ fn finalize_method(mut m: MethodDraft, overlay: &Overlay) -> Method {
             });
         }
     });
+    if !m.saw_output {
+        m.inferences
+            .push("the excerpt shows no output for this method".to_string());
+    }
+    if !m.saw_errors {
+        m.inferences.push(
+            "the excerpt shows no error codes section for this method; none are documented here"
+                .to_string(),
+        );
+    }
     let rules = rules::settle(&m);
     let status = text::status_of(m.withdrawn, m.description.as_deref());
     Method {
