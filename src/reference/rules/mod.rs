@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::case::given::CitizenStatus;
-use crate::spec::model::{Field, Method, OrganisationType, ServiceSpec, Transport};
+use crate::spec::model::{Field, Method, OrganisationType, ServiceSpec, Spec, Transport};
 
 use super::auth::{self, Caller};
 use super::checks::{Ctx, Rejection};
@@ -79,7 +79,8 @@ enum Subject {
 /// Runs a valid request through the shared flow and the method's rules.
 pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
     let prefix = app.prefix(&req.service.service, &req.method.name);
-    let mut ctx = Ctx::new(req.method, prefix, &app.switches);
+    let mut ctx = Ctx::new(req.method, prefix, &app.switches)
+        .with_general(general_codes(&app.spec, req.method));
     let subject = find_subject(app, req);
     let cell = match &subject {
         Subject::Cpr(cpr) | Subject::Owner(cpr) => app.store.citizen(cpr),
@@ -182,7 +183,12 @@ fn handler(service: &str, method: &str) -> Option<Handler> {
 
 /// Every code the reference checks for a method, with the rule it enforces: the shared flow's
 /// codes and the method's own, each only where the method documents it.
-pub fn implemented(service: &ServiceSpec, method: &Method) -> Vec<(u32, &'static str)> {
+pub fn implemented(
+    spec: &Spec,
+    service: &ServiceSpec,
+    method: &Method,
+) -> Vec<(u32, &'static str)> {
+    let general = general_codes(spec, method);
     let own: Vec<(u32, &'static str)> = person_registration::checks(&service.service, &method.name)
         .into_iter()
         .chain(interview::checks(&service.service, &method.name))
@@ -192,11 +198,22 @@ pub fn implemented(service: &ServiceSpec, method: &Method) -> Vec<(u32, &'static
         .collect();
     let mut out: Vec<(u32, &'static str)> = Vec::new();
     for (code, rule) in FLOW_CHECKS.iter().copied().chain(own) {
-        if method.error(code).is_some() && !out.iter().any(|(c, _)| *c == code) {
+        let valid = method.error(code).is_some() || general.contains(&code);
+        if valid && !out.iter().any(|(c, _)| *c == code) {
             out.push((code, rule));
         }
     }
     out
+}
+
+/// The overlay's general faults, for a SOAP method; none for a REST one.
+pub fn general_codes(spec: &Spec, method: &Method) -> Vec<u32> {
+    match method.binding {
+        crate::spec::model::Binding::Soap { .. } => {
+            spec.overlay.general_faults.iter().map(|f| f.code).collect()
+        }
+        crate::spec::model::Binding::Rest { .. } => Vec::new(),
+    }
 }
 
 /// Finds the citizen a request is about: the REST header CPR, a CPR field of the body, else
