@@ -1,6 +1,7 @@
 //! The DFDG specification: the model ([`model`]), the hand-kept [`overlay`], loading `specs/`
 //! ([`load`]) and XSD patterns ([`pattern`]).
 
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod overlay;

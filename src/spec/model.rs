@@ -480,8 +480,13 @@ impl FieldKind {
         {
             return FieldKind::Integer;
         }
-        if field.name.ends_with("TypeIdentifier")
-            || field.name.ends_with("Identifier") && ty.is_empty()
+        // A renamed field keeps its kind: the sick-leave service's `fravaerType` was
+        // `AbsenceTypeIdentifier`.
+        let names = [Some(field.name.as_str()), field.former_name.as_deref()];
+        if names
+            .into_iter()
+            .flatten()
+            .any(|n| n.ends_with("TypeIdentifier") || n.ends_with("Identifier") && ty.is_empty())
         {
             return FieldKind::Integer;
         }

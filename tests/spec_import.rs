@@ -1,0 +1,115 @@
+//! The committed `specs/` is what importing STAR's documents gives, byte for byte, and it loads.
+//!
+//! The documents are not copied into the project: they are read from `../shared/seeds` relative
+//! to the crate root, or from the folder named by `KONFORM_DOCS`. Where they are absent the test
+//! says so and passes as skipped, except under CI (`CI=true`), where their absence fails it.
+
+use std::path::{Path, PathBuf};
+
+use konform::spec::Spec;
+use konform::spec::import::{self, Document};
+use konform::spec::overlay::Overlay;
+
+fn docs_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("KONFORM_DOCS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let reason = format!(
+        "skipped: the service documents are not at {} (set KONFORM_DOCS)",
+        dir.display()
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{reason}; under CI their absence is a failure");
+    }
+    println!("{reason}");
+    None
+}
+
+fn read_docs(dir: &Path) -> Vec<Document> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths.len(),
+        5,
+        "expected the five service documents in {}",
+        dir.display()
+    );
+    paths.iter().map(|p| Document::read(p).unwrap()).collect()
+}
+
+fn specs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")
+}
+
+fn committed_overlay() -> Overlay {
+    let text = std::fs::read_to_string(specs_dir().join("overlay.yaml")).unwrap();
+    serde_saphyr::from_str(&text).unwrap()
+}
+
+#[test]
+fn a_fresh_import_reproduces_the_committed_specs_byte_for_byte() {
+    let Some(dir) = docs_dir() else { return };
+    let services = import::import(&read_docs(&dir), &committed_overlay()).unwrap();
+    assert_eq!(services.len(), 5);
+    for spec in &services {
+        let path = specs_dir().join(import::file_name(&spec.service));
+        let committed =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let fresh = import::render(spec).unwrap();
+        assert!(
+            committed == fresh,
+            "{} differs from a fresh import; run `konform spec import ../shared/seeds/*.txt --out specs`",
+            path.display()
+        );
+    }
+    // No stale service files either.
+    let mut names: Vec<String> = std::fs::read_dir(specs_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") && n != "overlay.yaml")
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = services
+        .iter()
+        .map(|s| import::file_name(&s.service))
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn the_committed_specs_load_and_equal_the_import() {
+    let spec = Spec::load(&specs_dir()).unwrap();
+    assert_eq!(spec.methods().count(), 39);
+    assert!(!spec.overlay.untestable.is_empty());
+    let Some(dir) = docs_dir() else { return };
+    let services = import::import(&read_docs(&dir), &spec.overlay).unwrap();
+    for s in services {
+        assert_eq!(spec.services.get(&s.service), Some(&s), "{}", s.service);
+    }
+}
+
+#[test]
+fn importing_twice_gives_the_same_text() {
+    let Some(dir) = docs_dir() else { return };
+    let docs = read_docs(&dir);
+    let overlay = committed_overlay();
+    let a: Vec<String> = import::import(&docs, &overlay)
+        .unwrap()
+        .iter()
+        .map(|s| import::render(s).unwrap())
+        .collect();
+    let b: Vec<String> = import::import(&docs, &overlay)
+        .unwrap()
+        .iter()
+        .map(|s| import::render(s).unwrap())
+        .collect();
+    assert_eq!(a, b);
+}
