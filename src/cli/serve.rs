@@ -46,8 +46,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let known: std::collections::BTreeSet<String> =
-        reference::check_ids(&spec).into_iter().map(|c| c.id).collect();
+    let known: std::collections::BTreeSet<String> = reference::check_ids(&spec)
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     for id in &args.disable_checks {
         if !known.contains(id) {
             anyhow::bail!("unknown check id {id:?} (see `konform serve --list-checks`)");

@@ -51,12 +51,20 @@ pub fn parse_instant(s: &str, offset: FixedOffset) -> Option<DateTime<FixedOffse
     }
     // XSD dateTime allows a bare `Z` or `±hh:mm` after fractional seconds, which RFC 3339
     // covers, and no offset at all, which it does not.
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
             return n.and_local_timezone(offset).single();
         }
     }
-    parse_date(s).and_then(|d| d.and_time(NaiveTime::MIN).and_local_timezone(offset).single())
+    parse_date(s).and_then(|d| {
+        d.and_time(NaiveTime::MIN)
+            .and_local_timezone(offset)
+            .single()
+    })
 }
 
 /// Parses an XSD `date` (`2025-07-01`, optionally followed by `Z` or an offset, which is ignored).
@@ -131,7 +139,10 @@ mod tests {
         assert!(is_xsd_time("10:00:00.5+01:00"));
         assert!(!is_xsd_time("25:00:00"));
         assert!(!is_xsd_time("10:00"));
-        assert_eq!(parse_date("2025-07-01Z"), NaiveDate::from_ymd_opt(2025, 7, 1));
+        assert_eq!(
+            parse_date("2025-07-01Z"),
+            NaiveDate::from_ymd_opt(2025, 7, 1)
+        );
         assert_eq!(parse_date("2025-07-01x"), None);
         assert_eq!(parse_date("20"), None);
     }

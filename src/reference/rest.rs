@@ -200,5 +200,9 @@ pub fn errors(app: &App, method: &Method, codes: &[u32]) -> Response {
         .iter()
         .map(|c| json!({"code": c, "text": error_text(&app.spec, Some(method), *c)}))
         .collect();
-    (StatusCode::BAD_REQUEST, axum::Json(json!({ "errors": list }))).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({ "errors": list })),
+    )
+        .into_response()
 }

@@ -359,7 +359,10 @@ mod tests {
         assert!(r.matches("/v1/raskmelding", false).is_some());
         assert_eq!(percent_decode("a%20b%zz%"), "a b%zz%");
         assert_eq!(percent_decode("%C3%B8%4"), "ø%4");
-        let f = serde_urlencoded_form(b"grant_type=client_credentials&client_id=Anden+Akt%C3%B8r%3A12&scope=a%20b").unwrap();
+        let f = serde_urlencoded_form(
+            b"grant_type=client_credentials&client_id=Anden+Akt%C3%B8r%3A12&scope=a%20b",
+        )
+        .unwrap();
         assert_eq!(f.client_id.as_deref(), Some("Anden Aktør:12"));
         assert_eq!(f.scope.as_deref(), Some("a b"));
     }

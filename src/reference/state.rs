@@ -58,8 +58,11 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn instant(&self, what: &str, s: &str) -> Result<DateTime<FixedOffset>, Unestablishable> {
-        clock::parse_instant(s, self.offset)
-            .ok_or_else(|| Unestablishable(format!("{what}: {s:?} is not an RFC 3339 instant or a date")))
+        clock::parse_instant(s, self.offset).ok_or_else(|| {
+            Unestablishable(format!(
+                "{what}: {s:?} is not an RFC 3339 instant or a date"
+            ))
+        })
     }
 
     fn opt_instant(
@@ -127,7 +130,9 @@ pub fn establish(
         let start = b.instant(&format!("projects[{i}].start"), &p.start)?;
         let end = b.opt_instant(&format!("projects[{i}].end"), &p.end)?;
         if end.is_some_and(|e| e < start) {
-            return Err(Unestablishable(format!("projects[{i}]: the end is before the start")));
+            return Err(Unestablishable(format!(
+                "projects[{i}]: the end is before the start"
+            )));
         }
         projects.push(Project { id, start, end });
     }
@@ -169,9 +174,7 @@ fn birth_date(b: &Builder<'_>, state: &CitizenState) -> Result<NaiveDate, Unesta
             let base = today
                 .checked_sub_months(Months::new(35 * 12))
                 .unwrap_or(today);
-            Ok(base
-                .checked_sub_days(Days::new(n % 3650))
-                .unwrap_or(base))
+            Ok(base.checked_sub_days(Days::new(n % 3650)).unwrap_or(base))
         }
     }
 }
@@ -233,7 +236,9 @@ fn build_citizen(
         let end = b.opt_instant(&format!("{what}.end"), &g.end)?;
         let event_time = b.opt_instant(&format!("{what}.event_time"), &g.event_time)?;
         if end.is_some_and(|e| e < start) {
-            return Err(Unestablishable(format!("{what}: the end is before the start")));
+            return Err(Unestablishable(format!(
+                "{what}: the end is before the start"
+            )));
         }
         let id = b.item(&g.id, ItemKind::ContactGroup)?;
         c.contact_groups.push(ContactGroup {
@@ -259,10 +264,14 @@ fn build_citizen(
         let start = b.instant(&format!("{what}.start"), &a.start)?;
         let end = b.opt_instant(&format!("{what}.end"), &a.end)?;
         if end.is_some_and(|e| e < start) {
-            return Err(Unestablishable(format!("{what}: the end is before the start")));
+            return Err(Unestablishable(format!(
+                "{what}: the end is before the start"
+            )));
         }
-        let warning_letter_date =
-            b.opt_instant(&format!("{what}.warning_letter_date"), &a.warning_letter_date)?;
+        let warning_letter_date = b.opt_instant(
+            &format!("{what}.warning_letter_date"),
+            &a.warning_letter_date,
+        )?;
         let id = b.item(&a.id, ItemKind::Absence)?;
         c.absences.push(Absence {
             id,
@@ -279,7 +288,10 @@ fn build_citizen(
         });
     }
     for (i, p) in s.person_categories.iter().enumerate() {
-        let incident = b.instant(&format!("citizen.person_categories[{i}].incident"), &p.incident)?;
+        let incident = b.instant(
+            &format!("citizen.person_categories[{i}].incident"),
+            &p.incident,
+        )?;
         let id = b.item(&p.id, ItemKind::PersonCategory)?;
         c.person_categories.push(PersonCategory {
             id,
@@ -326,7 +338,8 @@ fn build_citizen(
         let start = b.instant(&format!("{what}.start"), &h.start)?;
         let end = b.opt_instant(&format!("{what}.end"), &h.end)?;
         let id = b.item(&h.id, ItemKind::HealthLimitation)?;
-        c.health_limitations.push(HealthLimitation { id, start, end });
+        c.health_limitations
+            .push(HealthLimitation { id, start, end });
     }
     for (i, m) in s.markings.iter().enumerate() {
         let what = format!("citizen.markings[{i}]");
@@ -443,8 +456,14 @@ mod tests {
         assert_eq!(store.owner(&cg).unwrap().0, cpr);
         let citizen = store.citizen(&cpr).unwrap();
         let c = citizen.lock().unwrap();
-        assert_eq!(c.pinned_now.unwrap().to_rfc3339(), "2026-11-24T10:00:00+01:00");
-        assert_eq!(c.absences[0].start.to_rfc3339(), "2026-11-22T00:00:00+01:00");
+        assert_eq!(
+            c.pinned_now.unwrap().to_rfc3339(),
+            "2026-11-24T10:00:00+01:00"
+        );
+        assert_eq!(
+            c.absences[0].start.to_rfc3339(),
+            "2026-11-22T00:00:00+01:00"
+        );
         let p = Uuid::parse_str(&est.ids["p"]).unwrap();
         assert_eq!(c.markings[0].project, p);
         assert!(store.project(&p).is_some());

@@ -331,8 +331,7 @@ impl Store {
     /// Inserts a citizen; false if the CPR is taken.
     pub fn insert_citizen(&self, citizen: Citizen) -> bool {
         let cpr = citizen.cpr.clone();
-        self.citizens
-            .insert_new(cpr, Arc::new(Mutex::new(citizen)))
+        self.citizens.insert_new(cpr, Arc::new(Mutex::new(citizen)))
     }
 
     pub fn citizen_count(&self) -> usize {

@@ -163,7 +163,10 @@ impl<'a> Validator<'a> {
                 Some(Value::Array(items)) => items.len(),
                 Some(_) => 1,
             };
-            let too_many = field.occurs.max.is_some_and(|max| present as u64 > max as u64);
+            let too_many = field
+                .occurs
+                .max
+                .is_some_and(|max| present as u64 > max as u64);
             if (present as u64) < field.occurs.min as u64 || too_many {
                 self.report(1014, "validation/cardinality", &here);
             }
@@ -193,10 +196,12 @@ impl<'a> Validator<'a> {
     /// Validates one leaf value.
     pub fn leaf(&mut self, field: &Field, value: &Value, mode: Mode, path: &str) {
         let kind = field.kind();
+        // A field whose type the document does not give takes any scalar.
+        let untyped = field.type_name.is_none() && field.base.is_none();
         let text: String = match (mode, value) {
-            (_, Value::String(s)) if mode == Mode::Xml || !json_needs_non_string(kind) => {
-                s.clone()
-            }
+            (Mode::Json, Value::Number(n)) if untyped => n.to_string(),
+            (Mode::Json, Value::Bool(b)) if untyped => b.to_string(),
+            (_, Value::String(s)) if mode == Mode::Xml || !json_needs_non_string(kind) => s.clone(),
             (Mode::Json, Value::Number(n)) if kind == FieldKind::Integer && n.is_i64() => {
                 n.to_string()
             }
@@ -351,7 +356,13 @@ mod tests {
         let mut item = leaf("Item", "guid", Occurs { min: 1, max: None });
         item.former_name = Some("OldItem".into());
         group.children = vec![item, leaf("When", "dateTime", Occurs::OPTIONAL)];
-        vec![cpr, name, n, leaf("Flag", "boolean", Occurs::OPTIONAL), group]
+        vec![
+            cpr,
+            name,
+            n,
+            leaf("Flag", "boolean", Occurs::OPTIONAL),
+            group,
+        ]
     }
 
     fn run(value: Value, mode: Mode) -> (Vec<&'static str>, Vec<u32>, Value) {
@@ -434,7 +445,8 @@ mod tests {
 
     #[test]
     fn json_mode_types_leaves_strictly() {
-        let ok = json!({"PersonCivilRegistrationIdentifier": "0101901234", "Count": 3, "Flag": false});
+        let ok =
+            json!({"PersonCivilRegistrationIdentifier": "0101901234", "Count": 3, "Flag": false});
         assert!(run(ok, Mode::Json).0.is_empty());
         let bad = json!({"PersonCivilRegistrationIdentifier": "0101901234", "Count": "3"});
         assert_eq!(run(bad, Mode::Json).0, vec!["validation/type"]);

@@ -54,10 +54,9 @@ impl Ref {
         let mut config = ReferenceConfig::new(spec.clone(), SECRET);
         config.disabled_checks = disabled.iter().map(|s| s.to_string()).collect();
         let clock = Arc::new(FixedClock(DateTime::parse_from_rfc3339(NOW).unwrap()));
-        let running =
-            reference::start_with_clock(config, "127.0.0.1:0".parse().unwrap(), clock)
-                .await
-                .expect("the reference starts");
+        let running = reference::start_with_clock(config, "127.0.0.1:0".parse().unwrap(), clock)
+            .await
+            .expect("the reference starts");
         Ref {
             running,
             client: reqwest::Client::new(),
@@ -92,7 +91,12 @@ impl Ref {
         (v["cpr"].as_str().unwrap_or_default().to_string(), ids)
     }
 
-    pub async fn post_raw(&self, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> (u16, String) {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (u16, String) {
         let mut req = self.client.post(self.url(path)).body(body);
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -196,9 +200,10 @@ impl Ref {
         headers: &[(&str, &str)],
         body: Option<Value>,
     ) -> Answer {
-        let mut req = self
-            .client
-            .request(reqwest::Method::from_bytes(verb.as_bytes()).unwrap(), self.url(path));
+        let mut req = self.client.request(
+            reqwest::Method::from_bytes(verb.as_bytes()).unwrap(),
+            self.url(path),
+        );
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
         }

@@ -104,7 +104,11 @@ async fn deep_and_huge_xml_is_refused_quickly() {
     let r = Ref::start(mini_spec()).await;
     let deep = "<a>".repeat(10_000) + &"</a>".repeat(10_000);
     let (status, text) = r
-        .post_raw("/soap/PersonRegistrationService", &[("content-type", "text/xml")], envelope(&deep).into_bytes())
+        .post_raw(
+            "/soap/PersonRegistrationService",
+            &[("content-type", "text/xml")],
+            envelope(&deep).into_bytes(),
+        )
         .await;
     assert_eq!(status, 500);
     assert!(text.contains("<faultcode>1014</faultcode>"));
@@ -114,13 +118,21 @@ async fn deep_and_huge_xml_is_refused_quickly() {
         envelope("&lol2;")
     );
     let (status, text) = r
-        .post_raw("/soap/PersonRegistrationService", &[("content-type", "text/xml")], laughs.into_bytes())
+        .post_raw(
+            "/soap/PersonRegistrationService",
+            &[("content-type", "text/xml")],
+            laughs.into_bytes(),
+        )
         .await;
     assert_eq!(status, 500);
     assert!(text.contains("<faultcode>1014</faultcode>"));
     let wide = format!("<x>{}</x>", "<y>1</y>".repeat(100_000));
     let (status, _) = r
-        .post_raw("/soap/PersonRegistrationService", &[("content-type", "text/xml")], envelope(&wide).into_bytes())
+        .post_raw(
+            "/soap/PersonRegistrationService",
+            &[("content-type", "text/xml")],
+            envelope(&wide).into_bytes(),
+        )
         .await;
     assert!(status == 500 || status == 413);
 }

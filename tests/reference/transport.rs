@@ -27,7 +27,9 @@ async fn citizen(r: &Ref, extra: Value) -> String {
             c.insert(k.clone(), v.clone());
         }
     }
-    r.state(json!({"now": crate::harness::NOW, "citizen": c})).await.0
+    r.state(json!({"now": crate::harness::NOW, "citizen": c}))
+        .await
+        .0
 }
 
 #[tokio::test]
@@ -35,7 +37,12 @@ async fn a_soap_call_is_accepted_with_a_receipt() {
     let r = Ref::start(mini_spec()).await;
     let cpr = citizen(&r, json!({})).await;
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation(&cpr, "2026-11-24T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation(&cpr, "2026-11-24T12:00:00"),
+        )
         .await;
     assert!(a.ok(), "{}", a.raw);
     assert_eq!(a.status, 200);
@@ -50,7 +57,12 @@ async fn rule_codes_come_with_their_documented_texts() {
     let r = Ref::start(mini_spec()).await;
     let cpr = citizen(&r, json!({})).await;
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation(&cpr, "2026-11-20T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation(&cpr, "2026-11-20T12:00:00"),
+        )
         .await;
     assert_eq!(a.status, 500);
     assert_eq!(a.codes, vec![4668]);
@@ -67,12 +79,22 @@ async fn caller_headers_are_required_and_readable() {
     let r = Ref::start(mini_spec()).await;
     let cpr = citizen(&r, json!({})).await;
     let a = r
-        .soap(SVC, "CreateHealthLimitation", None, limitation(&cpr, "2026-11-24T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            None,
+            limitation(&cpr, "2026-11-24T12:00:00"),
+        )
         .await;
     assert_eq!(a.codes, vec![8232, 8233]);
     assert_eq!(a.texts[0], "ActiveOrganisationHeader is missing");
     let a = r
-        .soap(SVC, "CreateHealthLimitation", Some((99, "1")), limitation(&cpr, "2026-11-24T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            Some((99, "1")),
+            limitation(&cpr, "2026-11-24T12:00:00"),
+        )
         .await;
     assert_eq!(a.codes, vec![8234]);
 }
@@ -82,11 +104,21 @@ async fn organisation_types_follow_method_access() {
     let r = Ref::start(mini_spec()).await;
     let cpr = citizen(&r, json!({"akasse": "12"})).await;
     let a = r
-        .soap(SVC, "CreateHealthLimitation", Some((1, "12")), limitation(&cpr, "2026-11-24T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            Some((1, "12")),
+            limitation(&cpr, "2026-11-24T12:00:00"),
+        )
         .await;
     assert_eq!(a.codes, vec![4575]);
     let a = r
-        .soap(SVC, "CreateHealthLimitation", Some((3, "101")), limitation(&cpr, "2026-11-24T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            Some((3, "101")),
+            limitation(&cpr, "2026-11-24T12:00:00"),
+        )
         .await;
     assert!(a.ok(), "{}", a.raw);
 }
@@ -95,12 +127,22 @@ async fn organisation_types_follow_method_access() {
 async fn schema_violations_give_1001_and_1014() {
     let r = Ref::start(mini_spec()).await;
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation("3102901234", "2026-11-24T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation("3102901234", "2026-11-24T12:00:00"),
+        )
         .await;
     assert_eq!(a.codes, vec![1001]);
     assert_eq!(a.texts, vec!["Invalid cpr"]);
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation("0101901234", "tomorrow"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation("0101901234", "tomorrow"),
+        )
         .await;
     assert_eq!(a.codes, vec![1014]);
     let mut body = limitation("0101901234", "2026-11-24T12:00:00");
@@ -108,12 +150,22 @@ async fn schema_violations_give_1001_and_1014() {
     let a = r.soap(SVC, "CreateHealthLimitation", JC, body).await;
     assert_eq!(a.codes, vec![1014]);
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, json!({"HealthLimitation": {}}))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            json!({"HealthLimitation": {}}),
+        )
         .await;
     assert_eq!(a.codes, vec![1014]);
     // CPR and another violation: both codes.
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation("3102901234", "x"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation("3102901234", "x"),
+        )
         .await;
     assert_eq!(a.codes, vec![1001, 1014]);
 }
@@ -122,13 +174,23 @@ async fn schema_violations_give_1001_and_1014() {
 async fn the_citizen_is_checked() {
     let r = Ref::start(mini_spec()).await;
     let unknown = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation("0101901234", "2026-11-24T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation("0101901234", "2026-11-24T12:00:00"),
+        )
         .await;
     assert_eq!(unknown.codes, vec![1010]);
     for (status, code) in [("dead", 4405), ("unknown", 1010), ("nonexistent", 4404)] {
         let cpr = citizen(&r, json!({"status": status})).await;
         let a = r
-            .soap(SVC, "CreateHealthLimitation", JC, limitation(&cpr, "2026-11-24T12:00:00"))
+            .soap(
+                SVC,
+                "CreateHealthLimitation",
+                JC,
+                limitation(&cpr, "2026-11-24T12:00:00"),
+            )
             .await;
         assert_eq!(a.codes, vec![code], "{status}");
     }
@@ -137,7 +199,10 @@ async fn the_citizen_is_checked() {
 #[tokio::test]
 async fn unreadable_xml_is_a_1014_fault() {
     let r = Ref::start(mini_spec()).await;
-    let headers = [("content-type", "text/xml"), ("soapaction", "CreateHealthLimitation")];
+    let headers = [
+        ("content-type", "text/xml"),
+        ("soapaction", "CreateHealthLimitation"),
+    ];
     let bodies: [&[u8]; 5] = [
         b"<not xml",
         b"<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>",
@@ -148,7 +213,12 @@ async fn unreadable_xml_is_a_1014_fault() {
     for body in bodies {
         let (status, text) = r.post_raw(PATH, &headers, body.to_vec()).await;
         let a = crate::harness::decode_soap(status, text);
-        assert_eq!((a.status, a.codes.clone()), (500, vec![1014]), "{:?}", String::from_utf8_lossy(body));
+        assert_eq!(
+            (a.status, a.codes.clone()),
+            (500, vec![1014]),
+            "{:?}",
+            String::from_utf8_lossy(body)
+        );
     }
 }
 
@@ -160,13 +230,20 @@ async fn soap_12_envelopes_are_answered_in_kind() {
         r#"<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Header><h:ActiveOrganisationHeader xmlns:h="urn:h"><h:OrganisationTypeIdentifier>2</h:OrganisationTypeIdentifier><h:OrganisationCode>10101</h:OrganisationCode></h:ActiveOrganisationHeader><h:RequestUserMetadataHeader xmlns:h="urn:h"><h:UserIdentifier>u</h:UserIdentifier></h:RequestUserMetadataHeader></env:Header><env:Body><CreateHealthLimitationRequest xmlns="urn:x"><HealthLimitation><PersonCivilRegistrationIdentifier>{cpr}</PersonCivilRegistrationIdentifier><HealthLimitationDocumentation>false</HealthLimitationDocumentation><StartDate>2026-11-20T00:00:00</StartDate></HealthLimitation></CreateHealthLimitationRequest></env:Body></env:Envelope>"#
     );
     let ct = "application/soap+xml; charset=utf-8; action=\"CreateHealthLimitation\"";
-    let (status, text) = r.post_raw(PATH, &[("content-type", ct)], xml.clone().into_bytes()).await;
+    let (status, text) = r
+        .post_raw(PATH, &[("content-type", ct)], xml.clone().into_bytes())
+        .await;
     assert_eq!(status, 500);
-    assert!(text.contains("http://www.w3.org/2003/05/soap-envelope"), "{text}");
+    assert!(
+        text.contains("http://www.w3.org/2003/05/soap-envelope"),
+        "{text}"
+    );
     let a = crate::harness::decode_soap(status, text);
     assert_eq!(a.codes, vec![4668]);
     let ok = xml.replace("2026-11-20", "2026-11-25");
-    let (status, text) = r.post_raw(PATH, &[("content-type", ct)], ok.into_bytes()).await;
+    let (status, text) = r
+        .post_raw(PATH, &[("content-type", ct)], ok.into_bytes())
+        .await;
     assert_eq!(status, 200, "{text}");
 }
 
@@ -188,34 +265,68 @@ async fn a_pinned_clock_decides_today() {
         .state(json!({"now": "2025-07-01T09:00:00+02:00", "citizen": {"jobcenter": "10101"}}))
         .await;
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation(&cpr, "2025-07-01T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation(&cpr, "2025-07-01T12:00:00"),
+        )
         .await;
     assert!(a.ok(), "{}", a.raw);
-    assert_eq!(a.body["ServiceReceipt"]["EventDate"], "2025-07-01T09:00:00+02:00");
+    assert_eq!(
+        a.body["ServiceReceipt"]["EventDate"],
+        "2025-07-01T09:00:00+02:00"
+    );
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation(&cpr, "2025-06-30T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation(&cpr, "2025-06-30T12:00:00"),
+        )
         .await;
     assert_eq!(a.codes, vec![4668]);
 }
 
 #[tokio::test]
 async fn a_disabled_check_is_a_mutant() {
-    let r = Ref::start_with(mini_spec(), &["CreateHealthLimitation/4668", "validation/cpr"]).await;
+    let r = Ref::start_with(
+        mini_spec(),
+        &["CreateHealthLimitation/4668", "validation/cpr"],
+    )
+    .await;
     let cpr = citizen(&r, json!({})).await;
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation(&cpr, "2026-11-20T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation(&cpr, "2026-11-20T12:00:00"),
+        )
         .await;
     assert!(a.ok(), "{}", a.raw);
     let a = r
-        .soap(SVC, "CreateHealthLimitation", JC, limitation("3102901234", "2026-11-24T12:00:00"))
+        .soap(
+            SVC,
+            "CreateHealthLimitation",
+            JC,
+            limitation("3102901234", "2026-11-24T12:00:00"),
+        )
         .await;
-    assert_eq!(a.codes, vec![1010], "the CPR check is off, so the citizen lookup answers");
+    assert_eq!(
+        a.codes,
+        vec![1010],
+        "the CPR check is off, so the citizen lookup answers"
+    );
 }
 
 #[tokio::test]
 async fn check_ids_list_global_and_method_checks() {
     let spec = mini_spec();
-    let ids: Vec<String> = reference::check_ids(&spec).into_iter().map(|c| c.id).collect();
+    let ids: Vec<String> = reference::check_ids(&spec)
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     for id in [
         "validation/pattern",
         "validation/cardinality",
@@ -251,14 +362,23 @@ async fn a_rest_call_is_accepted_and_read_back() {
             "POST",
             "/v1/ydelse",
             Some(&token),
-            &[("x-civilRegistrationIdentifier", &cpr), ("x-requestId", "r1")],
+            &[
+                ("x-civilRegistrationIdentifier", &cpr),
+                ("x-requestId", "r1"),
+            ],
             Some(ydelse(&id, "2026-11-01")),
         )
         .await;
     assert_eq!(a.status, 200, "{}", a.raw);
     assert!(a.raw.is_empty());
     let a = r
-        .rest("GET", "/v1/ydelse", Some(&token), &[("x-civilRegistrationIdentifier", &cpr)], None)
+        .rest(
+            "GET",
+            "/v1/ydelse",
+            Some(&token),
+            &[("x-civilRegistrationIdentifier", &cpr)],
+            None,
+        )
         .await;
     assert_eq!(a.status, 200, "{}", a.raw);
     assert_eq!(a.body["ydelser"][0]["kyYdelsesIdentifier"], json!(id));
@@ -279,7 +399,10 @@ async fn rest_errors_list_every_code_with_its_text() {
             "POST",
             "/v1/ydelse",
             Some(&token),
-            &[("x-civilRegistrationIdentifier", &cpr), ("x-requestId", "r2")],
+            &[
+                ("x-civilRegistrationIdentifier", &cpr),
+                ("x-requestId", "r2"),
+            ],
             Some(body),
         )
         .await;
@@ -292,12 +415,32 @@ async fn rest_errors_list_every_code_with_its_text() {
 async fn tokens_and_scopes_guard_rest() {
     let r = Ref::start(mini_spec()).await;
     let cpr = citizen(&r, json!({})).await;
-    let h = [("x-civilRegistrationIdentifier", cpr.as_str()), ("x-requestId", "a")];
+    let h = [
+        ("x-civilRegistrationIdentifier", cpr.as_str()),
+        ("x-requestId", "a"),
+    ];
     let body = Some(ydelse(&uuid::Uuid::new_v4().to_string(), "2026-11-01"));
-    assert_eq!(r.rest("POST", "/v1/ydelse", None, &h, body.clone()).await.status, 401);
-    assert_eq!(r.rest("POST", "/v1/ydelse", Some("nope"), &h, body.clone()).await.status, 401);
-    let read_only = r.token("Kommune:101", Some("visiteringogstatus.ydelse.read")).await;
-    assert_eq!(r.rest("POST", "/v1/ydelse", Some(&read_only), &h, body).await.status, 403);
+    assert_eq!(
+        r.rest("POST", "/v1/ydelse", None, &h, body.clone())
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        r.rest("POST", "/v1/ydelse", Some("nope"), &h, body.clone())
+            .await
+            .status,
+        401
+    );
+    let read_only = r
+        .token("Kommune:101", Some("visiteringogstatus.ydelse.read"))
+        .await;
+    assert_eq!(
+        r.rest("POST", "/v1/ydelse", Some(&read_only), &h, body)
+            .await
+            .status,
+        403
+    );
     // Bad token requests.
     let bad = r
         .client
@@ -316,7 +459,9 @@ async fn tokens_and_scopes_guard_rest() {
 async fn without_a_secret_the_token_endpoint_refuses() {
     let mut config = ReferenceConfig::new(Arc::new(mini_spec()), "");
     config.test_mode = false;
-    let running = reference::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let running = reference::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
     let client = reqwest::Client::new();
     let r = client
         .post(format!("{}/oauth2/token", running.base_url()))
@@ -327,7 +472,12 @@ async fn without_a_secret_the_token_endpoint_refuses() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 503);
     let v: Value = r.json().await.unwrap();
-    assert!(v["error_description"].as_str().unwrap().contains("KONFORM_CLIENT_SECRET"));
+    assert!(
+        v["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("KONFORM_CLIENT_SECRET")
+    );
     // Not in test mode: no state-change endpoint.
     let r = client
         .post(format!("{}/konform/state", running.base_url()))
@@ -351,7 +501,10 @@ async fn repeated_and_long_request_ids() {
                 "POST",
                 "/v1/ydelse",
                 Some(&token),
-                &[("x-civilRegistrationIdentifier", &cpr), ("x-requestId", &rid)],
+                &[
+                    ("x-civilRegistrationIdentifier", &cpr),
+                    ("x-requestId", &rid),
+                ],
                 Some(ydelse(&uuid::Uuid::new_v4().to_string(), "2026-11-01")),
             )
             .await
@@ -376,7 +529,10 @@ async fn access_levels_decide_4575() {
             "POST",
             "/v1/ydelse",
             Some(&other),
-            &[("x-civilRegistrationIdentifier", &cpr), ("x-requestId", "z1")],
+            &[
+                ("x-civilRegistrationIdentifier", &cpr),
+                ("x-requestId", "z1"),
+            ],
             Some(ydelse(&uuid::Uuid::new_v4().to_string(), "2026-11-01")),
         )
         .await;
@@ -387,7 +543,10 @@ async fn access_levels_decide_4575() {
             "POST",
             "/v1/ydelse",
             Some(&jc),
-            &[("x-civilRegistrationIdentifier", &cpr), ("x-requestId", "z2")],
+            &[
+                ("x-civilRegistrationIdentifier", &cpr),
+                ("x-requestId", "z2"),
+            ],
             Some(ydelse(&uuid::Uuid::new_v4().to_string(), "2026-11-01")),
         )
         .await;
@@ -398,7 +557,10 @@ async fn access_levels_decide_4575() {
             "POST",
             "/v1/ydelse",
             Some(&star),
-            &[("x-civilRegistrationIdentifier", &cpr), ("x-requestId", "z3")],
+            &[
+                ("x-civilRegistrationIdentifier", &cpr),
+                ("x-requestId", "z3"),
+            ],
             Some(ydelse(&uuid::Uuid::new_v4().to_string(), "2026-11-01")),
         )
         .await;
@@ -429,7 +591,10 @@ async fn bad_json_and_bad_headers_give_1014_or_1001() {
             "POST",
             "/v1/ydelse",
             Some(&token),
-            &[("x-civilRegistrationIdentifier", "3102901234"), ("x-requestId", "j2")],
+            &[
+                ("x-civilRegistrationIdentifier", "3102901234"),
+                ("x-requestId", "j2"),
+            ],
             Some(ydelse(&uuid::Uuid::new_v4().to_string(), "2026-11-01")),
         )
         .await;
@@ -445,7 +610,13 @@ async fn bad_json_and_bad_headers_give_1014_or_1001() {
         .await;
     assert_eq!(a.codes, vec![1014]);
     let a = r
-        .rest("POST", "/v1/ydelse", Some(&token), &[("x-civilRegistrationIdentifier", &cpr)], Some(ydelse("x", "y")))
+        .rest(
+            "POST",
+            "/v1/ydelse",
+            Some(&token),
+            &[("x-civilRegistrationIdentifier", &cpr)],
+            Some(ydelse("x", "y")),
+        )
         .await;
     assert_eq!(a.codes, vec![1014], "no x-requestId");
 }
@@ -455,7 +626,14 @@ async fn bodies_over_a_mebibyte_are_refused() {
     let r = Ref::start(mini_spec()).await;
     let big = vec![b'a'; 2 * 1024 * 1024];
     let (status, _) = r
-        .post_raw(PATH, &[("content-type", "text/xml"), ("soapaction", "CreateHealthLimitation")], big)
+        .post_raw(
+            PATH,
+            &[
+                ("content-type", "text/xml"),
+                ("soapaction", "CreateHealthLimitation"),
+            ],
+            big,
+        )
         .await;
     assert_eq!(status, 413);
 }
@@ -467,7 +645,9 @@ async fn unknown_paths_and_verbs() {
     assert_eq!(a.status, 404);
     let a = r.rest("DELETE", "/v1/ydelse", None, &[], None).await;
     assert_eq!(a.status, 405);
-    let a = r.rest("GET", "/soap/PersonRegistrationService", None, &[], None).await;
+    let a = r
+        .rest("GET", "/soap/PersonRegistrationService", None, &[], None)
+        .await;
     assert_eq!(a.status, 405);
 }
 
@@ -480,9 +660,65 @@ async fn unestablishable_states_answer_422() {
         json!({"citizen": {"no_such_field": 1}}),
         json!([1, 2]),
     ] {
-        let resp = r.client.post(r.url("/konform/state")).json(&body).send().await.unwrap();
+        let resp = r
+            .client
+            .post(r.url("/konform/state"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status().as_u16(), 422, "{body}");
         let v: Value = resp.json().await.unwrap();
         assert!(v["error"].is_string());
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thousands_of_citizens_in_parallel() {
+    let r = Arc::new(Ref::start(mini_spec()).await);
+    let mut tasks = Vec::new();
+    for i in 0..400 {
+        let r = r.clone();
+        tasks.push(tokio::spawn(async move {
+            let cpr = citizen(&r, json!({})).await;
+            let start = if i % 2 == 0 {
+                "2026-11-24T12:00:00"
+            } else {
+                "2026-11-01T12:00:00"
+            };
+            let a = r
+                .soap(SVC, "CreateHealthLimitation", JC, limitation(&cpr, start))
+                .await;
+            (cpr, i % 2 == 0, a)
+        }));
+    }
+    let mut cprs = std::collections::HashSet::new();
+    for t in tasks {
+        let (cpr, ok, a) = t.await.unwrap();
+        assert!(cprs.insert(cpr));
+        if ok {
+            assert!(a.ok(), "{}", a.raw);
+        } else {
+            assert_eq!(a.codes, vec![4668]);
+        }
+    }
+    // And many more state changes, all with fresh CPRs.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let r = r.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::new();
+            for _ in 0..250 {
+                out.push(citizen(&r, json!({})).await);
+            }
+            out
+        }));
+    }
+    for t in tasks {
+        for cpr in t.await.unwrap() {
+            assert!(konform::cpr::is_valid(&cpr));
+            assert!(cprs.insert(cpr));
+        }
+    }
+    assert_eq!(cprs.len(), 2400);
 }

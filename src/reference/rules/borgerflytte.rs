@@ -23,7 +23,10 @@ pub fn handler(_service: &str, method: &str) -> Option<Handler> {
 pub fn checks(_service: &str, method: &str) -> Vec<(u32, &'static str)> {
     match method {
         "CreateFraflytningsbekraeftelse" | "CreateTilflytningsbekraeftelse" => {
-            vec![(4589, "borgerflytningId must name a move flow of the citizen")]
+            vec![(
+                4589,
+                "borgerflytningId must name a move flow of the citizen",
+            )]
         }
         _ => Vec::new(),
     }

@@ -41,32 +41,80 @@ pub fn handler(service: &str, method: &str) -> Option<Handler> {
 
 /// The registration rules every interview-creating method checks.
 pub const REGISTRATION_CHECKS: &[(u32, &str)] = &[
-    (4709, "InterviewTypeIdentifier must be in the samtaletype code list"),
-    (4708, "InterviewContactTypeIdentifier must be in the kontaktform code list"),
-    (8176, "ParticipationStatusTypeIdentifier must be in the deltagelsesstatus code list"),
-    (8177, "InterviewParticipantContactTypeIdentifier must be in the kontaktform code list"),
-    (8178, "InterviewParticipantTypeIdentifier must be in the deltagertype code list"),
+    (
+        4709,
+        "InterviewTypeIdentifier must be in the samtaletype code list",
+    ),
+    (
+        4708,
+        "InterviewContactTypeIdentifier must be in the kontaktform code list",
+    ),
+    (
+        8176,
+        "ParticipationStatusTypeIdentifier must be in the deltagelsesstatus code list",
+    ),
+    (
+        8177,
+        "InterviewParticipantContactTypeIdentifier must be in the kontaktform code list",
+    ),
+    (
+        8178,
+        "InterviewParticipantTypeIdentifier must be in the deltagertype code list",
+    ),
     (4721, "a new interview's identifier must not be in use"),
     (8240, "a new participant's MessageIdentifier cannot be set"),
     (4768, "a BookingIdentifier must be known to the system"),
     (6057, "a BookingIdentifier must belong to the citizen"),
     (4657, "InterviewTime cannot be after now"),
-    (4653, "InterviewTime cannot be more than 7 days before today"),
+    (
+        4653,
+        "InterviewTime cannot be more than 7 days before today",
+    ),
     (4733, "AgreementDescription cannot contain HTML tags"),
-    (4734, "AgreementDescription must contain more than white space"),
-    (6054, "the rehab-team interview needs InterviewWithMoreAuthorities true"),
-    (6055, "an interview with more authorities needs a participant"),
-    (6056, "an interview with more authorities needs a participation status"),
-    (9125, "a rehab-team interview's participation status must be 5 or 6"),
-    (9126, "an interview with more authorities needs participation status 1-4"),
-    (8058, "an interview needs a contact group in force on its day"),
-    (6058, "the rehab-team interview needs a current illness for contact groups 1 and 2"),
-    (6053, "an interview cannot be before (or, if resetting, at) a resetting interview"),
+    (
+        4734,
+        "AgreementDescription must contain more than white space",
+    ),
+    (
+        6054,
+        "the rehab-team interview needs InterviewWithMoreAuthorities true",
+    ),
+    (
+        6055,
+        "an interview with more authorities needs a participant",
+    ),
+    (
+        6056,
+        "an interview with more authorities needs a participation status",
+    ),
+    (
+        9125,
+        "a rehab-team interview's participation status must be 5 or 6",
+    ),
+    (
+        9126,
+        "an interview with more authorities needs participation status 1-4",
+    ),
+    (
+        8058,
+        "an interview needs a contact group in force on its day",
+    ),
+    (
+        6058,
+        "the rehab-team interview needs a current illness for contact groups 1 and 2",
+    ),
+    (
+        6053,
+        "an interview cannot be before (or, if resetting, at) a resetting interview",
+    ),
 ];
 
 /// The update rules (besides the registration rules the method documents).
 pub const UPDATE_CHECKS: &[(u32, &str)] = &[
-    (4589, "the interview identifier must name an interview of the citizen"),
+    (
+        4589,
+        "the interview identifier must name an interview of the citizen",
+    ),
     (8184, "the interview's date cannot change"),
     (8187, "InterviewTypeIdentifier cannot change"),
     (8188, "InterviewWithMoreAuthorities cannot change"),
@@ -74,10 +122,19 @@ pub const UPDATE_CHECKS: &[(u32, &str)] = &[
 
 /// The participant rules.
 pub const PARTICIPANT_CHECKS: &[(u32, &str)] = &[
-    (4589, "the interview and participant identifiers must be known"),
+    (
+        4589,
+        "the interview and participant identifiers must be known",
+    ),
     (8237, "the interview must belong to the citizen"),
-    (8177, "InterviewParticipantContactTypeIdentifier must be in the kontaktform code list"),
-    (8188, "participants can only be added to an interview with more authorities"),
+    (
+        8177,
+        "InterviewParticipantContactTypeIdentifier must be in the kontaktform code list",
+    ),
+    (
+        8188,
+        "participants can only be added to an interview with more authorities",
+    ),
     (8240, "a new participant's MessageIdentifier cannot be set"),
     (8197, "the participant must belong to the citizen"),
     (8198, "the participant must belong to the named interview"),
@@ -129,7 +186,11 @@ pub struct ParticipantInput {
     pub external_id: Option<String>,
 }
 
-const ID_NAMES: [&str; 3] = ["MessageIdentifier", "InterviewIdentifier", "PersonInterviewIdentifier"];
+const ID_NAMES: [&str; 3] = [
+    "MessageIdentifier",
+    "InterviewIdentifier",
+    "PersonInterviewIdentifier",
+];
 const PARTICIPANT_ID_NAMES: [&str; 2] = ["MessageIdentifier", "InterviewParticipantIdentifier"];
 
 fn uuid_of(v: Option<&Value>) -> Option<Uuid> {
@@ -155,7 +216,9 @@ fn participant_from(v: &Value) -> ParticipantInput {
         contact_type: m
             .get("InterviewParticipantContactTypeIdentifier")
             .and_then(value_int),
-        type_id: m.get("InterviewParticipantTypeIdentifier").and_then(value_int),
+        type_id: m
+            .get("InterviewParticipantTypeIdentifier")
+            .and_then(value_int),
         external_id: m
             .get("ExternalAuthorityParticipantId")
             .and_then(|v| v.as_str())
@@ -176,7 +239,9 @@ pub fn read(call: &Call<'_>) -> InterviewInput {
         .cloned()
         .unwrap_or_default();
     let participants = call
-        .items(&format!("{root}/InterviewParticipantCollection/InterviewParticipant"))
+        .items(&format!(
+            "{root}/InterviewParticipantCollection/InterviewParticipant"
+        ))
         .into_iter()
         .chain(call.items(&format!(
             "{root}/InterviewParticipantCollection/InterviewParticipantType"
@@ -198,7 +263,9 @@ pub fn read(call: &Call<'_>) -> InterviewInput {
             .get("InterviewWithMoreAuthorities")
             .and_then(value_bool)
             .unwrap_or(false),
-        status: m.get("ParticipationStatusTypeIdentifier").and_then(value_int),
+        status: m
+            .get("ParticipationStatusTypeIdentifier")
+            .and_then(value_int),
         participants,
         agreement: m
             .get("AgreementDescription")
@@ -207,10 +274,6 @@ pub fn read(call: &Call<'_>) -> InterviewInput {
         record: Value::Object(m),
     }
 }
-
-/// The code-list values the documents print, used where the overlay has no list.
-const KNOWN_CONTACT_TYPES: &[i64] = &[];
-const KNOWN_PARTICIPATION: &[i64] = &[1, 2, 3, 4, 5, 6];
 
 /// Checks the registration rules. `existing` is the interview being updated, if any.
 pub fn check_registration(
@@ -223,20 +286,20 @@ pub fn check_registration(
     // Code-list values.
     let type_ok = inp
         .type_id
-        .is_none_or(|t| domain::valid(call, lists::SAMTALETYPE, t, &[]));
+        .is_none_or(|t| domain::valid(call, lists::SAMTALETYPE, t));
     let contact_ok = inp
         .contact_type
-        .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t, KNOWN_CONTACT_TYPES));
+        .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t));
     let status_ok = inp
         .status
-        .is_none_or(|s| domain::valid(call, lists::DELTAGELSESSTATUS, s, KNOWN_PARTICIPATION));
+        .is_none_or(|s| domain::valid(call, lists::DELTAGELSESSTATUS, s));
     let p_contact_ok = inp.participants.iter().all(|p| {
         p.contact_type
-            .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t, KNOWN_CONTACT_TYPES))
+            .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t))
     });
     let p_type_ok = inp.participants.iter().all(|p| {
         p.type_id
-            .is_none_or(|t| domain::valid(call, lists::DELTAGERTYPE, t, &[]))
+            .is_none_or(|t| domain::valid(call, lists::DELTAGERTYPE, t))
     });
     call.ctx.check(4709, || !type_ok);
     call.ctx.check(4708, || !contact_ok);
@@ -254,7 +317,9 @@ pub fn check_registration(
         call.ctx.check(8240, || participant_ids);
     }
     if let Some(booking) = inp.booking {
-        let owner = store.owner(&booking).filter(|(_, k)| *k == ItemKind::Booking);
+        let owner = store
+            .owner(&booking)
+            .filter(|(_, k)| *k == ItemKind::Booking);
         let mine = owner.as_ref().is_some_and(|(cpr, _)| *cpr == c.cpr)
             && c.bookings.iter().any(|b| b.id == booking);
         let unknown = owner.is_none();
@@ -443,7 +508,10 @@ fn blank_interview(call: &Call<'_>) -> Interview {
     }
 }
 
-pub fn create(call: &mut Call<'_>, c: &mut Citizen) -> Result<(InterviewInput, Interview), Rejection> {
+pub fn create(
+    call: &mut Call<'_>,
+    c: &mut Citizen,
+) -> Result<(InterviewInput, Interview), Rejection> {
     let inp = read(call);
     check_registration(call, c, &inp, None)?;
     let interview = store_interview(call, c, &inp, None);
@@ -452,7 +520,20 @@ pub fn create(call: &mut Call<'_>, c: &mut Citizen) -> Result<(InterviewInput, I
 
 fn create_interview(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejection> {
     let (inp, interview) = create(call, c)?;
-    Ok(json!({ inp.root: answer(&inp, &interview) }))
+    Ok(created_answer(call, &inp, &interview))
+}
+
+/// What a creating method answers, by its output: the interview with its identifiers
+/// (CreatePersonInterviewResponse), else a receipt carrying the interview's identifier.
+pub fn created_answer(call: &Call<'_>, inp: &InterviewInput, interview: &Interview) -> Value {
+    let fields = call.output_fields();
+    match fields
+        .iter()
+        .find(|f| f.name == "PersonInterview" || f.name == "Interview")
+    {
+        Some(f) => json!({ f.name.clone(): answer(inp, interview) }),
+        None => call.receipt(Some(interview.id)),
+    }
 }
 
 /// UpdatePersonInterview / UpdateInterview.
@@ -468,8 +549,9 @@ pub fn update(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejection> 
     });
     call.ctx
         .check(8187, || inp.type_id.is_some_and(|t| t != existing.type_id));
-    call.ctx
-        .check(8188, || inp.more_authorities != existing.with_more_authorities);
+    call.ctx.check(8188, || {
+        inp.more_authorities != existing.with_more_authorities
+    });
     call.ctx.gate()?;
     check_registration(call, c, &inp, Some(&existing))?;
     let interview = store_interview(call, c, &inp, Some(existing.id));
@@ -504,7 +586,7 @@ pub fn add_participant(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Re
         .unwrap_or_else(|| participant_from(&Value::Null));
     let contact_ok = p
         .contact_type
-        .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t, KNOWN_CONTACT_TYPES));
+        .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t));
     call.ctx.check(8177, || !contact_ok);
     call.ctx.check(8240, || p.id_given);
     let more = mine.is_some_and(|i| c.interviews[i].with_more_authorities);
@@ -525,10 +607,7 @@ pub fn add_participant(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Re
 }
 
 /// The participant a request names and where it is: (interview index, participant index).
-fn find_participant(
-    call: &mut Call<'_>,
-    c: &Citizen,
-) -> Result<Option<(usize, usize)>, Rejection> {
+fn find_participant(call: &mut Call<'_>, c: &Citizen) -> Result<Option<(usize, usize)>, Rejection> {
     let participant_id = ["MessageIdentifier", "InterviewParticipantIdentifier"]
         .iter()
         .find_map(|k| call.uuid(k));
@@ -606,7 +685,10 @@ fn canonical(i: &Interview) -> Value {
     for k in ID_NAMES {
         m.insert(k.to_string(), id.clone());
     }
-    m.insert("InterviewTypeIdentifier".into(), json!(i.type_id.to_string()));
+    m.insert(
+        "InterviewTypeIdentifier".into(),
+        json!(i.type_id.to_string()),
+    );
     m.insert("InterviewTime".into(), json!(i.time.to_rfc3339()));
     m.insert(
         "InterviewWithMoreAuthorities".into(),
@@ -658,7 +740,12 @@ fn canonical(i: &Interview) -> Value {
 /// Places `items` at the repeated element of `fields` whose children include `marker`,
 /// inside the elements above it, and projects each item onto that element's fields. With
 /// `collapse` (JSON), the innermost wrapper holds the array itself (`{"ydelser": [...]}`).
-pub fn collection_answer(fields: &[Field], items: Vec<Value>, marker: &str, collapse: bool) -> Value {
+pub fn collection_answer(
+    fields: &[Field],
+    items: Vec<Value>,
+    marker: &str,
+    collapse: bool,
+) -> Value {
     fn path_to<'a>(fields: &'a [Field], marker: &str, trail: &mut Vec<&'a Field>) -> bool {
         for f in fields {
             trail.push(f);

@@ -22,7 +22,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::case::given::CitizenStatus;
-use crate::spec::model::{Field, Method, OrganisationType, ServiceSpec, Spec, Transport};
+use crate::spec::model::{
+    Field, Method, MethodStatus, OrganisationType, ServiceSpec, Spec, Transport,
+};
 
 use super::auth::{self, Caller};
 use super::checks::{Ctx, Rejection};
@@ -135,6 +137,11 @@ pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
         now,
         known,
     };
+    // A deprecated method ("udfaset") that documents 4588 answers it to every valid call.
+    if req.method.status == MethodStatus::Deprecated {
+        call.ctx.check(DEPRECATED_CODE, || true);
+        call.ctx.gate()?;
+    }
     match handler(&req.service.service, &req.method.name) {
         Some(h) => h(&mut call, citizen),
         None => Ok(call.receipt(None)),
@@ -167,8 +174,14 @@ const FLOW_CHECKS: &[(u32, &str)] = &[
     (4404, "a CPR that belongs to no person is rejected"),
     (4405, "a dead citizen is rejected"),
     (6005, "a JobCenter caller must be the citizen's jobcentre"),
-    (4511, "an Anden Aktør caller must be assigned to the citizen"),
-    (4385, "an A-kasse caller needs the citizen to have an a-kasse"),
+    (
+        4511,
+        "an Anden Aktør caller must be assigned to the citizen",
+    ),
+    (
+        4385,
+        "an A-kasse caller needs the citizen to have an a-kasse",
+    ),
     (4857, "an A-kasse caller must be the citizen's a-kasse"),
 ];
 
@@ -196,8 +209,12 @@ pub fn implemented(
         .chain(ydelse::checks(&service.service, &method.name))
         .chain(borgerflytte::checks(&service.service, &method.name))
         .collect();
+    let deprecated: &[(u32, &'static str)] = match method.status {
+        MethodStatus::Deprecated => &[(DEPRECATED_CODE, "a deprecated method answers 4588")],
+        MethodStatus::Current | MethodStatus::Withdrawn => &[],
+    };
     let mut out: Vec<(u32, &'static str)> = Vec::new();
-    for (code, rule) in FLOW_CHECKS.iter().copied().chain(own) {
+    for (code, rule) in FLOW_CHECKS.iter().chain(deprecated).copied().chain(own) {
         let valid = method.error(code).is_some() || general.contains(&code);
         if valid && !out.iter().any(|(c, _)| *c == code) {
             out.push((code, rule));
@@ -228,7 +245,11 @@ fn find_subject(app: &App, req: &Request<'_>) -> Subject {
     }
     let mut ids = Vec::new();
     collect_guids(fields, &req.body, &mut ids);
-    ids.extend(req.path.values().filter_map(|v| Uuid::parse_str(v.trim()).ok()));
+    ids.extend(
+        req.path
+            .values()
+            .filter_map(|v| Uuid::parse_str(v.trim()).ok()),
+    );
     for id in ids {
         if let Some((cpr, _)) = app.store.owner(&id) {
             return Subject::Owner(cpr);
@@ -242,12 +263,10 @@ fn input_fields<'a>(req: &'a Request<'a>) -> &'a [Field] {
         crate::spec::model::Binding::Soap {
             request_element, ..
         } => super::soap::below(&req.method.input, request_element),
-        crate::spec::model::Binding::Rest { .. } => {
-            match super::rest::body_fields(req.method) {
-                (Some(wrapper), _) => &wrapper.children,
-                (None, _) => &req.method.input,
-            }
-        }
+        crate::spec::model::Binding::Rest { .. } => match super::rest::body_fields(req.method) {
+            (Some(wrapper), _) => &wrapper.children,
+            (None, _) => &req.method.input,
+        },
     }
 }
 

@@ -5,7 +5,7 @@
 //! evaluation when it finds something (see [`crate::reference::checks::Ctx::gate`]).
 
 use chrono::{DateTime, FixedOffset};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::domain::{self, lists};
@@ -49,36 +49,87 @@ pub fn handler(service: &str, method: &str) -> Option<Handler> {
 }
 
 const CATEGORY_CHECKS: &[(u32, &str)] = &[
-    (8195, "PersonCategoryTypeIdentifier 0 (\"search all\") is not a category"),
-    (4664, "PersonCategoryTypeIdentifier must be in the personkategori code list"),
+    (
+        8195,
+        "PersonCategoryTypeIdentifier 0 (\"search all\") is not a category",
+    ),
+    (
+        4664,
+        "PersonCategoryTypeIdentifier must be in the personkategori code list",
+    ),
     (6029, "the category \"ikke visiteret\" cannot be registered"),
     (8194, "IncidentDate cannot be after now"),
-    (8192, "no person category or contact group may start after IncidentDate"),
-    (4655, "a category for sick citizens needs the citizen unenrolled"),
+    (
+        8192,
+        "no person category or contact group may start after IncidentDate",
+    ),
+    (
+        4655,
+        "a category for sick citizens needs the citizen unenrolled",
+    ),
     (4656, "other categories need the citizen enrolled"),
-    (4716, "a category needs a contact group in force on IncidentDate"),
-    (8193, "categories for sick citizens suit only contact groups 24 and 25, the others all but those"),
-    (4654, "an open illness on IncidentDate conflicts with a category not for sick citizens"),
-    (9282, "an open absence other than illness conflicts with a category for sick citizens"),
-    (4752, "no category while an open illness's warning-letter date has passed"),
+    (
+        4716,
+        "a category needs a contact group in force on IncidentDate",
+    ),
+    (
+        8193,
+        "categories for sick citizens suit only contact groups 24 and 25, the others all but those",
+    ),
+    (
+        4654,
+        "an open illness on IncidentDate conflicts with a category not for sick citizens",
+    ),
+    (
+        9282,
+        "an open absence other than illness conflicts with a category for sick citizens",
+    ),
+    (
+        4752,
+        "no category while an open illness's warning-letter date has passed",
+    ),
 ];
 
 const CONTACT_GROUP_CHECKS: &[(u32, &str)] = &[
-    (4675, "ContactGroupTypeIdentifier must be in the kontaktgruppe code list"),
+    (
+        4675,
+        "ContactGroupTypeIdentifier must be in the kontaktgruppe code list",
+    ),
     (4703, "the start date cannot be before today"),
     (8063, "EventTime cannot be after the start"),
     (4669, "the end cannot be before the start"),
     (6033, "the citizen must be 18-66 years old at the start"),
-    (9331, "a JobCenter cannot create contact group 1 (Dagpengemodtager)"),
-    (4644, "the citizen cannot have another open contact group"),
-    (8192, "no contact group or person category may start after the new start"),
-    (8096, "a new contact group must differ from the one before it"),
-    (4731, "contact group 1 (Dagpengemodtager) needs an enrollment"),
-    (4919, "a contact group cannot end while the citizen is enrolled"),
+    (
+        9331,
+        "a JobCenter cannot create contact group 1 (Dagpengemodtager)",
+    ),
+    (
+        4644,
+        "the citizen cannot have another open (endless) contact group",
+    ),
+    (
+        8192,
+        "no contact group or person category may start after the new start",
+    ),
+    (
+        8096,
+        "a new contact group must differ from the one before it",
+    ),
+    (
+        4731,
+        "contact group 1 (Dagpengemodtager) needs an enrollment",
+    ),
+    (
+        4919,
+        "a contact group cannot end while the citizen is enrolled",
+    ),
     (8190, "contact groups 24 and 25 need an active absence"),
     (4645, "other contact groups conflict with an active absence"),
     (9370, "a contact group cannot end during an active absence"),
-    (4589, "MessageIdentifier must name a contact group of the citizen"),
+    (
+        4589,
+        "MessageIdentifier must name a contact group of the citizen",
+    ),
     (4646, "ContactGroupTypeIdentifier cannot change"),
     (4647, "the start cannot change"),
     (8065, "EventTime cannot change"),
@@ -89,7 +140,10 @@ const CONTACT_GROUP_CHECKS: &[(u32, &str)] = &[
 ];
 
 const HEALTH_CHECKS: &[(u32, &str)] = &[
-    (4589, "MessageIdentifier must name a health limitation of the citizen"),
+    (
+        4589,
+        "MessageIdentifier must name a health limitation of the citizen",
+    ),
     (4743, "an ended health limitation cannot be deleted"),
     (4647, "the start cannot change"),
     (4668, "the start cannot be before today"),
@@ -100,7 +154,10 @@ const HEALTH_CHECKS: &[(u32, &str)] = &[
 
 const MARKING_CHECKS: &[(u32, &str)] = &[
     (4589, "MessageIdentifier must name a marking"),
-    (9407, "only the creating authority or the current jobcentre may change a marking"),
+    (
+        9407,
+        "only the creating authority or the current jobcentre may change a marking",
+    ),
     (4666, "PersonGroupProjectIdentifier must name a project"),
     (4668, "the start cannot be before today"),
     (4669, "the end cannot be before the start"),
@@ -124,7 +181,10 @@ pub fn checks(service: &str, method: &str) -> Vec<(u32, &'static str)> {
             interview::PARTICIPANT_CHECKS.to_vec()
         }
         "CreatePersonCategory" => CATEGORY_CHECKS.to_vec(),
-        "UpdatePersonCategory" => vec![(4589, "MessageIdentifier must name a person category of the citizen")],
+        "UpdatePersonCategory" => vec![(
+            4589,
+            "MessageIdentifier must name a person category of the citizen",
+        )],
         "CreatePersonCategoryAndInterview" => CATEGORY_CHECKS
             .iter()
             .chain(interview::REGISTRATION_CHECKS)
@@ -137,7 +197,10 @@ pub fn checks(service: &str, method: &str) -> Vec<(u32, &'static str)> {
         "CreatePersonGroupMarking" | "UpdatePersonGroupMarking" | "DeletePersonGroupMarking" => {
             MARKING_CHECKS.to_vec()
         }
-        "UpdatePersonJobcenter" => vec![(4695, "JobCenterIdentifier must be a jobcentre the reference knows")],
+        "UpdatePersonJobcenter" => vec![(
+            4695,
+            "JobCenterIdentifier must be a jobcentre the reference knows",
+        )],
         _ => Vec::new(),
     }
 }
@@ -149,7 +212,7 @@ fn local_date(t: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> chrono::N
 /// CreatePersonInterview: the registration rules, then the interview is stored and answered.
 fn create_person_interview(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejection> {
     let (inp, stored) = interview::create(call, c)?;
-    Ok(json!({ inp.root: interview::answer(&inp, &stored) }))
+    Ok(interview::created_answer(call, &inp, &stored))
 }
 
 /// A person category as the request states it.
@@ -171,10 +234,9 @@ fn check_category(call: &mut Call<'_>, c: &Citizen, inp: &CategoryInput) -> Resu
     let Some(ty) = inp.type_id else {
         return Ok(());
     };
-    let in_list = call.in_list(lists::PERSONKATEGORI, ty);
+    let valid = domain::valid(call, lists::PERSONKATEGORI, ty);
     call.ctx.check(8195, || ty == 0);
-    call.ctx
-        .check(4664, || ty != 0 && in_list.is_some_and(|ok| !ok));
+    call.ctx.check(4664, || ty != 0 && !valid);
     let rule = domain::category_rule(call, ty);
     call.ctx.check(6029, || rule.forbidden);
     call.ctx.gate()?;
@@ -201,7 +263,8 @@ fn check_category(call: &mut Call<'_>, c: &Citizen, inp: &CategoryInput) -> Resu
     let other_absence = c.absences.iter().any(|a| {
         a.type_id != illness
             && a.start <= t
-            && a.end.is_none_or(|e| local_date(e, now) >= local_date(t, now))
+            && a.end
+                .is_none_or(|e| local_date(e, now) >= local_date(t, now))
     });
     call.ctx.check(4654, || !rule.for_illness && ill);
     call.ctx.check(9282, || rule.for_illness && other_absence);
@@ -264,7 +327,7 @@ fn create_person_category_and_interview(
     }
     store_category(call, c, &cat);
     let stored = interview::store_interview(call, c, &inp, None);
-    Ok(json!({ inp.root: interview::answer(&inp, &stored) }))
+    Ok(interview::created_answer(call, &inp, &stored))
 }
 
 /// A contact group as the request states it.
@@ -304,7 +367,7 @@ fn create_contact_group(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, R
     let now = call.now;
     let today = call.today();
     let ty = g.type_id;
-    let ty_ok = ty.is_none_or(|t| domain::valid(call, lists::KONTAKTGRUPPE, t, &[]));
+    let ty_ok = ty.is_none_or(|t| domain::valid(call, lists::KONTAKTGRUPPE, t));
     call.ctx.check(4675, || !ty_ok);
     call.ctx.gate()?;
     let Some(start) = g.start else {
@@ -327,7 +390,7 @@ fn create_contact_group(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, R
     });
     call.ctx.gate()?;
     call.ctx
-        .check(4644, || c.contact_groups.iter().any(|x| x.end.is_none_or(|e| e >= start)));
+        .check(4644, || c.contact_groups.iter().any(|x| x.end.is_none()));
     call.ctx.check(8192, || {
         c.contact_groups.iter().any(|x| x.start > start)
             || c.person_categories.iter().any(|p| p.incident > start)
@@ -338,8 +401,9 @@ fn create_contact_group(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, R
         .filter(|x| x.start <= start)
         .max_by_key(|x| x.start)
         .map(|x| x.type_id);
-    call.ctx
-        .check(8096, || ty.is_some() && previous.is_some() && previous == ty);
+    call.ctx.check(8096, || {
+        ty.is_some() && previous.is_some() && previous == ty
+    });
     let enrolled = domain::enrolled_at(c, start);
     call.ctx.check(4731, || ty == Some(dp) && !enrolled);
     call.ctx.check(4919, || g.end.is_some() && enrolled);
@@ -379,18 +443,20 @@ fn update_contact_group(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, R
     let today = call.today();
     call.ctx
         .check(4646, || g.type_id.is_some_and(|t| t != old.type_id));
-    call.ctx.check(4647, || g.start.is_some_and(|s| s != old.start));
+    call.ctx
+        .check(4647, || g.start.is_some_and(|s| s != old.start));
     call.ctx
         .check(8065, || g.event.is_some_and(|e| e != old.event_time));
     call.ctx.gate()?;
     call.ctx
         .check(4648, || g.end.is_some_and(|e| local_date(e, now) < today));
-    call.ctx.check(4669, || g.end.is_some_and(|e| e < old.start));
+    call.ctx
+        .check(4669, || g.end.is_some_and(|e| e < old.start));
     call.ctx.check(4644, || {
         g.end.is_none()
             && c.contact_groups
                 .iter()
-                .any(|x| x.id != old.id && x.end.is_none_or(|e| e >= old.start))
+                .any(|x| x.id != old.id && x.end.is_none())
     });
     let enrolled = domain::enrolled_at(c, now);
     call.ctx.check(4919, || g.end.is_some() && enrolled);
@@ -464,7 +530,8 @@ fn update_health_limitation(call: &mut Call<'_>, c: &mut Citizen) -> Result<Valu
     let old = c.health_limitations[pos].clone();
     let now = call.now;
     let today = call.today();
-    call.ctx.check(4647, || h.start.is_some_and(|s| s != old.start));
+    call.ctx
+        .check(4647, || h.start.is_some_and(|s| s != old.start));
     call.ctx.check(4748, || {
         old.end.is_some_and(|e| local_date(e, now) < today) && h.end != old.end
     });

@@ -29,8 +29,14 @@ pub fn handler(_service: &str, method: &str) -> Option<Handler> {
 }
 
 const CHECKS: &[(u32, &str)] = &[
-    (4632, "fravaerIdentifier must name an absence of the citizen"),
-    (5018, "an absence cannot be updated while the contact group is 24 or 25"),
+    (
+        4632,
+        "fravaerIdentifier must name an absence of the citizen",
+    ),
+    (
+        5018,
+        "an absence cannot be updated while the contact group is 24 or 25",
+    ),
     (4647, "the start cannot change"),
     (5015, "Ledighedsgrad cannot change"),
     (5017, "the CVR and P numbers cannot change"),
@@ -41,10 +47,16 @@ const CHECKS: &[(u32, &str)] = &[
     (4686, "the citizen needs a contact group in force"),
     (5013, "Ledighedsgrad is required for contact group 1"),
     (5014, "Ledighedsgrad is only allowed for contact group 1"),
-    (4990, "an illness of an enrolled citizen needs an Afmelding in the same request"),
+    (
+        4990,
+        "an illness of an enrolled citizen needs an Afmelding in the same request",
+    ),
     (4367, "an Afmelding needs the citizen enrolled"),
     (4322, "Afmeldedato must be today to 30 days ahead"),
-    (4340, "Afmeldingsaarsag must be in the afmeldingsaarsag code list"),
+    (
+        4340,
+        "Afmeldingsaarsag must be in the afmeldingsaarsag code list",
+    ),
 ];
 
 pub fn checks(_service: &str, method: &str) -> Vec<(u32, &'static str)> {
@@ -55,7 +67,11 @@ pub fn checks(_service: &str, method: &str) -> Vec<(u32, &'static str)> {
 }
 
 /// The first of several spellings present.
-fn first<T>(call: &Call<'_>, paths: &[&str], read: impl Fn(&Call<'_>, &str) -> Option<T>) -> Option<T> {
+fn first<T>(
+    call: &Call<'_>,
+    paths: &[&str],
+    read: impl Fn(&Call<'_>, &str) -> Option<T>,
+) -> Option<T> {
     paths.iter().find_map(|p| read(call, p))
 }
 
@@ -78,7 +94,8 @@ fn read_absence(call: &Call<'_>) -> AbsenceInput {
         .into_iter()
         .find(|r| call.input(r).is_some())
         .unwrap_or("Sygemelding");
-    let p = |names: &[&str]| -> Vec<String> { names.iter().map(|n| format!("{item}/{n}")).collect() };
+    let p =
+        |names: &[&str]| -> Vec<String> { names.iter().map(|n| format!("{item}/{n}")).collect() };
     let paths = |names: &[&str]| p(names);
     let s = |names: &[&str]| {
         let ps = paths(names);
@@ -104,7 +121,8 @@ fn read_absence(call: &Call<'_>) -> AbsenceInput {
         })
     };
     AbsenceInput {
-        id: s(&["fravaerIdentifier", "AbsenceIdentifier"]).and_then(|v| Uuid::parse_str(v.trim()).ok()),
+        id: s(&["fravaerIdentifier", "AbsenceIdentifier"])
+            .and_then(|v| Uuid::parse_str(v.trim()).ok()),
         start: t(&["Startdato", "StartDate"]),
         end: t(&["Slutdato", "EndDate"]),
         type_id: i(&["fravaerType", "AbsenceTypeIdentifier"]),
@@ -153,10 +171,12 @@ fn check_absence(
     });
     call.ctx.gate()?;
     if let Some(old) = existing {
-        call.ctx.check(4647, || a.start.is_some_and(|s| s != old.start));
-        call.ctx.check(5015, || {
-            matches!((old.unemployment_status, a.ledighedsgrad), (Some(o), Some(n)) if o != n)
-        });
+        call.ctx
+            .check(4647, || a.start.is_some_and(|s| s != old.start));
+        call.ctx.check(
+            5015,
+            || matches!((old.unemployment_status, a.ledighedsgrad), (Some(o), Some(n)) if o != n),
+        );
         call.ctx.check(5017, || {
             let cvr = old.cvr.is_some() && a.cvr.is_some() && old.cvr != a.cvr;
             let p = old.pnummer.is_some() && a.pnummer.is_some() && old.pnummer != a.pnummer;
@@ -166,8 +186,10 @@ fn check_absence(
             old.end.is_some() && a.end.is_some() && a.end != old.end && a.comment.is_none()
         });
     }
-    call.ctx.check(9362, || a.notification.is_some_and(|n| n > now));
-    call.ctx.check(4980, || a.end.is_some() && a.cause.is_none());
+    call.ctx
+        .check(9362, || a.notification.is_some_and(|n| n > now));
+    call.ctx
+        .check(4980, || a.end.is_some() && a.cause.is_none());
     let own = existing.map(|e| e.id);
     let ty = a.type_id.or(existing.map(|e| e.type_id));
     let start = a.start.or(existing.map(|e| e.start));
@@ -202,7 +224,7 @@ fn check_absence(
         });
         let cause_ok = cancel
             .cause
-            .is_none_or(|v| domain::valid(call, lists::AFMELDINGSAARSAG, v, &[]));
+            .is_none_or(|v| domain::valid(call, lists::AFMELDINGSAARSAG, v));
         call.ctx.check(4340, || !cause_ok);
     }
     call.ctx.gate()
@@ -257,7 +279,9 @@ fn update_sygemelding(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rej
     let pos = id.and_then(|id| c.absences.iter().position(|a| a.id == id));
     call.ctx.check(4632, || pos.is_none());
     call.ctx.gate()?;
-    let Some(pos) = pos else { return Ok(Value::Null) };
+    let Some(pos) = pos else {
+        return Ok(Value::Null);
+    };
     let a = read_absence(call);
     let cancellation = read_cancellation(call);
     let old = c.absences[pos].clone();
@@ -322,7 +346,9 @@ fn create_raskmelding(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rej
                 }
                 c.contact_groups.push(ContactGroup {
                     id,
-                    type_id: call.int("ContactGroupItem/ContactGroupTypeIdentifier").unwrap_or_default(),
+                    type_id: call
+                        .int("ContactGroupItem/ContactGroupTypeIdentifier")
+                        .unwrap_or_default(),
                     start,
                     end,
                     event_time: call.instant("ContactGroupItem/EventTime").unwrap_or(start),

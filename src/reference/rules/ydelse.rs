@@ -31,10 +31,19 @@ pub fn handler(_service: &str, method: &str) -> Option<Handler> {
 }
 
 const CHECKS: &[(u32, &str)] = &[
-    (100052, "kontaktgruppe must be in the kontaktgruppe code list"),
-    (100051, "kyYdelsesIdentifier must not belong to another citizen"),
+    (
+        100052,
+        "kontaktgruppe must be in the kontaktgruppe code list",
+    ),
+    (
+        100051,
+        "kyYdelsesIdentifier must not belong to another citizen",
+    ),
     (4669, "slutdato cannot be before startdato"),
-    (9393, "a benefit that ends (Ydelsessag afsluttet) needs slutdato"),
+    (
+        9393,
+        "a benefit that ends (Ydelsessag afsluttet) needs slutdato",
+    ),
     (100049, "a KTH decision from 1.7.2025 needs lovhenvisning"),
     (100050, "a KTH decision from 1.7.2025 needs kyNoegle"),
 ];
@@ -71,14 +80,17 @@ fn create_ydelse(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejectio
     let lovhenvisning = call.str("lovhenvisning");
     let afgoerelse = call.int("ydelsesAfgoerelsesType");
 
-    let kg_ok = kontaktgruppe.is_none_or(|k| domain::valid(call, lists::KONTAKTGRUPPE, k, &[]));
+    let kg_ok = kontaktgruppe.is_none_or(|k| domain::valid(call, lists::KONTAKTGRUPPE, k));
     call.ctx.check(100052, || !kg_ok);
     let owner = id.and_then(|id| call.app.store.owner(&id));
     call.ctx.check(100051, || {
-        owner.as_ref().is_some_and(|(cpr, kind)| *cpr != c.cpr || *kind != ItemKind::Ydelse)
+        owner
+            .as_ref()
+            .is_some_and(|(cpr, kind)| *cpr != c.cpr || *kind != ItemKind::Ydelse)
     });
     call.ctx.gate()?;
-    call.ctx.check(4669, || matches!((start, end), (Some(s), Some(e)) if e < s));
+    call.ctx
+        .check(4669, || matches!((start, end), (Some(s), Some(e)) if e < s));
     let ends = afgoerelse.is_some_and(|t| is_event(call, t, "afsluttet"));
     call.ctx.check(9393, || ends && end.is_none());
     let decision = afgoerelse
@@ -86,8 +98,10 @@ fn create_ydelse(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejectio
     let kth_decision = decision
         && kontaktgruppe == Some(domain::kth(call))
         && start.is_some_and(|s| s >= kth_rules_from());
-    call.ctx.check(100049, || kth_decision && lovhenvisning.is_none());
-    call.ctx.check(100050, || kth_decision && ky_noegle.is_none());
+    call.ctx
+        .check(100049, || kth_decision && lovhenvisning.is_none());
+    call.ctx
+        .check(100050, || kth_decision && ky_noegle.is_none());
     call.ctx.gate()?;
 
     let Some(id) = id else { return Ok(Value::Null) };
@@ -146,7 +160,10 @@ fn canonical(call: &Call<'_>, y: &Ydelse) -> Value {
             myndighed.insert("organisationType".into(), json!(id));
         }
         myndighed.insert("myndighedskode".into(), json!(code));
-        m.insert("registrendeMyndighed".into(), Value::Object(myndighed.clone()));
+        m.insert(
+            "registrendeMyndighed".into(),
+            Value::Object(myndighed.clone()),
+        );
         m.insert(
             "registrerendeSagsbehandler".into(),
             json!({ "registrendeMyndighed": myndighed }),
