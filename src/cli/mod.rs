@@ -17,7 +17,6 @@ mod spec;
 #[expect(dead_code, reason = "used once run lands")]
 pub const EXIT_OK: u8 = 0;
 /// A method is not conformant, or a check found problems.
-#[expect(dead_code, reason = "used once run lands")]
 pub const EXIT_FAILED: u8 = 1;
 /// Bad input or usage.
 pub const EXIT_BAD_INPUT: u8 = 2;

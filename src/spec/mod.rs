@@ -2,6 +2,7 @@
 //! ([`load`]) and XSD patterns ([`pattern`]).
 
 pub mod import;
+pub mod lint;
 pub mod load;
 pub mod model;
 pub mod overlay;

@@ -577,6 +577,44 @@ impl Spec {
     }
 }
 
+impl Spec {
+    /// Every rule of a method: the document's rules, with the codes the overlay's `rule_codes`
+    /// maps to them added, then the overlay's own rules for the method.
+    pub fn rules(&self, m: &MethodRef<'_>) -> Vec<Rule> {
+        let mut rules: Vec<Rule> = m.method.rules.clone();
+        for r in &mut rules {
+            if let Some(extra) = self.overlay.rule_codes.get(&r.id) {
+                for code in &extra.codes {
+                    if !r.codes.contains(code) {
+                        r.codes.push(*code);
+                    }
+                }
+            }
+        }
+        if let Some(list) = self.overlay.rules.get(&m.method.name) {
+            rules.extend(list.iter().map(|o| o.rule.clone()));
+        }
+        rules
+    }
+
+    /// Why a documented code cannot be tested, if the overlay says it cannot.
+    pub fn untestable(&self, method: &str, code: u32) -> Option<&super::overlay::Untestable> {
+        self.overlay.untestable.get(&format!("{method}/{code}"))
+    }
+
+    /// Every method with this name (current or former), in every service: method names repeat
+    /// across services.
+    pub fn methods_named(&self, name: &str) -> Vec<MethodRef<'_>> {
+        let current: Vec<_> = self.methods().filter(|m| m.method.name == name).collect();
+        if !current.is_empty() {
+            return current;
+        }
+        self.methods()
+            .filter(|m| m.method.former_names.iter().any(|f| f == name))
+            .collect()
+    }
+}
+
 impl Method {
     /// The documented error code, if this method documents it.
     pub fn error(&self, code: u32) -> Option<&ErrorCode> {

@@ -20,6 +20,8 @@ pub(crate) struct Cell {
     pub line: usize,
     /// The lines, trailing white space removed; empty for a blank cell.
     pub lines: Vec<String>,
+    /// The lines on one line, white space collapsed.
+    joined: String,
 }
 
 impl Cell {
@@ -29,7 +31,11 @@ impl Cell {
 
     /// The cell's text on one line, white space collapsed.
     pub fn text(&self) -> String {
-        norm(&self.lines.join(" "))
+        self.joined.clone()
+    }
+
+    fn as_str(&self) -> &str {
+        &self.joined
     }
 
     pub fn first(&self) -> &str {
@@ -39,7 +45,7 @@ impl Cell {
 
 /// Splits a text into cells.
 pub(crate) fn cells(text: &str) -> Vec<Cell> {
-    let mut out = Vec::new();
+    let mut out: Vec<Cell> = Vec::new();
     let mut current: Option<Cell> = None;
     for (i, line) in text.lines().enumerate() {
         if line.trim_matches([' ', '\t', '\r']).is_empty() {
@@ -49,12 +55,16 @@ pub(crate) fn cells(text: &str) -> Vec<Cell> {
         let cell = current.get_or_insert_with(|| Cell {
             line: i + 1,
             lines: Vec::new(),
+            joined: String::new(),
         });
         if !is_blank(line) {
             cell.lines.push(line.trim_end().to_string());
         }
     }
     out.extend(current);
+    for c in &mut out {
+        c.joined = norm(&c.lines.join(" "));
+    }
     out
 }
 
@@ -82,17 +92,17 @@ fn is_keyword(c: &Cell) -> bool {
 }
 
 fn is_code(c: &Cell) -> bool {
-    let t = c.text();
+    let t = c.as_str();
     (3..=6).contains(&t.len()) && t.chars().all(|ch| ch.is_ascii_digit())
 }
 
 /// A cell that belongs to a table rather than to prose.
 fn is_structural(c: &Cell) -> bool {
-    let t = c.text();
+    let t = c.as_str();
     c.is_blank()
         || t == "X"
         || is_code(c)
-        || TABLE_HEADERS.contains(&t.as_str())
+        || TABLE_HEADERS.contains(&t)
         || text::has_marker(c.first())
 }
 
@@ -125,7 +135,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<ServiceDraft, ImportError>
     };
     let headings = find_headings(&cells);
     let prologue_end = headings.first().copied().unwrap_or(cells.len());
-    for c in &cells[1..prologue_end] {
+    for c in cells.get(1..prologue_end).unwrap_or_default() {
         let t = c.text();
         if let Some(rest) = t.strip_prefix("Tidligere ")
             && let Some(name) = rest.split_whitespace().next()
@@ -398,7 +408,7 @@ fn row_starts(cells: &[Cell], i: usize, end: usize) -> bool {
         j += 1;
         details += 1;
     }
-    j < end && occurs_cell(&cells[j].text()).is_some()
+    j < end && occurs_cell(cells[j].as_str()).is_some()
 }
 
 fn parse_row(
@@ -442,7 +452,7 @@ fn parse_row(
     let occurs = cells
         .get(j)
         .filter(|_| j < end)
-        .and_then(|c| occurs_cell(&c.text()))
+        .and_then(|c| occurs_cell(c.as_str()))
         .ok_or_else(|| malformed(file, c.line, format!("{name}: no Forekomst (cardinality)")))?;
     j += 1;
     let mut paragraphs = Vec::new();
@@ -487,7 +497,7 @@ fn parse_errors(
     while i < end && !is_keyword(&cells[i]) {
         let c = &cells[i];
         let code: u32 = c
-            .text()
+            .as_str()
             .parse()
             .ok()
             .filter(|_| is_code(c))

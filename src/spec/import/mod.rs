@@ -108,7 +108,7 @@ pub fn detect_layout(text: &str) -> Option<Layout> {
             continue;
         }
         match lines.get(i + 1) {
-            Some(next) if next.is_empty() => spaced += 1,
+            Some(&"") => spaced += 1,
             Some(_) => glued += 1,
             None => {}
         }

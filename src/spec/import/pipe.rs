@@ -643,6 +643,7 @@ fn old_and_new(cell: &str) -> (String, Option<String>) {
 pub(crate) fn strip_glued_type(s: &str) -> &str {
     if let Some(body) = s.strip_suffix("Type")
         && body.len() % 2 == 0
+        && body.is_char_boundary(body.len() / 2)
     {
         let (a, b) = body.split_at(body.len() / 2);
         if a == b && !a.is_empty() {

@@ -168,10 +168,7 @@ pub(crate) fn split_markers(s: &str) -> Marked<'_> {
         depth += 1;
         rest = r.trim_start_matches([' ', NBSP, '\t']);
     }
-    loop {
-        let Some(r) = rest.strip_prefix('-') else {
-            break;
-        };
+    while let Some(r) = rest.strip_prefix('-') {
         // A marker is a dash followed by white space (or the end): `-Name` is not one.
         let trimmed = r.trim_start_matches([' ', NBSP, '\t']);
         if trimmed.len() == r.len() && !r.is_empty() {
@@ -189,11 +186,13 @@ pub(crate) fn has_marker(s: &str) -> bool {
     m.depth > 0 && m.rest.len() < s.len()
 }
 
-static OCCURS_CELL: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*\d+(?:\s*-\s*(?:\d+|\*))?\s*$"));
-
 /// Parses a Forekomst cell (`1`, `0 - 1`, `0 - *`, `1 - *`).
 pub(crate) fn occurs_cell(s: &str) -> Option<Occurs> {
-    if OCCURS_CELL.is_match(s) {
+    let s = s.trim();
+    let plausible = s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '*' | ' ' | NBSP));
+    if plausible {
         Occurs::parse(&norm(s))
     } else {
         None
@@ -303,10 +302,12 @@ impl Details {
 }
 
 /// The identifier-like cells of the tables: element and type names.
-static IDENT: LazyLock<Regex> = LazyLock::new(|| re(r"^[A-Za-z_][A-Za-z0-9_.\-]*$"));
-
 pub(crate) fn is_ident(s: &str) -> bool {
-    IDENT.is_match(s.trim())
+    let mut chars = s.trim().chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
 /// `x-requestId [Header]` → (`x-requestId`, header); `ydelsesidentifier [Path]` → path.

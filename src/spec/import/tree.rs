@@ -88,19 +88,6 @@ pub(crate) fn build(rows: Vec<Row>, what: &str, inferences: &mut Vec<String>) ->
     roots
 }
 
-/// Every field of a tree, depth first, with its `/`-separated path.
-pub(crate) fn walk<'a>(fields: &'a [Field], prefix: &str, out: &mut Vec<(String, &'a Field)>) {
-    for f in fields {
-        let path = if prefix.is_empty() {
-            f.name.clone()
-        } else {
-            format!("{prefix}/{}", f.name)
-        };
-        out.push((path.clone(), f));
-        walk(&f.children, &path, out);
-    }
-}
-
 /// Every field of a tree mutably, depth first, with the name of its parent (`""` at the top).
 pub(crate) fn walk_mut(fields: &mut [Field], parent: &str, f: &mut dyn FnMut(&str, &mut Field)) {
     for field in fields {
