@@ -203,12 +203,13 @@ pub fn token_valid(issued: DateTime<FixedOffset>, now: DateTime<FixedOffset>) ->
 ///   (Kommune) or a-kasse (A-kasse) is the caller's code;
 /// - Tidligere egne borgere: a JobCenter caller among the citizen's former jobcentres;
 /// - Gæsteadgang: a JobCenter or Kommune caller that is the other party of one of the
-///   citizen's move flows (borgerflytning) — the only guest relation the documents describe;
-/// and an Anden Aktør caller:
+///   citizen's move flows (borgerflytning) — the only guest relation the documents describe.
+///
+/// An Anden Aktør caller:
 /// - Anden Aktør - egne borgere: the citizen is assigned to it;
-/// - Anden Aktør - alle borgere: always;
-/// - Anden Aktør - gæsteadgang and System - alle borgere: no state gives them (see the
-///   overlay's `untestable`).
+/// - Anden Aktør - alle borgere: always.
+///
+/// Anden Aktør - gæsteadgang and System - alle borgere: no state gives them.
 pub fn levels_towards(caller: &Caller, citizen: &Citizen) -> BTreeSet<AccessLevel> {
     use OrganisationType as O;
     let code = caller.code.as_str();
