@@ -43,23 +43,23 @@ pub fn handler(service: &str, method: &str) -> Option<Handler> {
 pub const REGISTRATION_CHECKS: &[(u32, &str)] = &[
     (
         4709,
-        "InterviewTypeIdentifier must be in the samtaletype code list",
+        "InterviewTypeIdentifier must be a known samtaletype value (the overlay\'s list, or 1-99)",
     ),
     (
         4708,
-        "InterviewContactTypeIdentifier must be in the kontaktform code list",
+        "InterviewContactTypeIdentifier must be a known kontaktform value (the overlay\'s list, or 1-99)",
     ),
     (
         8176,
-        "ParticipationStatusTypeIdentifier must be in the deltagelsesstatus code list",
+        "ParticipationStatusTypeIdentifier must be a known deltagelsesstatus value (the overlay\'s list, or 1-99)",
     ),
     (
         8177,
-        "InterviewParticipantContactTypeIdentifier must be in the kontaktform code list",
+        "InterviewParticipantContactTypeIdentifier must be a known kontaktform value (the overlay\'s list, or 1-99)",
     ),
     (
         8178,
-        "InterviewParticipantTypeIdentifier must be in the deltagertype code list",
+        "InterviewParticipantTypeIdentifier must be a known deltagertype value (the overlay\'s list, or 1-99)",
     ),
     (4721, "a new interview's identifier must not be in use"),
     (8240, "a new participant's MessageIdentifier cannot be set"),
@@ -129,7 +129,7 @@ pub const PARTICIPANT_CHECKS: &[(u32, &str)] = &[
     (8237, "the interview must belong to the citizen"),
     (
         8177,
-        "InterviewParticipantContactTypeIdentifier must be in the kontaktform code list",
+        "InterviewParticipantContactTypeIdentifier must be a known kontaktform value (the overlay\'s list, or 1-99)",
     ),
     (
         8188,

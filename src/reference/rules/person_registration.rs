@@ -55,7 +55,7 @@ const CATEGORY_CHECKS: &[(u32, &str)] = &[
     ),
     (
         4664,
-        "PersonCategoryTypeIdentifier must be in the personkategori code list",
+        "PersonCategoryTypeIdentifier must be a known personkategori value (the overlay\'s list, or 1-99)",
     ),
     (6029, "the category \"ikke visiteret\" cannot be registered"),
     (8194, "IncidentDate cannot be after now"),
@@ -93,7 +93,7 @@ const CATEGORY_CHECKS: &[(u32, &str)] = &[
 const CONTACT_GROUP_CHECKS: &[(u32, &str)] = &[
     (
         4675,
-        "ContactGroupTypeIdentifier must be in the kontaktgruppe code list",
+        "ContactGroupTypeIdentifier must be a known kontaktgruppe value (the overlay\'s list, or 1-99)",
     ),
     (4703, "the start date cannot be before today"),
     (8063, "EventTime cannot be after the start"),

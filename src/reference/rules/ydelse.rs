@@ -33,7 +33,7 @@ pub fn handler(_service: &str, method: &str) -> Option<Handler> {
 const CHECKS: &[(u32, &str)] = &[
     (
         100052,
-        "kontaktgruppe must be in the kontaktgruppe code list",
+        "kontaktgruppe must be a known kontaktgruppe value (the overlay\'s list, or 1-99)",
     ),
     (
         100051,

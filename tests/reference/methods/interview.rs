@@ -8,8 +8,8 @@ use super::{JC, Table, row};
 
 const S: &str = "InterviewService";
 
-#[tokio::test]
-async fn create_interview_rows() {
+pub fn create_interview_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut out = Vec::new();
     let p = |v: Value| json!({ "Interview": v });
     let resetting =
         |time: &str| json!({"interviews": [{"type": 1, "time": time, "resetting": true}]});
@@ -27,11 +27,18 @@ async fn create_interview_rows() {
             .body(p(json!({"InterviewTypeIdentifier": "8"}))),
         row("6057 unknown booking", &[6057]).body(p(json!({"BookingIdentifier": "${uuid}"}))),
     ]);
-    Table::soap(S, "CreateInterview", JC)
-        .given(citizen())
-        .body(json!({"PersonCivilRegistrationIdentifier": "${cpr}", "Interview": interview()}))
-        .run(rows)
-        .await;
+    out.push(
+        Table::soap(S, "CreateInterview", JC)
+            .given(citizen())
+            .body(json!({"PersonCivilRegistrationIdentifier": "${cpr}", "Interview": interview()}))
+            .rows(rows),
+    );
+    out
+}
+
+#[tokio::test]
+async fn create_interview_rows() {
+    super::run_tables(create_interview_rows_tables()).await;
 }
 
 fn stored() -> Value {
@@ -44,8 +51,8 @@ fn stored() -> Value {
     )
 }
 
-#[tokio::test]
-async fn update_interview_and_participants_are_accepted() {
+pub fn update_interview_and_participants_are_accepted_tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut out = Vec::new();
     let mut iv = super::merge(
         interview(),
         &json!({"InterviewIdentifier": "${ids.iv}", "InterviewTime": "2026-11-20T09:00:00"}),
@@ -55,33 +62,36 @@ async fn update_interview_and_participants_are_accepted() {
         &json!({"InterviewWithMoreAuthorities": "true", "ParticipationStatusTypeIdentifier": "1",
         "InterviewParticipantCollection": {"InterviewParticipant": [participant()]}}),
     );
-    Table::soap(S, "UpdateInterview", JC)
+    out.push(Table::soap(S, "UpdateInterview", JC)
         .given(stored())
         .body(json!({"PersonCivilRegistrationIdentifier": "${cpr}", "Interview": iv, "CorrectionComment": "rettelse"}))
-        .run(vec![row("accepted", &[]), row("1014 no comment", &[1014]).body(json!({"CorrectionComment": null}))])
-        .await;
+        .rows(vec![row("accepted", &[]), row("1014 no comment", &[1014]).body(json!({"CorrectionComment": null}))]));
     let mut p = participant();
     p["InterviewParticipantName"] = json!("Carl");
-    Table::soap(S, "AddInterviewParticipant", JC)
+    out.push(Table::soap(S, "AddInterviewParticipant", JC)
         .given(stored())
         .body(json!({"PersonCivilRegistrationIdentifier": "${cpr}", "InterviewIdentifier": "${ids.iv}", "InterviewParticipant": p}))
-        .run(vec![row("accepted", &[]), row("1014", &[1014]).body(json!({"InterviewIdentifier": "x"}))])
-        .await;
-    Table::soap(S, "UpdateInterviewParticipant", JC)
+        .rows(vec![row("accepted", &[]), row("1014", &[1014]).body(json!({"InterviewIdentifier": "x"}))]));
+    out.push(Table::soap(S, "UpdateInterviewParticipant", JC)
         .given(stored())
         .body(json!({"PersonCivilRegistrationIdentifier": "${cpr}", "InterviewParticipantIdentifier": "${ids.p}",
                      "InterviewIdentifier": "${ids.iv}", "InterviewParticipantName": "Bo"}))
-        .run(vec![row("accepted", &[]), row("1014", &[1014]).body(json!({"InterviewParticipantName": null}))])
-        .await;
+        .rows(vec![row("accepted", &[]), row("1014", &[1014]).body(json!({"InterviewParticipantName": null}))]));
+    out
 }
 
 #[tokio::test]
-async fn delete_interview_participant_rows() {
-    Table::soap(S, "DeleteInterviewParticipant", JC)
+async fn update_interview_and_participants_are_accepted() {
+    super::run_tables(update_interview_and_participants_are_accepted_tables()).await;
+}
+
+pub fn delete_interview_participant_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut out = Vec::new();
+    out.push(Table::soap(S, "DeleteInterviewParticipant", JC)
         .given(stored())
         .body(json!({"PersonCivilRegistrationIdentifier": "${cpr}", "InterviewParticipantIdentifier": "${ids.p}",
                      "InterviewIdentifier": "${ids.iv}"}))
-        .run(vec![
+        .rows(vec![
             row("accepted", &[]),
             row("former names are accepted", &[]).body(json!({"InterviewParticipantIdentifier": null, "MessageIdentifier": "${ids.p}"})),
             row("1001", &[1001]).body(json!({"PersonCivilRegistrationIdentifier": "3102901234"})),
@@ -91,8 +101,13 @@ async fn delete_interview_participant_rows() {
             row("4589", &[4589]).body(json!({"InterviewParticipantIdentifier": "${uuid}"})),
             row("8197", &[8197]).body(json!({"InterviewParticipantIdentifier": "${other.p}"})).other(stored()),
             row("8198", &[8198]).body(json!({"InterviewIdentifier": "${ids.iv2}"})),
-        ])
-        .await;
+        ]));
+    out
+}
+
+#[tokio::test]
+async fn delete_interview_participant_rows() {
+    super::run_tables(delete_interview_participant_rows_tables()).await;
 }
 
 #[tokio::test]
@@ -138,4 +153,13 @@ async fn interviews_are_registered_and_read_back() {
         .soap(S, "GetInterviewInfo", Some((2, "10101")), json!({}))
         .await;
     assert!(info.ok(), "{}", info.raw);
+}
+
+/// Every table of this module.
+pub fn tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut all = Vec::new();
+    all.extend(create_interview_rows_tables());
+    all.extend(update_interview_and_participants_are_accepted_tables());
+    all.extend(delete_interview_participant_rows_tables());
+    all
 }

@@ -8,6 +8,7 @@
 mod borgerflytte;
 mod coverage;
 mod interview;
+mod mutants;
 mod person_registration;
 mod sygemelding;
 mod ydelse;
@@ -173,12 +174,29 @@ impl Table {
         self
     }
 
+    /// Pairs the table with its rows.
+    pub fn rows(self, rows: Vec<Row>) -> (Table, Vec<Row>) {
+        (self, rows)
+    }
+
     /// Runs every row on one reference; fails listing every row that answered otherwise.
     pub async fn run(&self, rows: Vec<Row>) {
         let r = Ref::start(spec()).await;
+        let failures = self.failures(&r, &rows).await;
+        assert!(
+            failures.is_empty(),
+            "{} of {} rows failed:\n{}",
+            failures.len(),
+            rows.len(),
+            failures.join("\n")
+        );
+    }
+
+    /// The rows that answered otherwise than expected, described.
+    pub async fn failures(&self, r: &Ref, rows: &[Row]) -> Vec<String> {
         let mut failures = Vec::new();
-        for row in &rows {
-            let (answer, what) = self.call(&r, row).await;
+        for row in rows {
+            let (answer, what) = self.call(r, row).await;
             let mut got = answer.codes.clone();
             got.sort_unstable();
             let mut want = row.expect.clone();
@@ -203,13 +221,7 @@ impl Table {
                 ));
             }
         }
-        assert!(
-            failures.is_empty(),
-            "{} of {} rows failed:\n{}",
-            failures.len(),
-            rows.len(),
-            failures.join("\n")
-        );
+        failures
     }
 
     async fn call(&self, r: &Ref, row: &Row) -> (Answer, String) {
@@ -274,6 +286,23 @@ impl Table {
             ),
         }
     }
+}
+
+/// Runs tables, each on its own reference.
+pub async fn run_tables(tables: Vec<(Table, Vec<Row>)>) {
+    for (table, rows) in tables {
+        table.run(rows).await;
+    }
+}
+
+/// Every table of every service.
+pub fn all_tables() -> Vec<(Table, Vec<Row>)> {
+    let mut all = person_registration::tables();
+    all.extend(interview::tables());
+    all.extend(sygemelding::tables());
+    all.extend(ydelse::tables());
+    all.extend(borgerflytte::tables());
+    all
 }
 
 /// JSON merge patch (RFC 7396): objects merge, `null` removes, anything else replaces.

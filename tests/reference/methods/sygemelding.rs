@@ -16,14 +16,14 @@ fn sygemelding() -> Value {
     json!({"Startdato": "2026-11-22T00:00:00", "fravaerType": 11, "Anmeldelsesdato": "2026-11-22T00:00:00", "Ledighedsgrad": 1})
 }
 
-#[tokio::test]
-async fn create_sygemelding_rows() {
-    Table::rest(S, "CreateSygemelding", "A-kasse:12", "POST", "/v1/sygemelding")
+pub fn create_sygemelding_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut out = Vec::new();
+    out.push(Table::rest(S, "CreateSygemelding", "A-kasse:12", "POST", "/v1/sygemelding")
         .given(json!({"jobcenter": "10101", "kommune": "101", "akasse": "12",
                       "contact_groups": [{"type": 1, "start": "2026-10-01T00:00:00+01:00"}]}))
         .body(json!({"PersonCivilRegistrationIdentifier": "${cpr}",
                      "Sygemelding": {"Startdato": "2026-11-24T00:00:00", "fravaerType": 11, "Anmeldelsesdato": "2026-11-24T00:00:00"}}))
-        .run(vec![
+        .rows(vec![
             row("accepted", &[]),
             row("accepted with its own identifier and an afmelding", &[]).body(json!({
                 "Sygemelding": {"fravaerIdentifier": "${uuid}"},
@@ -32,20 +32,25 @@ async fn create_sygemelding_rows() {
             row("1014 string for a code", &[1014]).body(json!({"Sygemelding": {"fravaerType": "elleve"}})),
             row("1014 comment too long", &[1014]).body(json!({"Sygemelding": {"Fravaerskommentar": "x".repeat(1501)}})),
             row("4575 anden aktør", &[4575]).by(super::Caller::Rest("Anden Aktør:555")),
-        ])
-        .await;
+        ]));
+    out
 }
 
 #[tokio::test]
-async fn update_sygemelding_rows() {
+async fn create_sygemelding_rows() {
+    super::run_tables(create_sygemelding_rows_tables()).await;
+}
+
+pub fn update_sygemelding_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut out = Vec::new();
     let s = |v: Value| json!({ "Sygemelding": v });
     let enrolled = json!({"enrollment": {"date": "2026-10-01T00:00:00+01:00"}});
     let afmelding = |date: &str, cause: i64| json!({"Afmelding": {"Afmeldedato": date, "Afmeldingsaarsag": cause}});
-    Table::rest(S, "UpdateSygemelding", "A-kasse:12", "PUT", "/v1/sygemelding/{fravaerIdentifier}")
+    out.push(Table::rest(S, "UpdateSygemelding", "A-kasse:12", "PUT", "/v1/sygemelding/{fravaerIdentifier}")
         .given(citizen())
         .path("fravaerIdentifier", "${ids.sick}")
         .body(json!({"PersonCivilRegistrationIdentifier": "${cpr}", "Sygemelding": sygemelding()}))
-        .run(vec![
+        .rows(vec![
             row("accepted", &[]),
             row("accepted by a jobcentre", &[]).by(super::Caller::Rest("JobCenter:10101")),
             row("ended with a cause", &[]).body(s(json!({"Slutdato": "2026-11-30T00:00:00", "Fravaersafslutningsaarsag": 1}))),
@@ -85,18 +90,23 @@ async fn update_sygemelding_rows() {
                 .body(s(json!({"Virksomhed": {"cvrEnhedsid": "87654321"}}))),
             row("5018 contact group 24", &[5018]).given(json!({"contact_groups": [{"type": 24, "start": "2026-10-01T00:00:00+01:00"}]})),
             row("9362 notified in the future", &[9362]).body(s(json!({"Anmeldelsesdato": "2026-11-25T00:00:00"}))),
-        ])
-        .await;
+        ]));
+    out
 }
 
 #[tokio::test]
-async fn create_raskmelding_rows() {
-    Table::rest(S, "CreateRaskmelding", "JobCenter:10101", "POST", "/V1/Raskmelding")
+async fn update_sygemelding_rows() {
+    super::run_tables(update_sygemelding_rows_tables()).await;
+}
+
+pub fn create_raskmelding_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut out = Vec::new();
+    out.push(Table::rest(S, "CreateRaskmelding", "JobCenter:10101", "POST", "/V1/Raskmelding")
         .given(citizen())
         .body(json!({"PersonCivilRegistrationIdentifier": "${cpr}", "Sygemelding": {
             "fravaerIdentifier": "${ids.sick}", "StartDate": "2026-11-22T00:00:00", "EndDate": "2026-11-24T00:00:00",
             "AbsenceTypeIdentifier": 11, "NotificationDate": "2026-11-24T00:00:00", "CurrentUnemploymentStatusTypeIdentifier": 1}}))
-        .run(vec![
+        .rows(vec![
             row("accepted", &[]),
             row("accepted with an enrollment", &[]).body(json!({"EnrollmentItem": {
                 "ClientCategoryTypeIdentifier": 1, "EnrollmentDate": "2026-11-25T00:00:00",
@@ -104,6 +114,20 @@ async fn create_raskmelding_rows() {
             row("1001", &[1001]).body(json!({"PersonCivilRegistrationIdentifier": "3102901234"})),
             row("1014", &[1014]).body(json!({"Sygemelding": {"NotificationDate": "i går"}})),
             row("4575", &[4575]).by(super::Caller::Rest("Anden Aktør:555")),
-        ])
-        .await;
+        ]));
+    out
+}
+
+#[tokio::test]
+async fn create_raskmelding_rows() {
+    super::run_tables(create_raskmelding_rows_tables()).await;
+}
+
+/// Every table of this module.
+pub fn tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut all = Vec::new();
+    all.extend(create_sygemelding_rows_tables());
+    all.extend(update_sygemelding_rows_tables());
+    all.extend(create_raskmelding_rows_tables());
+    all
 }

@@ -11,14 +11,14 @@ fn citizen() -> Value {
            "ydelser": [{"id": "y", "start": "2026-09-01", "kontaktgruppe": 2}]})
 }
 
-#[tokio::test]
-async fn create_ydelse_rows() {
+pub fn create_ydelse_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut out = Vec::new();
     let kth = json!({"kontaktgruppe": 2, "startdato": "2025-07-01", "ydelsesAfgoerelsesType": 3,
                      "kyNoegle": "KTH-1", "lovhenvisning": "§ 11"});
-    Table::rest(S, "CreateYdelse", "Kommune:101", "POST", "/v1/ydelse")
+    out.push(Table::rest(S, "CreateYdelse", "Kommune:101", "POST", "/v1/ydelse")
         .given(citizen())
         .body(json!({"kyYdelsesIdentifier": "${uuid}", "startdato": "2026-11-01", "kontaktgruppe": 1}))
-        .run(vec![
+        .rows(vec![
             row("accepted", &[]),
             row("an update of the citizen's own ydelse", &[]).body(json!({"kyYdelsesIdentifier": "${ids.y}"})),
             row("a KTH decision with lovhenvisning and kyNoegle", &[]).body(kth.clone()),
@@ -35,54 +35,68 @@ async fn create_ydelse_rows() {
             row("100050 no kyNoegle", &[100050]).body(super::merge(kth, &json!({"kyNoegle": null}))),
             row("100051 another citizen's ydelse", &[100051]).body(json!({"kyYdelsesIdentifier": "${other.y}"})).other(citizen()),
             row("100052 unknown kontaktgruppe", &[100052]).body(json!({"kontaktgruppe": 9999})),
-        ])
-        .await;
+        ]));
+    out
+}
+
+#[tokio::test]
+async fn create_ydelse_rows() {
+    super::run_tables(create_ydelse_rows_tables()).await;
+}
+
+pub fn the_reads_answer_the_citizens_ydelser_tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut out = Vec::new();
+    out.push(
+        Table::rest(S, "GetYdelser", "Kommune:101", "GET", "/v1/ydelse")
+            .given(citizen())
+            .rows(vec![
+                row("accepted", &[]),
+                row("accepted for STAR", &[]).by(Caller::Rest("STAR:STAR")),
+                row("accepted for a guest jobcentre", &[])
+                    .by(Caller::Rest("JobCenter:30303"))
+                    .given(json!({"moves": [{"from": "101", "to": "30303"}]})),
+                row("4575 another kommune", &[4575]).by(Caller::Rest("Kommune:999")),
+                row("4575 a-kasse", &[4575]).by(Caller::Rest("A-kasse:12")),
+            ]),
+    );
+    out.push(
+        Table::rest(
+            S,
+            "GetYdelse",
+            "Kommune:101",
+            "GET",
+            "/v1/ydelse/{ydelsesidentifier}",
+        )
+        .given(citizen())
+        .path("ydelsesidentifier", "${ids.y}")
+        .rows(vec![
+            row("accepted", &[]),
+            row("404 unknown", &[])
+                .path("ydelsesidentifier", "${uuid}")
+                .status(404),
+            row("1014 not a uuid", &[1014]).path("ydelsesidentifier", "abc"),
+        ]),
+    );
+    out.push(
+        Table::rest(
+            S,
+            "GetYdelseHistorik",
+            "Kommune:101",
+            "GET",
+            "/v1/ydelse/historik",
+        )
+        .given(citizen())
+        .rows(vec![
+            row("accepted", &[]),
+            row("4575", &[4575]).by(Caller::Rest("Kommune:999")),
+        ]),
+    );
+    out
 }
 
 #[tokio::test]
 async fn the_reads_answer_the_citizens_ydelser() {
-    Table::rest(S, "GetYdelser", "Kommune:101", "GET", "/v1/ydelse")
-        .given(citizen())
-        .run(vec![
-            row("accepted", &[]),
-            row("accepted for STAR", &[]).by(Caller::Rest("STAR:STAR")),
-            row("accepted for a guest jobcentre", &[])
-                .by(Caller::Rest("JobCenter:30303"))
-                .given(json!({"moves": [{"from": "101", "to": "30303"}]})),
-            row("4575 another kommune", &[4575]).by(Caller::Rest("Kommune:999")),
-            row("4575 a-kasse", &[4575]).by(Caller::Rest("A-kasse:12")),
-        ])
-        .await;
-    Table::rest(
-        S,
-        "GetYdelse",
-        "Kommune:101",
-        "GET",
-        "/v1/ydelse/{ydelsesidentifier}",
-    )
-    .given(citizen())
-    .path("ydelsesidentifier", "${ids.y}")
-    .run(vec![
-        row("accepted", &[]),
-        row("404 unknown", &[])
-            .path("ydelsesidentifier", "${uuid}")
-            .status(404),
-        row("1014 not a uuid", &[1014]).path("ydelsesidentifier", "abc"),
-    ])
-    .await;
-    Table::rest(
-        S,
-        "GetYdelseHistorik",
-        "Kommune:101",
-        "GET",
-        "/v1/ydelse/historik",
-    )
-    .given(citizen())
-    .run(vec![
-        row("accepted", &[]),
-        row("4575", &[4575]).by(Caller::Rest("Kommune:999")),
-    ])
-    .await;
+    super::run_tables(the_reads_answer_the_citizens_ydelser_tables()).await;
 }
 
 #[tokio::test]
@@ -140,4 +154,12 @@ async fn ydelser_are_read_back_with_their_history() {
         items[1]["registrerendeSagsbehandler"]["registrendeMyndighed"]["myndighedskode"],
         "101"
     );
+}
+
+/// Every table of this module.
+pub fn tables() -> Vec<(Table, Vec<super::Row>)> {
+    let mut all = Vec::new();
+    all.extend(create_ydelse_rows_tables());
+    all.extend(the_reads_answer_the_citizens_ydelser_tables());
+    all
 }
