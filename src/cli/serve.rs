@@ -41,8 +41,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let spec = Spec::load(&args.specs)
         .with_context(|| format!("cannot load the spec from {}", args.specs.display()))?;
     if args.list_checks {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
         for c in reference::check_ids(&spec) {
-            println!("{}\t{}", c.id, c.breaks);
+            // A closed pipe (`| head`) ends the listing quietly.
+            if writeln!(out, "{}\t{}", c.id, c.breaks).is_err() {
+                break;
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -196,20 +196,30 @@ pub fn token_valid(issued: DateTime<FixedOffset>, now: DateTime<FixedOffset>) ->
     (now - issued).num_seconds() < TOKEN_LIFETIME
 }
 
-/// The access levels a caller holds towards a citizen:
+/// The access levels a caller holds towards a citizen. An Anden Aktør holds only the
+/// "Anden Aktør" levels; every other caller:
 /// - Alle borgere: always;
 /// - Egne borgere: the citizen belongs to the caller — its jobcentre (JobCenter), kommune
 ///   (Kommune) or a-kasse (A-kasse) is the caller's code;
 /// - Tidligere egne borgere: a JobCenter caller among the citizen's former jobcentres;
 /// - Gæsteadgang: a JobCenter or Kommune caller that is the other party of one of the
-///   citizen's move flows (borgerflytning) — the only guest relation the documents describe;
-/// - Anden Aktør - egne borgere: an Anden Aktør caller the citizen is assigned to;
-/// - Anden Aktør - alle borgere: any Anden Aktør caller;
-/// - Anden Aktør - gæsteadgang and System - alle borgere: no state gives them (see the
-///   overlay's `untestable`).
+///   citizen's move flows (borgerflytning) — the only guest relation the documents describe.
+///
+/// An Anden Aktør caller:
+/// - Anden Aktør - egne borgere: the citizen is assigned to it;
+/// - Anden Aktør - alle borgere: always.
+///
+/// Anden Aktør - gæsteadgang and System - alle borgere: no state gives them.
 pub fn levels_towards(caller: &Caller, citizen: &Citizen) -> BTreeSet<AccessLevel> {
     use OrganisationType as O;
     let code = caller.code.as_str();
+    if caller.organisation == O::AndenAktoer {
+        let mut levels = BTreeSet::from([AccessLevel::AndenAktoerAlleBorgere]);
+        if citizen.anden_aktoer.as_deref() == Some(code) {
+            levels.insert(AccessLevel::AndenAktoerEgneBorgere);
+        }
+        return levels;
+    }
     let mut levels = BTreeSet::from([AccessLevel::AlleBorgere]);
     let own = match caller.organisation {
         O::JobCenter => citizen.jobcenter.as_deref() == Some(code),
@@ -232,24 +242,26 @@ pub fn levels_towards(caller: &Caller, citizen: &Citizen) -> BTreeSet<AccessLeve
     {
         levels.insert(AccessLevel::Gaesteadgang);
     }
-    if caller.organisation == O::AndenAktoer {
-        levels.insert(AccessLevel::AndenAktoerAlleBorgere);
-        if citizen.anden_aktoer.as_deref() == Some(code) {
-            levels.insert(AccessLevel::AndenAktoerEgneBorgere);
-        }
-    }
     levels
 }
 
 /// Whether the allowed-organisation table lets the caller at the citizen. An empty table
-/// allows everyone (the document says nothing).
+/// allows everyone (the document says nothing). The documents' tables have no Anden Aktør row:
+/// they mark the "Anden Aktør" columns in the JobCenter row, for the operators a jobcentre
+/// uses, so an Anden Aktør caller is held against the JobCenter row when it has no row of its own.
 pub fn table_allows(rows: &[AccessRow], caller: &Caller, citizen: &Citizen) -> bool {
     if rows.is_empty() {
         return true;
     }
     let held = levels_towards(caller, citizen);
+    let own_row = rows.iter().any(|r| r.organisation == caller.organisation);
+    let row_type = if !own_row && caller.organisation == OrganisationType::AndenAktoer {
+        OrganisationType::JobCenter
+    } else {
+        caller.organisation
+    };
     rows.iter()
-        .filter(|r| r.organisation == caller.organisation)
+        .filter(|r| r.organisation == row_type)
         .any(|r| r.levels.iter().any(|l| held.contains(l)))
 }
 
@@ -373,8 +385,17 @@ mod tests {
         }];
         assert!(table_allows(&rows, &jc("10101"), &c));
         assert!(!table_allows(&rows, &jc("30303"), &c));
-        assert!(!table_allows(&rows, &aa, &c));
+        assert!(!table_allows(&rows, &aa, &c), "AA holds only AA levels");
         assert!(table_allows(&[], &aa, &c));
+        let rows = vec![AccessRow {
+            organisation: OrganisationType::JobCenter,
+            levels: vec![AccessLevel::AndenAktoerEgneBorgere],
+        }];
+        assert!(
+            table_allows(&rows, &aa, &c),
+            "AA is held against the JobCenter row"
+        );
+        assert!(!table_allows(&rows, &jc("10101"), &c));
     }
 
     #[test]

@@ -199,17 +199,18 @@ pub fn check_ids(spec: &Spec) -> Vec<CheckId> {
                 ));
                 continue;
             }
-            MethodStatus::Deprecated if m.method.error(rules::DEPRECATED_CODE).is_some() => {
-                out.push(mk(
-                    rules::DEPRECATED_CODE.to_string(),
-                    Some(rules::DEPRECATED_CODE),
-                    format!("{} is deprecated and must answer 4588", m.method.name),
-                ));
-                continue;
-            }
             MethodStatus::Current | MethodStatus::Deprecated => {}
         }
-        for (code, rule) in rules::implemented(m.service, m.method) {
+        for (code, rule) in rules::implemented(spec, m.service, m.method) {
+            // A code the overlay lists as untestable cannot be provoked with the overlay's
+            // values: switching its check off changes nothing, so it is no mutant.
+            if spec
+                .overlay
+                .untestable
+                .contains_key(&format!("{}/{code}", m.method.name))
+            {
+                continue;
+            }
             out.push(mk(
                 code.to_string(),
                 Some(code),
@@ -256,6 +257,8 @@ pub struct Ctx<'a> {
     pub method: &'a Method,
     prefix: &'a str,
     switches: &'a Switches,
+    /// Codes valid for the method besides its own: the overlay's general SOAP faults.
+    general: Vec<u32>,
     errors: Vec<u32>,
 }
 
@@ -265,13 +268,20 @@ impl<'a> Ctx<'a> {
             method,
             prefix,
             switches,
+            general: Vec::new(),
             errors: Vec::new(),
         }
     }
 
-    /// Whether the method documents `code`.
+    /// Adds the codes valid for every method of the transport (general SOAP faults).
+    pub fn with_general(mut self, codes: Vec<u32>) -> Ctx<'a> {
+        self.general = codes;
+        self
+    }
+
+    /// Whether the method documents `code` (or a general fault of its transport holds it).
     pub fn documents(&self, code: u32) -> bool {
-        self.method.error(code).is_some()
+        self.method.error(code).is_some() || self.general.contains(&code)
     }
 
     /// Whether the check for `code` runs: documented, and not switched off.

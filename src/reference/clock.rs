@@ -7,7 +7,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, NaiveTime, Offset};
 
 /// A source of the current instant, with the offset the reference reasons in.
 pub trait Clock: Send + Sync + fmt::Debug {
@@ -89,7 +89,7 @@ pub fn is_xsd_datetime(s: &str) -> bool {
     if !s.contains('T') {
         return false;
     }
-    parse_instant(s, FixedOffset::east_opt(0).expect("zero offset")).is_some()
+    parse_instant(s, chrono::Utc.fix()).is_some()
 }
 
 /// Whether `s` is a lexically valid XSD `time` (`10:00:00`, optional fraction and offset).

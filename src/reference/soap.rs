@@ -1,7 +1,7 @@
 //! The SOAP transport of the reference: one SOAP 1.1 endpoint per service (SOAP 1.2 envelopes
 //! are accepted and answered in kind). A request is read in this order: the envelope (1014
 //! when unreadable), the caller headers (8232, 8233, 8234), the method (by SOAPAction, else by
-//! the body element), the method's status (4588), the organisation type (4575 by the overlay's
+//! the body element), a withdrawn method (4588), the organisation type (4575 by the overlay's
 //! `method_access`), then schema validation (1001, 1014) and the method's rules. A rejection is
 //! an HTTP 500 SOAP Fault whose `faultcode` is the first code and `detail` lists every code.
 
@@ -149,17 +149,13 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
         MethodStatus::Withdrawn if app.switches.on(&format!("{prefix}/withdrawn")) => {
             return fault(app, Some(method), version, &[rules::WITHDRAWN_CODE]);
         }
-        MethodStatus::Deprecated
-            if method.error(rules::DEPRECATED_CODE).is_some()
-                && app
-                    .switches
-                    .on(&format!("{prefix}/{}", rules::DEPRECATED_CODE)) =>
-        {
-            return fault(app, Some(method), version, &[rules::DEPRECATED_CODE]);
-        }
-        _ => {}
+        // A deprecated method answers 4588 after validation and the citizen checks (see
+        // `rules::execute`), so the other codes it documents stay reachable.
+        MethodStatus::Withdrawn | MethodStatus::Current | MethodStatus::Deprecated => {}
     }
-    if !auth::method_allows(&app.spec, &method.name, caller.organisation)
+    // 4575 only where the method documents it: an undocumented code is never answered.
+    if method.error(4575).is_some()
+        && !auth::method_allows(&app.spec, &method.name, caller.organisation)
         && app.switches.on("auth/4575")
     {
         return fault(app, Some(method), version, &[4575]);

@@ -196,7 +196,11 @@ impl<'a> Validator<'a> {
     /// Validates one leaf value.
     pub fn leaf(&mut self, field: &Field, value: &Value, mode: Mode, path: &str) {
         let kind = field.kind();
+        // A field whose type the document does not give takes any scalar.
+        let untyped = field.type_name.is_none() && field.base.is_none();
         let text: String = match (mode, value) {
+            (Mode::Json, Value::Number(n)) if untyped => n.to_string(),
+            (Mode::Json, Value::Bool(b)) if untyped => b.to_string(),
             (_, Value::String(s)) if mode == Mode::Xml || !json_needs_non_string(kind) => s.clone(),
             (Mode::Json, Value::Number(n)) if kind == FieldKind::Integer && n.is_i64() => {
                 n.to_string()

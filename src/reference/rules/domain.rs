@@ -7,6 +7,9 @@
 //! and 1–4 for a-kasse interviews (9126), kontaktgrupper 24 and 25 from 5018).
 //!
 //! The choices (each a minimal rule that lets a case provoke its code deterministically):
+//! - A code-list value is valid when the overlay's list holds it or it lies in 1–99
+//!   ([`CODE_RANGE`]); 0, negative values and values of 100 or more are invalid (4675, 4708,
+//!   4709, 8176, 8177, 8178, 4664, 4340, 100052).
 //! - A contact group is *in force* at an instant from its EventTime (the documents:
 //!   "i forhold til EventTime på kontaktgruppen") until its end, inclusive by date.
 //! - Interviews: every interview type suits every contact group, but an interview needs a
@@ -35,7 +38,7 @@ use crate::reference::store::{Citizen, ContactGroup};
 /// Overlay code-list names the reference reads.
 pub mod lists {
     pub const KONTAKTGRUPPE: &str = "kontaktgruppe";
-    pub const FRAVAERSTYPE: &str = "fravaerstype";
+    pub const FRAVAERSTYPE: &str = "fravaerType";
     pub const SAMTALETYPE: &str = "samtaletype";
     pub const KONTAKTFORM: &str = "kontaktform";
     pub const DELTAGELSESSTATUS: &str = "deltagelsesstatus";
@@ -45,11 +48,19 @@ pub mod lists {
     pub const YDELSESAFGOERELSESTYPE: &str = "ydelsesafgoerelsestype";
 }
 
-/// A code value: the overlay's, else the document's.
+/// A code value: the overlay's (meanings compare without case), else the document's.
 fn code(call: &Call<'_>, list: &str, meanings: &[&str], document: i64) -> i64 {
+    let Some(list) = call.app.spec.overlay.code_lists.get(list) else {
+        return document;
+    };
     meanings
         .iter()
-        .find_map(|m| call.code(list, m))
+        .find_map(|m| {
+            list.values
+                .iter()
+                .find(|v| v.meaning.eq_ignore_ascii_case(m))
+                .map(|v| v.value)
+        })
         .unwrap_or(document)
 }
 
@@ -103,13 +114,14 @@ pub fn resets(call: &Call<'_>, type_id: i64) -> bool {
     type_id != rehab_interview(call) && type_id != referral_interview(call)
 }
 
-/// Whether a value is valid for a code list: in the overlay's list where there is one, and
-/// otherwise among the values the documents print (`known`).
-pub fn valid(call: &Call<'_>, list: &str, value: i64, known: &[i64]) -> bool {
-    match call.in_list(list, value) {
-        Some(v) => v,
-        None => known.contains(&value) || known.is_empty(),
-    }
+/// The values every DFDG code list is taken to hold besides the overlay's: the overlay only
+/// has the values the documents reveal, and DFDG's code lists are small positive integers.
+/// A value outside this range and not in the overlay's list is invalid (cases use 9999).
+pub const CODE_RANGE: std::ops::RangeInclusive<i64> = 1..=99;
+
+/// Whether a value is valid for a code list: in the overlay's list, or in [`CODE_RANGE`].
+pub fn valid(call: &Call<'_>, list: &str, value: i64) -> bool {
+    call.in_list(list, value) == Some(true) || CODE_RANGE.contains(&value)
 }
 
 /// Whether the contact group is in force at `t` (from its EventTime to its end, by date).

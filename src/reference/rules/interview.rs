@@ -43,23 +43,23 @@ pub fn handler(service: &str, method: &str) -> Option<Handler> {
 pub const REGISTRATION_CHECKS: &[(u32, &str)] = &[
     (
         4709,
-        "InterviewTypeIdentifier must be in the samtaletype code list",
+        "InterviewTypeIdentifier must be a known samtaletype value (the overlay\'s list, or 1-99)",
     ),
     (
         4708,
-        "InterviewContactTypeIdentifier must be in the kontaktform code list",
+        "InterviewContactTypeIdentifier must be a known kontaktform value (the overlay\'s list, or 1-99)",
     ),
     (
         8176,
-        "ParticipationStatusTypeIdentifier must be in the deltagelsesstatus code list",
+        "ParticipationStatusTypeIdentifier must be a known deltagelsesstatus value (the overlay\'s list, or 1-99)",
     ),
     (
         8177,
-        "InterviewParticipantContactTypeIdentifier must be in the kontaktform code list",
+        "InterviewParticipantContactTypeIdentifier must be a known kontaktform value (the overlay\'s list, or 1-99)",
     ),
     (
         8178,
-        "InterviewParticipantTypeIdentifier must be in the deltagertype code list",
+        "InterviewParticipantTypeIdentifier must be a known deltagertype value (the overlay\'s list, or 1-99)",
     ),
     (4721, "a new interview's identifier must not be in use"),
     (8240, "a new participant's MessageIdentifier cannot be set"),
@@ -129,7 +129,7 @@ pub const PARTICIPANT_CHECKS: &[(u32, &str)] = &[
     (8237, "the interview must belong to the citizen"),
     (
         8177,
-        "InterviewParticipantContactTypeIdentifier must be in the kontaktform code list",
+        "InterviewParticipantContactTypeIdentifier must be a known kontaktform value (the overlay\'s list, or 1-99)",
     ),
     (
         8188,
@@ -275,10 +275,6 @@ pub fn read(call: &Call<'_>) -> InterviewInput {
     }
 }
 
-/// The code-list values the documents print, used where the overlay has no list.
-const KNOWN_CONTACT_TYPES: &[i64] = &[];
-const KNOWN_PARTICIPATION: &[i64] = &[1, 2, 3, 4, 5, 6];
-
 /// Checks the registration rules. `existing` is the interview being updated, if any.
 pub fn check_registration(
     call: &mut Call<'_>,
@@ -290,20 +286,20 @@ pub fn check_registration(
     // Code-list values.
     let type_ok = inp
         .type_id
-        .is_none_or(|t| domain::valid(call, lists::SAMTALETYPE, t, &[]));
+        .is_none_or(|t| domain::valid(call, lists::SAMTALETYPE, t));
     let contact_ok = inp
         .contact_type
-        .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t, KNOWN_CONTACT_TYPES));
+        .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t));
     let status_ok = inp
         .status
-        .is_none_or(|s| domain::valid(call, lists::DELTAGELSESSTATUS, s, KNOWN_PARTICIPATION));
+        .is_none_or(|s| domain::valid(call, lists::DELTAGELSESSTATUS, s));
     let p_contact_ok = inp.participants.iter().all(|p| {
         p.contact_type
-            .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t, KNOWN_CONTACT_TYPES))
+            .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t))
     });
     let p_type_ok = inp.participants.iter().all(|p| {
         p.type_id
-            .is_none_or(|t| domain::valid(call, lists::DELTAGERTYPE, t, &[]))
+            .is_none_or(|t| domain::valid(call, lists::DELTAGERTYPE, t))
     });
     call.ctx.check(4709, || !type_ok);
     call.ctx.check(4708, || !contact_ok);
@@ -524,7 +520,20 @@ pub fn create(
 
 fn create_interview(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejection> {
     let (inp, interview) = create(call, c)?;
-    Ok(json!({ inp.root: answer(&inp, &interview) }))
+    Ok(created_answer(call, &inp, &interview))
+}
+
+/// What a creating method answers, by its output: the interview with its identifiers
+/// (CreatePersonInterviewResponse), else a receipt carrying the interview's identifier.
+pub fn created_answer(call: &Call<'_>, inp: &InterviewInput, interview: &Interview) -> Value {
+    let fields = call.output_fields();
+    match fields
+        .iter()
+        .find(|f| f.name == "PersonInterview" || f.name == "Interview")
+    {
+        Some(f) => json!({ f.name.clone(): answer(inp, interview) }),
+        None => call.receipt(Some(interview.id)),
+    }
 }
 
 /// UpdatePersonInterview / UpdateInterview.
@@ -577,7 +586,7 @@ pub fn add_participant(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Re
         .unwrap_or_else(|| participant_from(&Value::Null));
     let contact_ok = p
         .contact_type
-        .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t, KNOWN_CONTACT_TYPES));
+        .is_none_or(|t| domain::valid(call, lists::KONTAKTFORM, t));
     call.ctx.check(8177, || !contact_ok);
     call.ctx.check(8240, || p.id_given);
     let more = mine.is_some_and(|i| c.interviews[i].with_more_authorities);

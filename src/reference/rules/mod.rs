@@ -22,7 +22,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::case::given::CitizenStatus;
-use crate::spec::model::{Field, Method, OrganisationType, ServiceSpec, Transport};
+use crate::spec::model::{
+    Field, Method, MethodStatus, OrganisationType, ServiceSpec, Spec, Transport,
+};
 
 use super::auth::{self, Caller};
 use super::checks::{Ctx, Rejection};
@@ -79,7 +81,8 @@ enum Subject {
 /// Runs a valid request through the shared flow and the method's rules.
 pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
     let prefix = app.prefix(&req.service.service, &req.method.name);
-    let mut ctx = Ctx::new(req.method, prefix, &app.switches);
+    let mut ctx = Ctx::new(req.method, prefix, &app.switches)
+        .with_general(general_codes(&app.spec, req.method));
     let subject = find_subject(app, req);
     let cell = match &subject {
         Subject::Cpr(cpr) | Subject::Owner(cpr) => app.store.citizen(cpr),
@@ -134,6 +137,11 @@ pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
         now,
         known,
     };
+    // A deprecated method ("udfaset") that documents 4588 answers it to every valid call.
+    if req.method.status == MethodStatus::Deprecated {
+        call.ctx.check(DEPRECATED_CODE, || true);
+        call.ctx.gate()?;
+    }
     match handler(&req.service.service, &req.method.name) {
         Some(h) => h(&mut call, citizen),
         None => Ok(call.receipt(None)),
@@ -188,7 +196,12 @@ fn handler(service: &str, method: &str) -> Option<Handler> {
 
 /// Every code the reference checks for a method, with the rule it enforces: the shared flow's
 /// codes and the method's own, each only where the method documents it.
-pub fn implemented(service: &ServiceSpec, method: &Method) -> Vec<(u32, &'static str)> {
+pub fn implemented(
+    spec: &Spec,
+    service: &ServiceSpec,
+    method: &Method,
+) -> Vec<(u32, &'static str)> {
+    let general = general_codes(spec, method);
     let own: Vec<(u32, &'static str)> = person_registration::checks(&service.service, &method.name)
         .into_iter()
         .chain(interview::checks(&service.service, &method.name))
@@ -196,13 +209,28 @@ pub fn implemented(service: &ServiceSpec, method: &Method) -> Vec<(u32, &'static
         .chain(ydelse::checks(&service.service, &method.name))
         .chain(borgerflytte::checks(&service.service, &method.name))
         .collect();
+    let deprecated: &[(u32, &'static str)] = match method.status {
+        MethodStatus::Deprecated => &[(DEPRECATED_CODE, "a deprecated method answers 4588")],
+        MethodStatus::Current | MethodStatus::Withdrawn => &[],
+    };
     let mut out: Vec<(u32, &'static str)> = Vec::new();
-    for (code, rule) in FLOW_CHECKS.iter().copied().chain(own) {
-        if method.error(code).is_some() && !out.iter().any(|(c, _)| *c == code) {
+    for (code, rule) in FLOW_CHECKS.iter().chain(deprecated).copied().chain(own) {
+        let valid = method.error(code).is_some() || general.contains(&code);
+        if valid && !out.iter().any(|(c, _)| *c == code) {
             out.push((code, rule));
         }
     }
     out
+}
+
+/// The overlay's general faults, for a SOAP method; none for a REST one.
+pub fn general_codes(spec: &Spec, method: &Method) -> Vec<u32> {
+    match method.binding {
+        crate::spec::model::Binding::Soap { .. } => {
+            spec.overlay.general_faults.iter().map(|f| f.code).collect()
+        }
+        crate::spec::model::Binding::Rest { .. } => Vec::new(),
+    }
 }
 
 /// Finds the citizen a request is about: the REST header CPR, a CPR field of the body, else

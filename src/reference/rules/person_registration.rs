@@ -5,7 +5,7 @@
 //! evaluation when it finds something (see [`crate::reference::checks::Ctx::gate`]).
 
 use chrono::{DateTime, FixedOffset};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::domain::{self, lists};
@@ -55,7 +55,7 @@ const CATEGORY_CHECKS: &[(u32, &str)] = &[
     ),
     (
         4664,
-        "PersonCategoryTypeIdentifier must be in the personkategori code list",
+        "PersonCategoryTypeIdentifier must be a known personkategori value (the overlay\'s list, or 1-99)",
     ),
     (6029, "the category \"ikke visiteret\" cannot be registered"),
     (8194, "IncidentDate cannot be after now"),
@@ -93,7 +93,7 @@ const CATEGORY_CHECKS: &[(u32, &str)] = &[
 const CONTACT_GROUP_CHECKS: &[(u32, &str)] = &[
     (
         4675,
-        "ContactGroupTypeIdentifier must be in the kontaktgruppe code list",
+        "ContactGroupTypeIdentifier must be a known kontaktgruppe value (the overlay\'s list, or 1-99)",
     ),
     (4703, "the start date cannot be before today"),
     (8063, "EventTime cannot be after the start"),
@@ -103,7 +103,10 @@ const CONTACT_GROUP_CHECKS: &[(u32, &str)] = &[
         9331,
         "a JobCenter cannot create contact group 1 (Dagpengemodtager)",
     ),
-    (4644, "the citizen cannot have another open contact group"),
+    (
+        4644,
+        "the citizen cannot have another open (endless) contact group",
+    ),
     (
         8192,
         "no contact group or person category may start after the new start",
@@ -209,7 +212,7 @@ fn local_date(t: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> chrono::N
 /// CreatePersonInterview: the registration rules, then the interview is stored and answered.
 fn create_person_interview(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejection> {
     let (inp, stored) = interview::create(call, c)?;
-    Ok(json!({ inp.root: interview::answer(&inp, &stored) }))
+    Ok(interview::created_answer(call, &inp, &stored))
 }
 
 /// A person category as the request states it.
@@ -231,10 +234,9 @@ fn check_category(call: &mut Call<'_>, c: &Citizen, inp: &CategoryInput) -> Resu
     let Some(ty) = inp.type_id else {
         return Ok(());
     };
-    let in_list = call.in_list(lists::PERSONKATEGORI, ty);
+    let valid = domain::valid(call, lists::PERSONKATEGORI, ty);
     call.ctx.check(8195, || ty == 0);
-    call.ctx
-        .check(4664, || ty != 0 && in_list.is_some_and(|ok| !ok));
+    call.ctx.check(4664, || ty != 0 && !valid);
     let rule = domain::category_rule(call, ty);
     call.ctx.check(6029, || rule.forbidden);
     call.ctx.gate()?;
@@ -325,7 +327,7 @@ fn create_person_category_and_interview(
     }
     store_category(call, c, &cat);
     let stored = interview::store_interview(call, c, &inp, None);
-    Ok(json!({ inp.root: interview::answer(&inp, &stored) }))
+    Ok(interview::created_answer(call, &inp, &stored))
 }
 
 /// A contact group as the request states it.
@@ -365,7 +367,7 @@ fn create_contact_group(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, R
     let now = call.now;
     let today = call.today();
     let ty = g.type_id;
-    let ty_ok = ty.is_none_or(|t| domain::valid(call, lists::KONTAKTGRUPPE, t, &[]));
+    let ty_ok = ty.is_none_or(|t| domain::valid(call, lists::KONTAKTGRUPPE, t));
     call.ctx.check(4675, || !ty_ok);
     call.ctx.gate()?;
     let Some(start) = g.start else {
@@ -387,11 +389,8 @@ fn create_contact_group(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, R
         caller == OrganisationType::JobCenter && ty == Some(dp)
     });
     call.ctx.gate()?;
-    call.ctx.check(4644, || {
-        c.contact_groups
-            .iter()
-            .any(|x| x.end.is_none_or(|e| e >= start))
-    });
+    call.ctx
+        .check(4644, || c.contact_groups.iter().any(|x| x.end.is_none()));
     call.ctx.check(8192, || {
         c.contact_groups.iter().any(|x| x.start > start)
             || c.person_categories.iter().any(|p| p.incident > start)
@@ -457,7 +456,7 @@ fn update_contact_group(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, R
         g.end.is_none()
             && c.contact_groups
                 .iter()
-                .any(|x| x.id != old.id && x.end.is_none_or(|e| e >= old.start))
+                .any(|x| x.id != old.id && x.end.is_none())
     });
     let enrolled = domain::enrolled_at(c, now);
     call.ctx.check(4919, || g.end.is_some() && enrolled);

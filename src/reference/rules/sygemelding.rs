@@ -55,7 +55,7 @@ const CHECKS: &[(u32, &str)] = &[
     (4322, "Afmeldedato must be today to 30 days ahead"),
     (
         4340,
-        "Afmeldingsaarsag must be in the afmeldingsaarsag code list",
+        "Afmeldingsaarsag must be a known afmeldingsaarsag value (the overlay\'s list, or 1-99)",
     ),
 ];
 
@@ -224,7 +224,7 @@ fn check_absence(
         });
         let cause_ok = cancel
             .cause
-            .is_none_or(|v| domain::valid(call, lists::AFMELDINGSAARSAG, v, &[]));
+            .is_none_or(|v| domain::valid(call, lists::AFMELDINGSAARSAG, v));
         call.ctx.check(4340, || !cause_ok);
     }
     call.ctx.gate()

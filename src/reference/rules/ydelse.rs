@@ -33,7 +33,7 @@ pub fn handler(_service: &str, method: &str) -> Option<Handler> {
 const CHECKS: &[(u32, &str)] = &[
     (
         100052,
-        "kontaktgruppe must be in the kontaktgruppe code list",
+        "kontaktgruppe must be a known kontaktgruppe value (the overlay\'s list, or 1-99)",
     ),
     (
         100051,
@@ -80,7 +80,7 @@ fn create_ydelse(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejectio
     let lovhenvisning = call.str("lovhenvisning");
     let afgoerelse = call.int("ydelsesAfgoerelsesType");
 
-    let kg_ok = kontaktgruppe.is_none_or(|k| domain::valid(call, lists::KONTAKTGRUPPE, k, &[]));
+    let kg_ok = kontaktgruppe.is_none_or(|k| domain::valid(call, lists::KONTAKTGRUPPE, k));
     call.ctx.check(100052, || !kg_ok);
     let owner = id.and_then(|id| call.app.store.owner(&id));
     call.ctx.check(100051, || {

@@ -1,0 +1,8 @@
+//! Integration tests of the reference implementation, one binary: the transports and the
+//! endpoints on a small hand-written spec ([`transport`]), property tests over bodies, headers
+//! and XML ([`props`]), and every method of the real spec in `specs/` ([`methods`]).
+
+mod harness;
+mod methods;
+mod props;
+mod transport;

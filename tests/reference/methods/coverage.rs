@@ -1,0 +1,80 @@
+//! Every documented code of every method is either checked by the reference or listed in the
+//! overlay's `untestable` with its reason — and no code is both.
+
+use std::collections::BTreeSet;
+
+use konform::reference;
+use konform::spec::model::MethodStatus;
+
+/// Codes the transports and validation answer for every method (not per-method checks).
+const TRANSPORT: [u32; 6] = [1001, 1014, 4575, 8232, 8233, 8234];
+
+#[test]
+fn every_documented_code_is_implemented_or_untestable() {
+    let spec = super::spec();
+    let ids: BTreeSet<String> = reference::check_ids(&spec)
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let prefixes = reference::checks::method_prefixes(&spec);
+    let mut missing = Vec::new();
+    let mut both = Vec::new();
+    for m in spec.methods() {
+        if m.method.status == MethodStatus::Withdrawn {
+            continue;
+        }
+        let prefix = &prefixes[&(m.service.service.clone(), m.method.name.clone())];
+        for e in &m.method.errors {
+            let key = format!("{}/{}", m.method.name, e.code);
+            let untestable = spec.overlay.untestable.contains_key(&key);
+            let implemented =
+                TRANSPORT.contains(&e.code) || ids.contains(&format!("{prefix}/{}", e.code));
+            match (implemented, untestable) {
+                (false, false) => missing.push(format!("{}/{}", m.service.service, key)),
+                (true, true) if !TRANSPORT.contains(&e.code) => both.push(key),
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "documented codes neither implemented nor untestable: {missing:#?}"
+    );
+    assert!(
+        both.is_empty(),
+        "implemented codes listed as untestable: {both:#?}"
+    );
+}
+
+#[test]
+fn every_untestable_entry_names_a_documented_code() {
+    let spec = super::spec();
+    for key in spec.overlay.untestable.keys() {
+        let (method, code) = key.rsplit_once('/').expect("Method/code");
+        let code: u32 = code.parse().expect("a numeric code");
+        assert!(
+            spec.methods()
+                .any(|m| m.method.name == method && m.method.error(code).is_some()),
+            "{key} is not a documented code"
+        );
+    }
+}
+
+#[test]
+fn check_ids_cover_every_method_and_are_unique() {
+    let spec = super::spec();
+    let checks = reference::check_ids(&spec);
+    let ids: Vec<&str> = checks.iter().map(|c| c.id.as_str()).collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len());
+    for c in &checks {
+        assert!(!c.breaks.is_empty(), "{} says what it breaks", c.id);
+    }
+    // Methods that share a name across services are told apart.
+    assert!(unique.contains("InterviewService.DeleteInterviewParticipant/8197"));
+    assert!(unique.contains("PersonRegistrationService.DeleteInterviewParticipant/8197"));
+    assert!(unique.contains("CreatePersonInterview/4653"));
+    assert!(unique.contains("UpdateSygemelding/5018"));
+    assert!(unique.contains("GetTransferData/withdrawn"));
+    assert!(unique.contains("CreateCivicConsent/4588"));
+}
