@@ -73,7 +73,6 @@ pub fn lint(spec: &Spec, dir: &Path) -> (Vec<LintProblem>, LintCounts) {
         services: spec.services.len(),
         ..LintCounts::default()
     };
-    let typed = typed_names(spec);
     for m in spec.methods() {
         counts.methods += 1;
         let file = dir.join(file_name(&m.service.service));
@@ -96,7 +95,7 @@ pub fn lint(spec: &Spec, dir: &Path) -> (Vec<LintProblem>, LintCounts) {
                         push(path.clone(), e.to_string());
                     }
                 }
-                if let Some(message) = unresolved(field, &typed) {
+                if let Some(message) = unresolved(field) {
                     push(path, message);
                 }
             }
@@ -191,29 +190,10 @@ pub fn lint(spec: &Spec, dir: &Path) -> (Vec<LintProblem>, LintCounts) {
     (problems, counts)
 }
 
-/// Every type name some field gives facets or children to: a leaf of that type resolves.
-fn typed_names(spec: &Spec) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for m in spec.methods() {
-        let mut all = Vec::new();
-        walk(&m.method.input, "", &mut all);
-        walk(&m.method.output, "", &mut all);
-        for (_, f) in all {
-            if let Some(t) = &f.type_name
-                && (f.base.is_some()
-                    || f.pattern.is_some()
-                    || f.length.is_some()
-                    || !f.children.is_empty())
-            {
-                out.insert(t.clone());
-            }
-        }
-    }
-    out
-}
-
 /// Why a field's kind does not resolve, if it does not.
-fn unresolved(field: &Field, typed: &BTreeSet<String>) -> Option<String> {
+/// The same evidence `FieldKind::of` uses: a primitive type or base, facets, a code-list or
+/// identifier type, or (without a type) a name or former name ending in `Identifier`.
+fn unresolved(field: &Field) -> Option<String> {
     if !field.children.is_empty() {
         return None;
     }
@@ -234,9 +214,6 @@ fn unresolved(field: &Field, typed: &BTreeSet<String>) -> Option<String> {
     }
     let ty = field.type_name.as_deref().unwrap_or("");
     if ty.contains("CodeList") || ty.ends_with("IdentifierType") || ty.starts_with("Empty") {
-        return None;
-    }
-    if typed.contains(ty) {
         return None;
     }
     let identifier = |n: &str| n.ends_with("TypeIdentifier") || n.ends_with("Identifier");
@@ -489,6 +466,23 @@ mod tests {
             .untestable
             .insert("CreateThing/9999".into(), Untestable { reason: "x".into() });
         spec
+    }
+
+    #[test]
+    fn a_renamed_field_resolves_by_its_former_name() {
+        let mut f = field("fravaerType", None);
+        assert!(unresolved(&f).is_some());
+        f.former_name = Some("AbsenceTypeIdentifier".into());
+        assert_eq!(unresolved(&f), None);
+        assert_eq!(f.kind(), crate::spec::model::FieldKind::Integer);
+        assert_eq!(
+            unresolved(&field("Answer", Some("EmptyResponseType"))),
+            None
+        );
+        assert_eq!(
+            unresolved(&field("Kind", Some("KontaktgruppeTypeCodeList"))),
+            None
+        );
     }
 
     #[test]

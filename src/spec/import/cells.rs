@@ -225,6 +225,7 @@ fn parse_method(
                 i = next;
             }
             "Output" => {
+                m.saw_output = true;
                 i += 1;
                 let mut note = None;
                 if i < end && !is_keyword(&cells[i]) && cells[i].text() != "Element" {
@@ -246,6 +247,7 @@ fn parse_method(
                 }
             }
             "Fejlkoder" => {
+                m.saw_errors = true;
                 let (errors, next) = parse_errors(file, cells, i + 1, end)?;
                 m.errors = errors;
                 i = next;

@@ -234,6 +234,12 @@ impl Interface<'_> {
             errors.push(error_code(code, text, description));
         }
         let m = &mut self.methods[k];
+        m.inferences.push(format!(
+            "the error table at line {header_line} stands without a heading; it is given to {}, \
+             the method whose tables precede it",
+            m.name
+        ));
+        m.saw_errors = true;
         if !m.errors.is_empty() {
             return Err(malformed(
                 self.file,
@@ -402,6 +408,7 @@ impl Interface<'_> {
         let fields: Vec<Field> = tree::build(rows, what, &mut m.inferences);
         if is_output {
             m.output = fields;
+            m.saw_output = true;
         } else {
             m.input = fields;
         }

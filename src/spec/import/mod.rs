@@ -143,6 +143,10 @@ pub(crate) struct MethodDraft {
     pub inferences: Vec<String>,
     /// The SOAP request element where no input table documents it.
     pub request_element: Option<String>,
+    /// Whether the excerpt has an Output section (or table) for the method.
+    pub saw_output: bool,
+    /// Whether the excerpt has a Fejlkoder section (or error table) for the method.
+    pub saw_errors: bool,
 }
 
 /// A rule before its id is settled.
@@ -342,6 +346,16 @@ fn finalize_method(mut m: MethodDraft, overlay: &Overlay) -> Method {
             });
         }
     });
+    if !m.saw_output {
+        m.inferences
+            .push("the excerpt shows no output for this method".to_string());
+    }
+    if !m.saw_errors {
+        m.inferences.push(
+            "the excerpt shows no error codes section for this method; none are documented here"
+                .to_string(),
+        );
+    }
     let rules = rules::settle(&m);
     let status = text::status_of(m.withdrawn, m.description.as_deref());
     Method {
@@ -434,5 +448,82 @@ fn carry_renames(methods: &mut [Method]) {
                 fields.join(", ")
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_are_told_from_content() {
+        let pipe = "Element | Type | Detaljer | Forekomst | Beskrivelse |\n---|---|---|---|---|\n- A | string | 1 | x |\n";
+        assert_eq!(detect_layout(pipe), Some(Layout::PipeTables));
+        let cells = "Svc (Version 1)\n\nElement\n\nType\n\n-\u{a0}\u{a0}\u{a0}\u{a0}A\n\nstring\n\n\u{a0}\n\n1\n\nx\n";
+        assert_eq!(detect_layout(cells), Some(Layout::Cells));
+        let diff = "Element\nType\n-\u{a0}\u{a0}\u{a0}\u{a0}AString_1_256\nBase:\u{a0}string\nLength:\u{a0}1-2561Navn.\n";
+        assert_eq!(detect_layout(diff), Some(Layout::Diff));
+        assert_eq!(detect_layout("just prose\n\nmore prose"), None);
+    }
+
+    #[test]
+    fn soap_bodies_are_unwrapped_and_rest_paths_come_from_the_overlay() {
+        let text = "...\nScope\ndemo.write\nInput\nElement | Type | Detaljer | Forekomst | Beskrivelse |\n---|---|---|---|---|\nx-requestId [Header] | string | | 1 | Unikt id. Max længde for id'et er 46 chars |\nrequestBody | CreateThingRequestDto | 1 | |\n";
+        let doc = Document {
+            name: "demo.txt".into(),
+            text: text.into(),
+        };
+        let mut overlay = Overlay::default();
+        overlay.rest_paths.insert(
+            "CreateThing".into(),
+            crate::spec::overlay::RestPath {
+                verb: HttpVerb::Post,
+                path: "/v1/thing".into(),
+                basis: Basis::Assumption {
+                    reason: "test".into(),
+                },
+            },
+        );
+        let services = import(std::slice::from_ref(&doc), &overlay).unwrap();
+        let m = &services[0].methods[0];
+        assert_eq!(
+            m.binding,
+            Binding::Rest {
+                verb: HttpVerb::Post,
+                path: "/v1/thing".into()
+            }
+        );
+        assert_eq!(m.input[0].length.and_then(|l| l.max), Some(46));
+        assert!(m.inferences.iter().any(|i| i.contains("rest_paths")));
+        let without = import(&[doc], &Overlay::default()).unwrap();
+        assert_eq!(
+            without[0].methods[0].binding,
+            Binding::Rest {
+                verb: HttpVerb::Post,
+                path: String::new()
+            }
+        );
+
+        let soap = "Svc (Version 1)\n\nDoThing\n\nScope\n\nIkke defineret\n\nInput\n\nElement\n\nType\n\nDetaljer\n\nForekomst\n\nBeskrivelse\n\nDoThingRequest\n\nDoThingRequestType\n\n\u{a0}\n\n1\n\n\u{a0}\n\n-\u{a0}\u{a0}\u{a0}\u{a0}Name\n\nstring\n\n\u{a0}\n\n1\n\nNavn.\n";
+        let services = import(
+            &[Document {
+                name: "soap.txt".into(),
+                text: soap.into(),
+            }],
+            &Overlay::default(),
+        )
+        .unwrap();
+        let m = &services[0].methods[0];
+        assert_eq!(services[0].transport, Transport::Soap);
+        assert_eq!(
+            m.binding,
+            Binding::Soap {
+                action: "DoThing".into(),
+                request_element: "DoThingRequest".into(),
+                response_element: None
+            }
+        );
+        assert_eq!(m.input[0].name, "Name");
+        assert_eq!(m.scope, None);
     }
 }

@@ -240,10 +240,12 @@ impl Reader<'_> {
                 return Ok(());
             }
             "Output" => {
+                self.method(l.line).saw_output = true;
                 self.section = Section::Output;
                 return Ok(());
             }
             "Fejlkoder" => {
+                self.method(l.line).saw_errors = true;
                 self.section = Section::Errors;
                 return Ok(());
             }
