@@ -3,6 +3,6 @@
 //! and XML ([`props`]), and every method of the real spec in `specs/` ([`methods`]).
 
 mod harness;
-mod methods;
+pub mod methods;
 mod props;
 mod transport;

@@ -136,3 +136,129 @@ async fn deep_and_huge_xml_is_refused_quickly() {
         .await;
     assert!(status == 500 || status == 413);
 }
+
+/// Bodies built from a method's own field tree, each field present or not, valid-looking or
+/// garbage: the reference answers, and never with a code the method does not document.
+mod spec_driven {
+    use std::collections::BTreeSet;
+
+    use konform::spec::model::{Binding, Field, FieldKind, MethodStatus};
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    use crate::harness::{NOW, Ref};
+    use crate::methods::spec;
+
+    struct Entropy(std::vec::IntoIter<u8>);
+
+    impl Entropy {
+        fn next(&mut self) -> u8 {
+            self.0.next().unwrap_or(0)
+        }
+    }
+
+    fn leaf(f: &Field, e: &mut Entropy, cpr: &str) -> Value {
+        let garbage = [
+            "",
+            "x",
+            "<&>",
+            "-1",
+            "99999999999999999999",
+            "2026-13-45",
+            "ja",
+        ];
+        if e.next() % 4 == 0 {
+            return json!(garbage[e.next() as usize % garbage.len()]);
+        }
+        let name = f.name.to_ascii_lowercase();
+        if name.contains("civilregistrationidentifier") || name == "personnummer" {
+            return json!(cpr);
+        }
+        json!(match f.kind() {
+            FieldKind::Integer =>
+                ["1", "2", "11", "18", "9999", "0"][e.next() as usize % 6].to_string(),
+            FieldKind::Boolean => ["true", "false"][e.next() as usize % 2].to_string(),
+            FieldKind::Date => "2026-11-24".to_string(),
+            FieldKind::DateTime => [
+                "2026-11-24T09:00:00",
+                "2026-11-10T09:00:00",
+                "2027-01-01T00:00:00"
+            ][e.next() as usize % 3]
+                .to_string(),
+            FieldKind::Time => "10:00:00".to_string(),
+            FieldKind::Guid => uuid::Uuid::new_v4().to_string(),
+            FieldKind::String | FieldKind::Complex => "tekst".to_string(),
+        })
+    }
+
+    fn tree(fields: &[Field], e: &mut Entropy, cpr: &str, depth: usize) -> Value {
+        let mut m = Map::new();
+        for f in fields {
+            let present = f.is_required() || e.next() % 2 == 0;
+            if !present || (e.next() % 16 == 0) {
+                continue;
+            }
+            let n = if f.occurs.is_repeated() {
+                1 + (e.next() % 2) as usize
+            } else {
+                1
+            };
+            let mut items: Vec<Value> = (0..n)
+                .map(|_| {
+                    if f.children.is_empty() || depth > 6 {
+                        leaf(f, e, cpr)
+                    } else {
+                        tree(&f.children, e, cpr, depth + 1)
+                    }
+                })
+                .collect();
+            let v = if items.len() == 1 {
+                items.remove(0)
+            } else {
+                Value::Array(items)
+            };
+            m.insert(f.name.clone(), v);
+        }
+        if e.next() % 32 == 0 {
+            m.insert("Unexpected".into(), json!("1"));
+        }
+        Value::Object(m)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn soap_methods_answer_only_documented_codes(pick in any::<u16>(), entropy in prop::collection::vec(any::<u8>(), 256), caller in 1u32..=5) {
+            let spec = spec();
+            let methods: Vec<_> = spec.methods().filter(|m| matches!(m.method.binding, Binding::Soap { .. })).collect();
+            let m = methods[pick as usize % methods.len()];
+            let fields = match (&m.method.binding, m.method.input.as_slice()) {
+                (Binding::Soap { request_element, .. }, [only]) if &only.name == request_element => only.children.clone(),
+                _ => m.method.input.clone(),
+            };
+            let mut allowed: BTreeSet<u32> = m.method.errors.iter().map(|e| e.code).collect();
+            allowed.extend(spec.overlay.general_faults.iter().map(|f| f.code));
+            allowed.extend([1001, 1014]);
+            if m.method.status == MethodStatus::Withdrawn {
+                allowed.insert(4588);
+            }
+            let rt = super::runtime();
+            rt.block_on(async {
+                let r = Ref::start(spec.clone()).await;
+                let (cpr, _) = r.state(json!({"now": NOW, "citizen": {
+                    "jobcenter": "10101", "kommune": "101", "akasse": "12", "anden_aktoer": "555",
+                    "contact_groups": [{"type": 1, "start": "2026-10-01T00:00:00+01:00"}]}})).await;
+                let mut e = Entropy(entropy.clone().into_iter());
+                let body = tree(&fields, &mut e, &cpr, 0);
+                let code = ["12", "10101", "101", "STAR", "555"][caller as usize - 1];
+                let a = r.soap(&m.service.service, &m.method.name, Some((caller, code)), body.clone()).await;
+                prop_assert!(a.status == 200 || a.status == 500, "status {} for {}", a.status, m.method.name);
+                for c in &a.codes {
+                    prop_assert!(allowed.contains(c), "{} answered undocumented {c} to {body}", m.method.name);
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

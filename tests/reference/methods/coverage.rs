@@ -78,3 +78,34 @@ fn check_ids_cover_every_method_and_are_unique() {
     assert!(unique.contains("GetTransferData/withdrawn"));
     assert!(unique.contains("CreateCivicConsent/4588"));
 }
+
+#[test]
+fn every_method_has_a_table_with_an_accepted_request_or_its_documented_refusal() {
+    let spec = super::spec();
+    let tables = super::all_tables();
+    let mut missing = Vec::new();
+    for m in spec.methods() {
+        let rows: Vec<&super::Row> = tables
+            .iter()
+            .filter(|(t, _)| t.service == m.service.service && t.method == m.method.name)
+            .flat_map(|(_, rows)| rows)
+            .collect();
+        let refusal = match m.method.status {
+            MethodStatus::Current => None,
+            MethodStatus::Deprecated if m.method.error(4588).is_some() => Some(4588),
+            MethodStatus::Deprecated => None,
+            MethodStatus::Withdrawn => Some(4588),
+        };
+        let answered = rows.iter().any(|r| match refusal {
+            None => r.expect.is_empty() && r.status.is_none(),
+            Some(code) => r.expect == vec![code],
+        });
+        if !answered {
+            missing.push(format!("{}/{}", m.service.service, m.method.name));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "methods without an accepted-request row: {missing:#?}"
+    );
+}
