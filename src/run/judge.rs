@@ -18,6 +18,24 @@ pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdi
             reason: format!("{}: {detail}", failure.describe()),
         };
     }
+    // A server error without a DFDG error is the target breaking down, not an answer: unless
+    // the case expects exactly that status, it is an error, never a pass or a plain failure.
+    if let Outcome::HttpStatus { status, body } = outcome {
+        if *status >= 500 && !matches!(expect, Expect::Status(s) if s == status) {
+            let shown = crate::target::rest::snippet(body);
+            let shown = if shown.is_empty() {
+                "an empty body".to_string()
+            } else {
+                format!("`{shown}`")
+            };
+            return Verdict::Error {
+                reason: format!(
+                    "the target failed: HTTP {status} without a DFDG error ({shown}), expected {}",
+                    expect.describe()
+                ),
+            };
+        }
+    }
     let got = describe_outcome(outcome);
     let fail = |reason: String| Verdict::Fail { reason };
     match expect {
@@ -329,6 +347,22 @@ mod tests {
             judge(&Expect::Success(vec![]), &timeout, &mut ctx),
             Verdict::Error { .. }
         ));
+        let html500 = Outcome::HttpStatus {
+            status: 500,
+            body: "<html>\n<title>Internal Server Error</title></html>".into(),
+        };
+        match judge(&Expect::Codes(vec![4653]), &html500, &mut ctx) {
+            Verdict::Error { reason } => assert_eq!(
+                reason,
+                "the target failed: HTTP 500 without a DFDG error (`<html> <title>Internal Server Error</title></html>`), expected error 4653"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            judge(&Expect::Status(503), &bare(503), &mut ctx),
+            Verdict::Pass,
+            "a case may expect a server error"
+        );
     }
 
     #[test]

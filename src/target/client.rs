@@ -1,17 +1,19 @@
-//! A target ready to call: one HTTP client with a keep-alive pool shared by every case, the
-//! profile's endpoints, and bearer tokens fetched once per role and scope. The main type here
-//! is [`Target`]; [`Target::call`] sends one request over REST or SOAP and normalises the answer.
+//! A target ready to call: one HTTP client with a keep-alive pool shared by every case (one
+//! more per role with a client certificate of its own), the profile's endpoints, and bearer
+//! tokens fetched per role and scope, cached until shortly before they expire. The main type
+//! here is [`Target`]; [`Target::call`] sends one request over REST or SOAP and normalises
+//! the answer.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tokio::sync::OnceCell;
 
 use super::http::{self, RawResponse, Recording, SendError};
 use super::outcome::{Exchange, Failure, Outcome};
-use super::profile::{AuthConfig, Profile, Role, SoapVersionName, join};
+use super::profile::{AuthConfig, ClientAuth, Profile, Role, SoapVersionName, join};
 use super::request::RenderedRequest;
 use super::{rest, soap};
 use crate::case::plan::{MethodCall, MethodInfo};
@@ -19,14 +21,34 @@ use crate::soap::SoapVersion;
 use crate::spec::model::OrganisationType;
 use crate::spec::overlay::Overlay;
 
+/// The monotonic clock token lifetimes are measured on; tests inject their own.
+#[derive(Clone)]
+pub struct TokenClock(pub Arc<dyn Fn() -> Instant + Send + Sync>);
+
+impl Default for TokenClock {
+    fn default() -> Self {
+        TokenClock(Arc::new(Instant::now))
+    }
+}
+
+impl std::fmt::Debug for TokenClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenClock")
+    }
+}
+
 /// How the target is called.
 #[derive(Debug, Clone)]
 pub struct TargetOptions {
     /// Keep CPR numbers unmasked in recorded exchanges.
     pub show_cpr: bool,
+    /// The largest answer read; the profile's `max_response_bytes` wins where it gives one.
     pub max_response_bytes: usize,
     /// A backstop per request; the runner's case timeout normally comes first.
     pub request_timeout: Duration,
+    /// Turn TLS certificate verification off whatever the profile says (`--insecure`).
+    pub insecure: bool,
+    pub clock: TokenClock,
 }
 
 impl Default for TargetOptions {
@@ -35,6 +57,8 @@ impl Default for TargetOptions {
             show_cpr: false,
             max_response_bytes: http::DEFAULT_MAX_RESPONSE_BYTES,
             request_timeout: Duration::from_secs(30),
+            insecure: false,
+            clock: TokenClock::default(),
         }
     }
 }
@@ -45,25 +69,49 @@ pub enum TargetError {
     MissingEnv(String, &'static str),
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
+    #[error("cannot read {what} {}: {detail}", path.display())]
+    Tls {
+        what: &'static str,
+        path: std::path::PathBuf,
+        detail: String,
+    },
 }
 
-type TokenCell = Arc<OnceCell<Result<String, String>>>;
+/// A cached token, or the refusal of the token endpoint (not asked again).
+#[derive(Debug, Clone)]
+enum Cached {
+    Token {
+        token: String,
+        refresh_at: Option<Instant>,
+    },
+    Refused(String),
+}
+
+type TokenSlot = Arc<tokio::sync::Mutex<Option<Cached>>>;
 
 /// A target to run cases against.
 #[derive(Debug)]
 pub struct Target {
     pub profile: Profile,
     client: reqwest::Client,
-    client_secret: Option<String>,
+    /// Clients of roles with a client certificate of their own.
+    role_clients: HashMap<String, reqwest::Client>,
+    /// OAuth2 client secrets per role.
+    client_secrets: HashMap<String, String>,
+    /// Fixed bearer tokens per role (`auth: bearer`).
     role_tokens: HashMap<String, String>,
-    tokens: Mutex<HashMap<(String, String), TokenCell>>,
+    tokens: Mutex<HashMap<(String, String), TokenSlot>>,
+    /// Every access token fetched, so reports can redact them wherever they occur.
+    issued: Mutex<BTreeSet<String>>,
     organisation_type_ids: BTreeMap<OrganisationType, u32>,
     recording: Recording,
     limit: usize,
+    tls_off: bool,
+    clock: TokenClock,
 }
 
 impl Target {
-    /// Builds a target. `client_secret` overrides the profile's environment variable (the
+    /// Builds a target. `client_secret` overrides the profile's environment variables (the
     /// embedded reference's secret lives only in memory).
     pub fn new(
         profile: Profile,
@@ -71,18 +119,23 @@ impl Target {
         client_secret: Option<String>,
         options: &TargetOptions,
     ) -> Result<Target, TargetError> {
-        let client_secret = match (&profile.auth, client_secret) {
-            (_, Some(s)) => Some(s),
-            (
-                AuthConfig::Oauth2 {
-                    client_secret_env, ..
-                },
-                None,
-            ) => Some(std::env::var(client_secret_env).map_err(|_| {
-                TargetError::MissingEnv(client_secret_env.clone(), "client secret")
-            })?),
-            (AuthConfig::None | AuthConfig::Bearer, None) => None,
-        };
+        let mut client_secrets = HashMap::new();
+        if let AuthConfig::Oauth2(o) = &profile.auth {
+            for (name, role) in &profile.roles {
+                let secret = match &client_secret {
+                    Some(s) => s.clone(),
+                    None => {
+                        let var = role
+                            .client_secret_env
+                            .as_ref()
+                            .unwrap_or(&o.client_secret_env);
+                        std::env::var(var)
+                            .map_err(|_| TargetError::MissingEnv(var.clone(), "client secret"))?
+                    }
+                };
+                client_secrets.insert(name.clone(), secret);
+            }
+        }
         let mut role_tokens = HashMap::new();
         if let AuthConfig::Bearer = profile.auth {
             for (name, role) in &profile.roles {
@@ -93,29 +146,58 @@ impl Target {
                 }
             }
         }
-        let client = reqwest::Client::builder()
-            .pool_idle_timeout(Duration::from_secs(60))
-            .pool_max_idle_per_host(256)
-            .tcp_nodelay(true)
-            .timeout(options.request_timeout)
-            .danger_accept_invalid_certs(profile.insecure_tls)
-            .build()
-            .map_err(|e| TargetError::Client(e.to_string()))?;
+        let tls_off = profile.insecure_tls || options.insecure;
+        let ca = profile
+            .tls
+            .ca
+            .as_deref()
+            .map(|path| {
+                let pem = read(path, "the CA certificate")?;
+                reqwest::Certificate::from_pem(&pem).map_err(|e| TargetError::Tls {
+                    what: "the CA certificate",
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                })
+            })
+            .transpose()?;
+        let default_identity = profile
+            .tls
+            .client_cert
+            .as_deref()
+            .map(|cert| identity(cert, profile.tls.client_key.as_deref()))
+            .transpose()?;
+        let build = |identity: Option<reqwest::Identity>| {
+            build_client(&profile, ca.clone(), identity, tls_off, options)
+        };
+        let client = build(default_identity)?;
+        let mut role_clients = HashMap::new();
+        for (name, role) in &profile.roles {
+            if let Some(cert) = &role.client_cert {
+                let id = identity(cert, role.client_key.as_deref())?;
+                role_clients.insert(name.clone(), build(Some(id))?);
+            }
+        }
         Ok(Target {
             organisation_type_ids: overlay
                 .organisation_type_ids
                 .iter()
                 .map(|t| (t.organisation, t.id))
                 .collect(),
+            limit: profile
+                .max_response_bytes
+                .unwrap_or(options.max_response_bytes),
             profile,
             client,
-            client_secret,
+            role_clients,
+            client_secrets,
             role_tokens,
             tokens: Mutex::new(HashMap::new()),
+            issued: Mutex::new(BTreeSet::new()),
             recording: Recording {
                 show_cpr: options.show_cpr,
             },
-            limit: options.max_response_bytes,
+            tls_off,
+            clock: options.clock.clone(),
         })
     }
 
@@ -123,19 +205,34 @@ impl Target {
         self.profile.roles.get(name)
     }
 
-    /// The secret values this target holds (client secret, bearer tokens), for reports to
-    /// redact wherever they might occur.
+    /// Whether TLS certificates go unverified (the profile's `insecure_tls` or `--insecure`).
+    pub fn tls_verification_off(&self) -> bool {
+        self.tls_off
+    }
+
+    /// The secret values this target holds or was given (client secrets, bearer tokens,
+    /// access tokens), for reports to redact wherever they might occur.
     pub fn secrets(&self) -> Vec<String> {
-        self.client_secret
-            .iter()
+        let issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: BTreeSet<String> = self
+            .client_secrets
+            .values()
             .chain(self.role_tokens.values())
+            .chain(issued.iter())
             .filter(|s| !s.is_empty())
             .cloned()
-            .collect()
+            .collect();
+        // A short secret would redact ordinary words; a secret this short is no secret.
+        out.retain(|s| s.len() >= 4);
+        out.into_iter().collect()
     }
 
     pub fn recording(&self) -> Recording {
         self.recording
+    }
+
+    fn client_for(&self, role: &str) -> &reqwest::Client {
+        self.role_clients.get(role).unwrap_or(&self.client)
     }
 
     /// The state-change endpoint's URL, if the target has one.
@@ -183,9 +280,10 @@ impl Target {
                 format!("the target has no caller role `{role}`"),
             );
         };
+        let client = self.client_for(role);
         let built = match &method.call {
             MethodCall::Rest { verb, path } => {
-                self.rest_request(base, verb.as_str(), path, method, role, req)
+                self.rest_request(client, base, verb.as_str(), path, method, role, req)
                     .await
             }
             MethodCall::Soap {
@@ -195,36 +293,37 @@ impl Target {
                 namespace,
                 header_namespace,
             } => {
-                let endpoint = self
-                    .profile
-                    .services
-                    .get(&method.service)
+                let settings = self.profile.services.get(&method.service);
+                let endpoint = settings
                     .and_then(|s| s.soap_path.as_deref())
                     .unwrap_or(endpoint);
-                let version = match self
-                    .profile
-                    .services
-                    .get(&method.service)
-                    .and_then(|s| s.soap_version)
-                {
+                let namespace = settings
+                    .and_then(|s| s.namespace.as_deref())
+                    .unwrap_or(namespace);
+                let header_namespace = settings
+                    .and_then(|s| s.header_namespace.as_deref())
+                    .unwrap_or(header_namespace);
+                let version = match settings.and_then(|s| s.soap_version) {
                     Some(SoapVersionName::V12) => SoapVersion::V12,
                     Some(SoapVersionName::V11) | None => SoapVersion::V11,
                 };
-                let caller = soap::SoapCaller {
-                    organisation_type_id: self
-                        .organisation_type_ids
-                        .get(&caller.organisation)
-                        .copied(),
+                let user = caller.user.as_ref().unwrap_or(&self.profile.user);
+                let soap_caller = soap::SoapCaller {
+                    organisation_type_id: caller.organisation_type_identifier.or_else(|| {
+                        self.organisation_type_ids
+                            .get(&caller.organisation)
+                            .copied()
+                    }),
                     organisation_code: &caller.code,
-                    user_identifier: &self.profile.user.user_identifier,
-                    user_name: &self.profile.user.user_name,
+                    user_identifier: &user.user_identifier,
+                    user_name: &user.user_name,
                 };
                 let envelope = match &req.raw {
                     Some(raw) => raw.clone(),
                     None => crate::soap::write_envelope(
                         version,
                         &soap::caller_headers(
-                            &caller,
+                            &soap_caller,
                             header_namespace,
                             !req.omit.active_organisation,
                             !req.omit.user_metadata,
@@ -237,7 +336,7 @@ impl Target {
                         &method.body,
                     ),
                 };
-                let mut builder = self.client.post(join(base, endpoint)).body(envelope);
+                let mut builder = client.post(join(base, endpoint)).body(envelope);
                 for (name, value) in soap::content_headers(version, action) {
                     builder = builder.header(name, value);
                 }
@@ -248,17 +347,21 @@ impl Target {
             Ok(r) => r,
             Err(detail) => return failure(Failure::Other, detail),
         };
-        match http::send(&self.client, request, self.limit, self.recording, exchanges).await {
+        match http::send(client, request, self.limit, self.recording, exchanges).await {
             Ok(resp) => match method.call {
-                MethodCall::Rest { .. } => rest::outcome(&resp),
-                MethodCall::Soap { .. } => soap::outcome(&resp, &method.output),
+                MethodCall::Rest { .. } => rest::outcome(&resp, &self.profile.error_codes.rest),
+                MethodCall::Soap { .. } => {
+                    soap::outcome(&resp, &method.output, &self.profile.error_codes.soap)
+                }
             },
             Err(e) => failure(e.failure, e.detail),
         }
     }
 
+    #[expect(clippy::too_many_arguments, reason = "one request's parts")]
     async fn rest_request(
         &self,
+        client: &reqwest::Client,
         base: &str,
         verb: &str,
         path: &str,
@@ -268,8 +371,7 @@ impl Target {
     ) -> Result<reqwest::Request, String> {
         let url = join(base, &rest::fill_path(path, &req.path));
         let verb = reqwest::Method::from_bytes(verb.as_bytes()).map_err(|e| e.to_string())?;
-        let mut builder = self
-            .client
+        let mut builder = client
             .request(verb, url)
             .header("accept", "application/json");
         if !req.query.is_empty() {
@@ -289,14 +391,25 @@ impl Target {
             builder = builder.body(body);
         }
         if !req.omit.authorization {
-            if let Some(token) = self.token(role, method.scope.as_deref()).await? {
+            if let Some(token) = self.token(role, self.scope(method).as_deref()).await? {
                 builder = builder.bearer_auth(token);
             }
         }
         builder.build().map_err(|e| http::classify(e).detail)
     }
 
-    /// The bearer token for a role and scope, fetched once.
+    /// The scope to ask for when calling `method`: the profile's, else the spec's.
+    fn scope(&self, method: &MethodInfo) -> Option<String> {
+        if let AuthConfig::Oauth2(o) = &self.profile.auth {
+            if let Some(s) = o.scopes.get(&method.name) {
+                return Some(s.clone()).filter(|s| !s.trim().is_empty());
+            }
+        }
+        method.scope.clone()
+    }
+
+    /// The bearer token for a role and scope: cached until shortly before it expires, then
+    /// fetched again. A refusal by the token endpoint is remembered; a transport failure is not.
     async fn token(&self, role: &str, scope: Option<&str>) -> Result<Option<String>, String> {
         match &self.profile.auth {
             AuthConfig::None => Ok(None),
@@ -306,77 +419,214 @@ impl Target {
                 .cloned()
                 .map(Some)
                 .ok_or_else(|| format!("no bearer token for role `{role}`")),
-            AuthConfig::Oauth2 { token_url, .. } => {
-                let cell = {
+            AuthConfig::Oauth2(_) => {
+                let slot = {
                     let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
                     tokens
                         .entry((role.to_string(), scope.unwrap_or_default().to_string()))
                         .or_default()
                         .clone()
                 };
-                cell.get_or_init(|| self.fetch_token(token_url, role, scope))
-                    .await
-                    .clone()
-                    .map(Some)
+                let mut cached = slot.lock().await;
+                let now = (self.clock.0)();
+                match &*cached {
+                    Some(Cached::Token { token, refresh_at })
+                        if refresh_at.is_none_or(|t| now < t) =>
+                    {
+                        return Ok(Some(token.clone()));
+                    }
+                    Some(Cached::Refused(why)) => return Err(why.clone()),
+                    Some(Cached::Token { .. }) | None => {}
+                }
+                match self.fetch_token(role, scope).await {
+                    Ok((token, expires_in)) => {
+                        let refresh_at = expires_in.map(|secs| now + lifetime(secs));
+                        self.issued
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(token.clone());
+                        *cached = Some(Cached::Token {
+                            token: token.clone(),
+                            refresh_at,
+                        });
+                        Ok(Some(token))
+                    }
+                    Err(TokenError::Refused(why)) => {
+                        *cached = Some(Cached::Refused(why.clone()));
+                        Err(why)
+                    }
+                    Err(TokenError::Transport(why)) => Err(why),
+                }
             }
         }
     }
 
     async fn fetch_token(
         &self,
-        token_url: &str,
         role: &str,
         scope: Option<&str>,
-    ) -> Result<String, String> {
-        let caller = self
-            .role(role)
-            .ok_or_else(|| format!("the target has no caller role `{role}`"))?;
-        let url = self.profile.resolve(token_url).ok_or_else(|| {
-            "the token URL is relative and the profile has no base_url".to_string()
+    ) -> Result<(String, Option<u64>), TokenError> {
+        let AuthConfig::Oauth2(o) = &self.profile.auth else {
+            return Err(TokenError::Refused(
+                "the profile has no OAuth2 settings".into(),
+            ));
+        };
+        let caller = self.role(role).ok_or_else(|| {
+            TokenError::Refused(format!("the target has no caller role `{role}`"))
         })?;
-        let client_id = format!("{}:{}", caller.organisation.as_str(), caller.code);
-        let mut form = vec![
-            ("grant_type", "client_credentials".to_string()),
-            ("client_id", client_id),
-            (
-                "client_secret",
-                self.client_secret.clone().unwrap_or_default(),
-            ),
-        ];
+        let url = self.profile.resolve(&o.token_url).ok_or_else(|| {
+            TokenError::Refused("the token URL is relative and the profile has no base_url".into())
+        })?;
+        let client_id = caller.client_id();
+        let secret = self.client_secrets.get(role).cloned().unwrap_or_default();
+        let mut form = vec![("grant_type", "client_credentials".to_string())];
         if let Some(scope) = scope {
             form.push(("scope", scope.to_string()));
         }
-        let resp = self
-            .client
-            .post(&url)
-            .form(&form)
-            .send()
+        let client = self.client_for(role);
+        let mut builder = client.post(&url).header("accept", "application/json");
+        match o.client_auth {
+            ClientAuth::Form => {
+                form.push(("client_id", client_id));
+                form.push(("client_secret", secret));
+            }
+            ClientAuth::Basic => builder = builder.basic_auth(client_id, Some(secret)),
+        }
+        let resp = builder.form(&form).send().await.map_err(|e| {
+            TokenError::Transport(format!(
+                "cannot get a token for role `{role}`: {}",
+                http::classify(e).detail
+            ))
+        })?;
+        let status = resp.status();
+        // The token answer is read within the size limit and never recorded: it is a secret.
+        let body = http::read_limited(resp, self.limit.min(1024 * 1024))
             .await
             .map_err(|e| {
-                format!(
-                    "cannot get a token for role `{role}`: {}",
-                    http::classify(e).detail
-                )
+                TokenError::Transport(format!(
+                    "cannot read the token answer for role `{role}`: {}",
+                    e.detail
+                ))
             })?;
-        let status = resp.status();
-        let body: Value = resp
-            .json()
-            .await
-            .map_err(|e| format!("the token answer for role `{role}` is not JSON: {e}"))?;
-        if !status.is_success() {
-            // The body of a refusal names no secret; it is shown to help fix the profile.
-            return Err(format!(
-                "the token endpoint refused role `{role}` with HTTP {}: {body}",
+        let body: Value = serde_json::from_slice(&body).map_err(|e| {
+            TokenError::Refused(format!(
+                "the token answer for role `{role}` (HTTP {}) is not JSON: {e}",
                 status.as_u16()
+            ))
+        })?;
+        if !status.is_success() {
+            // Only OAuth2's error fields are shown: a refusal body might echo the request.
+            let field = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("");
+            return Err(TokenError::Refused(
+                format!(
+                    "the token endpoint refused role `{role}` (client id `{}`) with HTTP {}: {} {}",
+                    caller.client_id(),
+                    status.as_u16(),
+                    field("error"),
+                    field("error_description")
+                )
+                .trim_end()
+                .to_string(),
             ));
         }
-        body.get("access_token")
+        let token = body
+            .get("access_token")
             .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
             .map(str::to_string)
-            .ok_or_else(|| format!("the token answer for role `{role}` has no access_token"))
+            .ok_or_else(|| {
+                TokenError::Refused(format!(
+                    "the token answer for role `{role}` has no access_token"
+                ))
+            })?;
+        let expires_in = match body.get("expires_in") {
+            Some(Value::Number(n)) => n.as_u64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        };
+        Ok((token, expires_in))
     }
+}
+
+enum TokenError {
+    /// The token endpoint answered no: asking again will not help.
+    Refused(String),
+    /// The token endpoint could not be reached or read.
+    Transport(String),
+}
+
+/// How long a token with `expires_in` seconds is used: up to a tenth of its life (at least a
+/// second, at most a minute) before it expires, so no request goes out with a stale token.
+fn lifetime(expires_in: u64) -> Duration {
+    let margin = (expires_in / 10).clamp(1, 60);
+    Duration::from_secs(expires_in.saturating_sub(margin))
+}
+
+fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, TargetError> {
+    std::fs::read(path).map_err(|e| TargetError::Tls {
+        what,
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })
+}
+
+/// A client identity from a PEM certificate (chain) and its key, in one file or two.
+fn identity(cert: &Path, key: Option<&Path>) -> Result<reqwest::Identity, TargetError> {
+    let mut pem = read(cert, "the client certificate")?;
+    if let Some(key) = key {
+        pem.push(b'\n');
+        pem.extend(read(key, "the client key")?);
+    }
+    reqwest::Identity::from_pem(&pem).map_err(|e| TargetError::Tls {
+        what: "the client certificate",
+        path: cert.to_path_buf(),
+        detail: format!(
+            "{e} (a PEM certificate with its private key is needed; see the README on converting a .p12)"
+        ),
+    })
+}
+
+fn build_client(
+    profile: &Profile,
+    ca: Option<reqwest::Certificate>,
+    identity: Option<reqwest::Identity>,
+    tls_off: bool,
+    options: &TargetOptions,
+) -> Result<reqwest::Client, TargetError> {
+    let mut builder = reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(256)
+        .tcp_nodelay(true)
+        .timeout(options.request_timeout)
+        .danger_accept_invalid_certs(tls_off);
+    if let Some(ca) = ca {
+        builder = builder.add_root_certificate(ca);
+    }
+    if let Some(identity) = identity {
+        builder = builder.identity(identity);
+    }
+    if let Some(proxy) = &profile.proxy {
+        let proxy = reqwest::Proxy::all(proxy).map_err(|e| TargetError::Client(e.to_string()))?;
+        builder = builder.proxy(proxy);
+    }
+    builder
+        .build()
+        .map_err(|e| TargetError::Client(e.to_string()))
 }
 
 fn failure(failure: Failure, detail: String) -> Outcome {
     Outcome::TransportFailure { failure, detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_refreshed_before_they_expire() {
+        assert_eq!(lifetime(3600), Duration::from_secs(3540));
+        assert_eq!(lifetime(100), Duration::from_secs(90));
+        assert_eq!(lifetime(5), Duration::from_secs(4));
+        assert_eq!(lifetime(0), Duration::ZERO);
+    }
 }

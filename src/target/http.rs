@@ -78,36 +78,10 @@ pub async fn send(
             )
         })
         .collect();
-    let too_large = |read: usize| SendError {
-        failure: Failure::TooLarge,
-        detail: format!("the answer is larger than the limit of {limit} bytes (read {read})"),
-    };
-    if response.content_length().is_some_and(|l| l > limit as u64) {
-        let err = too_large(0);
-        record_response(exchanges, status, &headers, b"", true, recording);
-        return Err(err);
-    }
     let mut body = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > limit {
-                    let err = too_large(body.len() + chunk.len());
-                    record_response(exchanges, status, &headers, &body, true, recording);
-                    return Err(err);
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => break,
-            Err(e) => {
-                record_response(exchanges, status, &headers, &body, true, recording);
-                let mut err = classify(e);
-                if err.failure == Failure::Other {
-                    err.failure = Failure::Reset;
-                }
-                return Err(err);
-            }
-        }
+    if let Err(err) = read_into(&mut response, limit, &mut body).await {
+        record_response(exchanges, status, &headers, &body, true, recording);
+        return Err(err);
     }
     record_response(exchanges, status, &headers, &body, false, recording);
     Ok(RawResponse {
@@ -115,6 +89,60 @@ pub async fn send(
         headers,
         body,
     })
+}
+
+/// Reads a whole body, at most `limit` bytes of it.
+pub async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, SendError> {
+    let mut body = Vec::new();
+    read_into(&mut response, limit, &mut body).await?;
+    Ok(body)
+}
+
+/// Streams a body into `body` chunk by chunk, stopping as soon as it would pass `limit`: an
+/// answer of any size costs at most `limit` bytes of memory. A declared length over the limit
+/// is refused before a byte is read.
+async fn read_into(
+    response: &mut reqwest::Response,
+    limit: usize,
+    body: &mut Vec<u8>,
+) -> Result<(), SendError> {
+    let too_large = |read: usize| SendError {
+        failure: Failure::TooLarge,
+        detail: format!("the answer is larger than the limit of {limit} bytes (read {read})"),
+    };
+    if let Some(declared) = response.content_length().filter(|l| *l > limit as u64) {
+        return Err(SendError {
+            failure: Failure::TooLarge,
+            detail: format!(
+                "the answer declares {declared} bytes, more than the limit of {limit} bytes"
+            ),
+        });
+    }
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large(body.len() + chunk.len()));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                let mut err = classify(e);
+                if matches!(err.failure, Failure::Other | Failure::Refused) {
+                    // The answer had begun: whatever broke, the connection broke mid-answer.
+                    err.failure = Failure::Reset;
+                }
+                if err.failure == Failure::Reset {
+                    err.detail = format!("the connection broke mid-answer: {}", err.detail);
+                }
+                return Err(err);
+            }
+        }
+    }
 }
 
 fn record_request(request: &reqwest::Request, recording: Recording) -> RecordedRequest {

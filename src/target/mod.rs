@@ -5,6 +5,7 @@
 pub mod client;
 pub mod embedded;
 pub mod http;
+pub mod locate;
 pub mod outcome;
 pub mod profile;
 pub mod request;

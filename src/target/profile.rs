@@ -1,6 +1,9 @@
 //! Target profiles: where each service lives, REST or SOAP, how each caller role authenticates
-//! and how preconditions are established. The main type here is [`Profile`], read from a YAML
-//! file (`konform run --target FILE`) or built for the embedded reference ([`Profile::embedded`]).
+//! (OAuth2 client credentials, a fixed bearer token, a client certificate), where an answer's
+//! error codes are read, and how preconditions are established (a state-change endpoint, a
+//! citizen pool, setup calls derived from `given`). The main type here is [`Profile`], read
+//! from a YAML file (`konform run --target FILE`) or built for the embedded reference
+//! ([`Profile::embedded`]). `examples/target.yaml` is a commented example.
 //!
 //! ```yaml
 //! name: vendor test environment
@@ -14,18 +17,20 @@
 //! roles:
 //!   jobcenter: { organisation: JobCenter, code: "10101" }
 //!   kommune:   { organisation: Kommune, code: "101" }
-//! state_endpoint: /konform/state              # absent: cases with a citizen are not applicable
+//! state_endpoint: /konform/state              # or citizen_pool: pool.yaml
 //! ```
 //!
 //! Secrets are never written in a profile: it names the environment variable that holds them.
+//! File paths in a profile (`citizen_pool`, certificates) are relative to the profile's folder.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::spec::model::OrganisationType;
+use crate::spec::Spec;
+use crate::spec::model::{OrganisationType, Transport};
 
 /// A target profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -45,16 +50,44 @@ pub struct Profile {
     /// Caller roles by name, as cases use them in `given.caller`.
     pub roles: BTreeMap<String, Role>,
     /// The state-change endpoint (`POST`, see the README), relative to `base_url` or absolute.
-    /// Absent: preconditions about a citizen cannot be established on this target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_endpoint: Option<String>,
-    /// The user named in the SOAP RequestUserMetadataHeader.
+    /// A citizen pool file: named precondition profiles with the test citizens that satisfy
+    /// each (see `src/provision/pool.rs`). Used where the target has no state-change endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub citizen_pool: Option<PathBuf>,
+    /// Establish the parts of `given` that the services' own methods can create (contact
+    /// groups through CreateContactGroup) by calling them, on a pool citizen. Default: true.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub derive_setup: bool,
+    /// The user named in the SOAP RequestUserMetadataHeader (a role may name its own).
     #[serde(default)]
     pub user: UserMetadata,
     /// Accept any TLS certificate (test environments with self-signed certificates). Reports
-    /// say so.
+    /// say so. `konform run --insecure` does the same.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure_tls: bool,
+    /// TLS settings: a custom CA, a client certificate for every role (mutual TLS).
+    #[serde(default, skip_serializing_if = "TlsConfig::is_empty")]
+    pub tls: TlsConfig,
+    /// An HTTP(S) proxy for every request (`http://proxy.example.dk:3128`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    /// Where error codes are read in a REST error body and in a SOAP fault.
+    #[serde(default, skip_serializing_if = "ErrorCodes::is_default")]
+    pub error_codes: ErrorCodes,
+    /// The largest answer read, in bytes (default 10 MiB); a larger one is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_response_bytes: Option<usize>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -62,12 +95,45 @@ pub struct Profile {
 pub struct ServiceEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
+    /// `rest` or `soap`: what the environment offers. Checked against the spec's binding; a
+    /// service the spec binds otherwise is refused rather than called wrongly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<TransportName>,
     /// `1.1` (default) or `1.2`, for SOAP services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soap_version: Option<SoapVersionName>,
     /// The SOAP endpoint path below the base URL, where it differs from the overlay's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soap_path: Option<String>,
+    /// The body namespace of a SOAP service, where it differs from the overlay's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The namespace of the caller headers, where it differs from the overlay's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TransportName {
+    Rest,
+    Soap,
+}
+
+impl TransportName {
+    fn of(t: Transport) -> TransportName {
+        match t {
+            Transport::Rest => TransportName::Rest,
+            Transport::Soap => TransportName::Soap,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            TransportName::Rest => "rest",
+            TransportName::Soap => "soap",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -85,17 +151,45 @@ pub enum AuthConfig {
     /// No bearer token.
     #[default]
     None,
-    /// OAuth2 client credentials: `client_id` is `<OrganisationType>:<code>`, the secret comes
-    /// from the environment; one token per role and scope.
-    Oauth2 {
-        token_url: String,
-        client_secret_env: String,
-    },
+    /// OAuth2 client credentials, one token per role and scope, cached until shortly before
+    /// it expires (`expires_in`) and then fetched again.
+    Oauth2(OAuth2),
     /// A fixed token per role, from the environment variable the role names (`token_env`).
     Bearer,
 }
 
-/// A caller role: an organisation of a type with a code.
+/// OAuth2 client credentials.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth2 {
+    /// The token endpoint, relative to `base_url` or absolute.
+    pub token_url: String,
+    /// The environment variable holding the client secret (a role may name its own).
+    pub client_secret_env: String,
+    /// The scope to ask for per method, where it differs from the spec's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scopes: BTreeMap<String, String>,
+    /// How the client authenticates at the token endpoint: `form` (client_id and
+    /// client_secret in the form body, default) or `basic` (HTTP Basic).
+    #[serde(default, skip_serializing_if = "ClientAuth::is_form")]
+    pub client_auth: ClientAuth,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    #[default]
+    Form,
+    Basic,
+}
+
+impl ClientAuth {
+    fn is_form(&self) -> bool {
+        *self == ClientAuth::Form
+    }
+}
+
+/// A caller role: an organisation of a type with a code, and how it authenticates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
@@ -105,6 +199,52 @@ pub struct Role {
     /// For `auth: bearer`: the environment variable holding this role's token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_env: Option<String>,
+    /// The OAuth2 client id; default `<OrganisationType>:<code>` (`JobCenter:10101`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The environment variable with this role's OAuth2 client secret, where it differs from
+    /// `auth.oauth2.client_secret_env`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_env: Option<String>,
+    /// This role's client certificate for mutual TLS (PEM; may hold the key too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub client_cert: Option<PathBuf>,
+    /// The private key of `client_cert` (PEM), when it is in a file of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub client_key: Option<PathBuf>,
+    /// The OrganisationTypeIdentifier sent in ActiveOrganisationHeader, where it differs from
+    /// the overlay's `organisation_type_ids`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation_type_identifier: Option<u32>,
+    /// The RequestUserMetadataHeader of this role, where it differs from the profile's `user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserMetadata>,
+}
+
+impl Role {
+    /// A role with nothing but its organisation.
+    pub fn new(organisation: OrganisationType, code: &str) -> Role {
+        Role {
+            organisation,
+            code: code.to_string(),
+            token_env: None,
+            client_id: None,
+            client_secret_env: None,
+            client_cert: None,
+            client_key: None,
+            organisation_type_identifier: None,
+            user: None,
+        }
+    }
+
+    /// The OAuth2 client id.
+    pub fn client_id(&self) -> String {
+        self.client_id
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", self.organisation.as_str(), self.code))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -120,6 +260,100 @@ impl Default for UserMetadata {
             user_identifier: "konform".into(),
             user_name: "konform".into(),
         }
+    }
+}
+
+/// TLS settings for every request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// A CA certificate (PEM) to trust besides the system's: the test environment's own CA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub ca: Option<PathBuf>,
+    /// A client certificate (PEM) for every role without one of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub client_cert: Option<PathBuf>,
+    /// Its private key (PEM), when not in `client_cert`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub client_key: Option<PathBuf>,
+}
+
+impl TlsConfig {
+    fn is_empty(&self) -> bool {
+        self == &TlsConfig::default()
+    }
+}
+
+/// Where the error codes of an answer are read, tried in order; the first place that yields
+/// a code wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCodes {
+    /// In a REST error body, as JSON pointers. Default: `{ items: /errors, code: /code,
+    /// text: /text }`.
+    #[serde(default = "ErrorCodes::default_rest")]
+    pub rest: Vec<ErrorLocation>,
+    /// In a SOAP fault, as element paths below the Fault (`faultcode`, `faultstring` and
+    /// `detail` name the SOAP 1.1 parts and their SOAP 1.2 counterparts). Default:
+    /// `{ items: detail/Errors/Error, code: Code, text: Text }`, then
+    /// `{ code: faultcode, text: faultstring }`.
+    #[serde(default = "ErrorCodes::default_soap")]
+    pub soap: Vec<ErrorLocation>,
+}
+
+/// One place error codes are read: `code` (and `text`) within each of the `items`, or within
+/// the whole body/fault when there are no `items`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorLocation {
+    /// A list (or a single item) of errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+    /// The code, relative to an item.
+    pub code: String,
+    /// The text, relative to an item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl Default for ErrorCodes {
+    fn default() -> Self {
+        ErrorCodes {
+            rest: ErrorCodes::default_rest(),
+            soap: ErrorCodes::default_soap(),
+        }
+    }
+}
+
+impl ErrorCodes {
+    fn default_rest() -> Vec<ErrorLocation> {
+        vec![ErrorLocation {
+            items: Some("/errors".into()),
+            code: "/code".into(),
+            text: Some("/text".into()),
+        }]
+    }
+
+    fn default_soap() -> Vec<ErrorLocation> {
+        vec![
+            ErrorLocation {
+                items: Some("detail/Errors/Error".into()),
+                code: "Code".into(),
+                text: Some("Text".into()),
+            },
+            ErrorLocation {
+                items: None,
+                code: "faultcode".into(),
+                text: Some("faultstring".into()),
+            },
+        ]
+    }
+
+    fn is_default(&self) -> bool {
+        self == &ErrorCodes::default()
     }
 }
 
@@ -159,14 +393,14 @@ pub const EMBEDDED_ROLES: [(&str, OrganisationType, &str); 9] = [
 ];
 
 impl Profile {
-    /// Reads and checks a profile file.
+    /// Reads and checks a profile file; relative file paths in it become relative to its folder.
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
             path: shown.clone(),
             source,
         })?;
-        let profile: Profile = serde_saphyr::from_str(&text).map_err(|e| {
+        let mut profile: Profile = serde_saphyr::from_str(&text).map_err(|e| {
             let loc = e.location();
             ProfileError::Parse {
                 path: shown.clone(),
@@ -179,7 +413,27 @@ impl Profile {
             path: shown,
             message,
         })?;
+        profile.anchor(path.parent().unwrap_or(Path::new(".")));
         Ok(profile)
+    }
+
+    /// Makes the profile's relative file paths relative to `dir`.
+    pub fn anchor(&mut self, dir: &Path) {
+        let fix = |p: &mut Option<PathBuf>| {
+            if let Some(path) = p {
+                if path.is_relative() {
+                    *path = dir.join(&*path);
+                }
+            }
+        };
+        fix(&mut self.citizen_pool);
+        fix(&mut self.tls.ca);
+        fix(&mut self.tls.client_cert);
+        fix(&mut self.tls.client_key);
+        for role in self.roles.values_mut() {
+            fix(&mut role.client_cert);
+            fix(&mut role.client_key);
+        }
     }
 
     /// The profile of the embedded reference at `base_url`. Its client secret is held in
@@ -189,35 +443,38 @@ impl Profile {
             name: "embedded reference".into(),
             base_url: Some(base_url.to_string()),
             services: BTreeMap::new(),
-            auth: AuthConfig::Oauth2 {
+            auth: AuthConfig::Oauth2(OAuth2 {
                 token_url: "/oauth2/token".into(),
-                client_secret_env: String::new(),
-            },
+                ..OAuth2::default()
+            }),
             roles: EMBEDDED_ROLES
                 .iter()
                 .map(|(name, organisation, code)| {
-                    (
-                        name.to_string(),
-                        Role {
-                            organisation: *organisation,
-                            code: code.to_string(),
-                            token_env: None,
-                        },
-                    )
+                    (name.to_string(), Role::new(*organisation, code))
                 })
                 .collect(),
             state_endpoint: Some("/konform/state".into()),
+            citizen_pool: None,
+            derive_setup: true,
             user: UserMetadata::default(),
             insecure_tls: false,
+            tls: TlsConfig::default(),
+            proxy: None,
+            error_codes: ErrorCodes::default(),
+            max_response_bytes: None,
         }
     }
 
-    /// Checks what serde cannot: every URL parses, every service has a base.
+    /// Checks what serde cannot: every URL parses, every service has a base, every role can
+    /// authenticate, every error location is well formed.
     pub fn check(&self) -> Result<(), String> {
         let mut urls: Vec<&str> = self.base_url.iter().map(String::as_str).collect();
         urls.extend(self.services.values().filter_map(|s| s.base_url.as_deref()));
         for u in urls {
             reqwest::Url::parse(u).map_err(|e| format!("base URL `{u}` is not a URL: {e}"))?;
+        }
+        if let Some(p) = &self.proxy {
+            reqwest::Url::parse(p).map_err(|e| format!("proxy `{p}` is not a URL: {e}"))?;
         }
         if self.base_url.is_none() && self.services.values().any(|s| s.base_url.is_none()) {
             return Err("a service without `base_url` needs a profile `base_url`".into());
@@ -232,7 +489,92 @@ impl Profile {
                 ));
             }
         }
+        if let AuthConfig::Oauth2(o) = &self.auth {
+            if o.token_url.trim().is_empty() {
+                return Err("`auth.oauth2.token_url` is empty".into());
+            }
+        }
+        if self.state_endpoint.is_some() && self.citizen_pool.is_some() {
+            return Err(
+                "give either `state_endpoint` or `citizen_pool`: a target establishes preconditions one way"
+                    .into(),
+            );
+        }
+        for loc in &self.error_codes.rest {
+            for p in [Some(&loc.code), loc.items.as_ref(), loc.text.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                if !p.is_empty() && !p.starts_with('/') {
+                    return Err(format!(
+                        "error_codes.rest: `{p}` is not a JSON pointer (they start with `/`)"
+                    ));
+                }
+            }
+        }
+        for loc in &self.error_codes.soap {
+            if loc.code.trim().is_empty() {
+                return Err("error_codes.soap: an empty element path".into());
+            }
+        }
         Ok(())
+    }
+
+    /// Checks the profile against the spec: every service it names exists and is bound as the
+    /// profile says, every method it gives a scope for exists. Every problem at once.
+    pub fn check_against(&self, spec: &Spec) -> Result<(), String> {
+        let mut problems = Vec::new();
+        for (name, endpoint) in &self.services {
+            let Some(service) = spec.services.get(name) else {
+                let hint = crate::case::suggest::did_you_mean(
+                    name,
+                    spec.services.keys().map(String::as_str),
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                problems.push(format!("services: no service `{name}` in the spec{hint}"));
+                continue;
+            };
+            if let Some(t) = endpoint.transport {
+                let spec_t = TransportName::of(service.transport);
+                if t != spec_t {
+                    problems.push(format!(
+                        "services.{name}: the profile says {}, the spec binds the service to {} (konform calls a service as its documents describe it)",
+                        t.as_str(),
+                        spec_t.as_str()
+                    ));
+                }
+            }
+            let soap_only = [
+                ("soap_version", endpoint.soap_version.is_some()),
+                ("soap_path", endpoint.soap_path.is_some()),
+                ("namespace", endpoint.namespace.is_some()),
+                ("header_namespace", endpoint.header_namespace.is_some()),
+            ];
+            if service.transport == Transport::Rest {
+                for (key, set) in soap_only {
+                    if set {
+                        problems.push(format!(
+                            "services.{name}.{key}: a SOAP setting on a REST service"
+                        ));
+                    }
+                }
+            }
+        }
+        if let AuthConfig::Oauth2(o) = &self.auth {
+            for method in o.scopes.keys() {
+                if spec.method(method).is_none() {
+                    problems.push(format!(
+                        "auth.oauth2.scopes: no method `{method}` in the spec"
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
     }
 
     /// The base URL of a service, if the profile gives one.
@@ -256,6 +598,7 @@ impl Profile {
     pub fn describe(&self) -> String {
         let mut urls: Vec<&str> = self.base_url.iter().map(String::as_str).collect();
         urls.extend(self.services.values().filter_map(|s| s.base_url.as_deref()));
+        urls.sort_unstable();
         urls.dedup();
         if urls.is_empty() {
             self.name.clone()
@@ -285,13 +628,22 @@ mod tests {
 name: vendor
 base_url: https://t.example
 services:
-  PersonRegistrationService: { base_url: "https://soap.example", soap_version: "1.2" }
+  PersonRegistrationService: { base_url: "https://soap.example", soap_version: "1.2", namespace: "urn:x" }
 auth:
-  oauth2: { token_url: /oauth2/token, client_secret_env: SECRET }
+  oauth2:
+    token_url: /oauth2/token
+    client_secret_env: SECRET
+    scopes: { CreateYdelse: ydelse.write }
+    client_auth: basic
 roles:
-  jobcenter: { organisation: JobCenter, code: "10101" }
-  akasse: { organisation: A-kasse, code: "12" }
-state_endpoint: /konform/state
+  jobcenter: { organisation: JobCenter, code: "10101", client_cert: certs/jc.pem, user: { user_identifier: u1, user_name: Jobcenter } }
+  akasse: { organisation: A-kasse, code: "12", client_id: ak-12, client_secret_env: AK_SECRET }
+citizen_pool: pool.yaml
+tls: { ca: ca.pem }
+proxy: http://proxy.example:3128
+error_codes:
+  rest: [{ code: /fejlkode, text: /fejltekst }]
+  soap: [{ code: detail/Fejl/Kode }]
 "#,
         )
         .unwrap();
@@ -306,6 +658,24 @@ state_endpoint: /konform/state
             "https://t.example/konform/state"
         );
         assert_eq!(p.roles["akasse"].organisation, OrganisationType::AKasse);
+        assert_eq!(p.roles["akasse"].client_id(), "ak-12");
+        assert_eq!(p.roles["jobcenter"].client_id(), "JobCenter:10101");
+        assert!(p.derive_setup, "derivation is on by default");
+        let AuthConfig::Oauth2(o) = &p.auth else {
+            panic!("oauth2")
+        };
+        assert_eq!(o.client_auth, ClientAuth::Basic);
+        assert_eq!(p.error_codes.rest[0].code, "/fejlkode");
+        let mut anchored = p.clone();
+        anchored.anchor(Path::new("/etc/konform"));
+        assert_eq!(
+            anchored.citizen_pool.as_deref(),
+            Some(Path::new("/etc/konform/pool.yaml"))
+        );
+        assert_eq!(
+            anchored.roles["jobcenter"].client_cert.as_deref(),
+            Some(Path::new("/etc/konform/certs/jc.pem"))
+        );
     }
 
     #[test]
@@ -317,5 +687,21 @@ state_endpoint: /konform/state
         let mut p = Profile::embedded("http://127.0.0.1:1");
         p.auth = AuthConfig::Bearer;
         assert!(p.check().unwrap_err().contains("token_env"));
+        let mut p = Profile::embedded("http://127.0.0.1:1");
+        p.citizen_pool = Some("pool.yaml".into());
+        assert!(p.check().unwrap_err().contains("either"));
+        let mut p = Profile::embedded("http://127.0.0.1:1");
+        p.error_codes.rest[0].code = "code".into();
+        assert!(p.check().unwrap_err().contains("JSON pointer"));
+    }
+
+    #[test]
+    fn an_unknown_field_is_refused() {
+        let err = serde_saphyr::from_str::<Profile>(
+            "name: x\nroles: { jobcenter: { organisation: JobCenter, code: '1', client_secret: oops } }\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("client_secret"), "{err}");
     }
 }

@@ -6,7 +6,9 @@
 use serde_json::Value;
 
 use super::http::RawResponse;
-use super::outcome::{DfdgError, Failure, Outcome};
+use super::locate::{self, Found, PathStyle};
+use super::outcome::{Failure, Outcome};
+use super::profile::ErrorLocation;
 use super::request::RenderedRequest;
 
 /// Fills `{param}` placeholders of a path; an unknown parameter stays as written.
@@ -49,10 +51,21 @@ pub fn body_text(req: &RenderedRequest) -> Option<String> {
     req.body.as_ref().map(Value::to_string)
 }
 
-/// Reads a REST answer.
-pub fn outcome(resp: &RawResponse) -> Outcome {
+/// Reads a REST answer; `locations` say where an error body holds its codes.
+///
+/// - `2xx`: a success with its JSON body, or none. A body that is not JSON, or whose content
+///   type is not JSON, is unreadable.
+/// - otherwise: a DFDG error when a location yields codes; unreadable when the body claims to
+///   be JSON and is not, or holds a code that is not a number; else a bare HTTP status.
+pub fn outcome(resp: &RawResponse, locations: &[ErrorLocation]) -> Outcome {
     let status = resp.status;
     let text = String::from_utf8_lossy(&resp.body);
+    let content_type = resp.header("content-type").unwrap_or("").to_string();
+    let json_typed = content_type.to_ascii_lowercase().contains("json");
+    let unreadable = |detail: String| Outcome::TransportFailure {
+        failure: Failure::Unparsable,
+        detail,
+    };
     if (200..300).contains(&status) {
         if text.trim().is_empty() {
             return Outcome::Success {
@@ -60,38 +73,47 @@ pub fn outcome(resp: &RawResponse) -> Outcome {
                 body: Value::Null,
             };
         }
+        if !content_type.is_empty() && !json_typed {
+            return unreadable(format!(
+                "HTTP {status} with content type `{content_type}` where JSON was due: {}",
+                snippet(&text)
+            ));
+        }
         return match serde_json::from_str::<Value>(&text) {
             Ok(body) => Outcome::Success { status, body },
-            Err(e) => Outcome::TransportFailure {
-                failure: Failure::Unparsable,
-                detail: format!("HTTP {status} with a body that is not JSON: {e}"),
-            },
+            Err(e) => unreadable(format!("HTTP {status} with a body that is not JSON: {e}")),
         };
     }
-    if let Some(errors) = dfdg_errors(&text) {
-        return Outcome::DfdgError { status, errors };
-    }
-    Outcome::HttpStatus {
-        status,
-        body: text.into_owned(),
+    let trimmed = text.trim_start();
+    match serde_json::from_str::<Value>(&text) {
+        Ok(body) => match locate::errors_at(&body, locations, PathStyle::JsonPointer) {
+            Found::Codes(errors) => Outcome::DfdgError { status, errors },
+            Found::Unreadable(why) => {
+                unreadable(format!("HTTP {status} with an error body: {why}"))
+            }
+            Found::Nothing => Outcome::HttpStatus {
+                status,
+                body: text.into_owned(),
+            },
+        },
+        Err(e) if json_typed || trimmed.starts_with('{') || trimmed.starts_with('[') => {
+            unreadable(format!("HTTP {status} with a body that is not JSON: {e}"))
+        }
+        Err(_) => Outcome::HttpStatus {
+            status,
+            body: text.into_owned(),
+        },
     }
 }
 
-/// The errors of a REST error body, if it is one with at least one code.
-fn dfdg_errors(text: &str) -> Option<Vec<DfdgError>> {
-    let v: Value = serde_json::from_str(text).ok()?;
-    let items = v.get("errors")?.as_array()?;
-    let mut errors = Vec::new();
-    for item in items {
-        let code = match item.get("code")? {
-            Value::Number(n) => u32::try_from(n.as_u64()?).ok()?,
-            Value::String(s) => s.trim().parse().ok()?,
-            _ => return None,
-        };
-        let text = item.get("text").and_then(Value::as_str).map(str::to_string);
-        errors.push(DfdgError { code, text });
+/// The start of a body, on one line, for a reason.
+pub fn snippet(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 120 {
+        format!("{}…", one_line.chars().take(120).collect::<String>())
+    } else {
+        one_line
     }
-    (!errors.is_empty()).then_some(errors)
 }
 
 #[cfg(test)]
@@ -104,6 +126,17 @@ mod tests {
             headers: Vec::new(),
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    fn typed(status: u16, content_type: &str, body: &str) -> RawResponse {
+        RawResponse {
+            headers: vec![("content-type".into(), content_type.into())],
+            ..resp(status, body)
+        }
+    }
+
+    fn outcome(resp: &RawResponse) -> Outcome {
+        super::outcome(resp, &crate::target::profile::ErrorCodes::default().rest)
     }
 
     #[test]
@@ -148,7 +181,41 @@ mod tests {
         ));
         assert!(matches!(
             outcome(&resp(400, r#"{"errors":[{"code":"x"}]}"#)),
-            Outcome::HttpStatus { .. }
+            Outcome::TransportFailure {
+                failure: Failure::Unparsable,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn wrong_content_types_and_broken_json_are_unreadable() {
+        let html = typed(200, "text/html", "<html><body>Welcome</body></html>");
+        match outcome(&html) {
+            Outcome::TransportFailure {
+                failure: Failure::Unparsable,
+                detail,
+            } => assert!(detail.contains("content type `text/html`"), "{detail}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            outcome(&typed(200, "application/json; charset=utf-8", "{\"a\":1}")),
+            Outcome::Success { .. }
+        ));
+        assert!(matches!(
+            outcome(&typed(400, "application/json", "{\"errors\": [")),
+            Outcome::TransportFailure {
+                failure: Failure::Unparsable,
+                ..
+            }
+        ));
+        assert!(matches!(
+            outcome(&typed(
+                500,
+                "text/html",
+                "<html>Internal Server Error</html>"
+            )),
+            Outcome::HttpStatus { status: 500, .. }
         ));
     }
 }

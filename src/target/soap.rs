@@ -3,10 +3,12 @@
 //! numeric codes (every `detail` error, else the `faultcode`) make a DFDG error; a response
 //! element a success, shaped by the spec's output tree.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::http::RawResponse;
-use super::outcome::{DfdgError, Failure, Outcome};
+use super::locate::{self, Found, PathStyle};
+use super::outcome::{Failure, Outcome};
+use super::profile::ErrorLocation;
 use crate::soap::{self as codec, HeaderBlock, SoapVersion};
 use crate::spec::model::Field;
 
@@ -53,32 +55,43 @@ pub fn caller_headers(
     out
 }
 
-/// Reads a SOAP answer.
-pub fn outcome(resp: &RawResponse, output: &[Field]) -> Outcome {
+/// Reads a SOAP answer; `locations` say where a fault holds its codes.
+pub fn outcome(resp: &RawResponse, output: &[Field], locations: &[ErrorLocation]) -> Outcome {
     let status = resp.status;
     let text = String::from_utf8_lossy(&resp.body);
+    let unreadable = |detail: String| Outcome::TransportFailure {
+        failure: Failure::Unparsable,
+        detail,
+    };
+    // A 200 or a 500 must carry an envelope; other statuses (401, 404, 412) may come from a
+    // proxy or framework with any body.
+    let envelope_due = (200..300).contains(&status) || status == 500;
     if text.trim().is_empty() {
         if (200..300).contains(&status) {
-            return Outcome::TransportFailure {
-                failure: Failure::Unparsable,
-                detail: format!("HTTP {status} with an empty body where a SOAP envelope was due"),
-            };
+            return unreadable(format!(
+                "HTTP {status} with an empty body where a SOAP envelope was due"
+            ));
         }
         return Outcome::HttpStatus {
             status,
             body: String::new(),
         };
     }
+    let content_type = resp.header("content-type").unwrap_or("");
+    if envelope_due
+        && !content_type.is_empty()
+        && !content_type.to_ascii_lowercase().contains("xml")
+    {
+        return unreadable(format!(
+            "HTTP {status} with content type `{content_type}` where a SOAP envelope was due: {}",
+            super::rest::snippet(&text)
+        ));
+    }
     let envelope = match codec::parse_envelope(&text) {
         Ok(e) => e,
         Err(e) => {
-            // A 200 or a 500 must carry an envelope; other statuses (401, 404, 412) may come
-            // from a proxy or framework with any body.
-            if (200..300).contains(&status) || status == 500 {
-                return Outcome::TransportFailure {
-                    failure: Failure::Unparsable,
-                    detail: format!("HTTP {status} with an unreadable SOAP answer: {e}"),
-                };
+            if envelope_due {
+                return unreadable(format!("HTTP {status} with an unreadable SOAP answer: {e}"));
             }
             return Outcome::HttpStatus {
                 status,
@@ -87,26 +100,22 @@ pub fn outcome(resp: &RawResponse, output: &[Field]) -> Outcome {
         }
     };
     if let Some(fault) = envelope.fault() {
-        let mut errors = detail_errors(&fault.detail);
-        if errors.is_empty() {
-            let code = fault.code.rsplit(':').next().unwrap_or("").trim();
-            match code.parse::<u32>() {
-                Ok(code) => errors.push(DfdgError {
-                    code,
-                    text: Some(fault.string.clone()).filter(|s| !s.is_empty()),
-                }),
-                Err(_) => {
-                    return Outcome::TransportFailure {
-                        failure: Failure::Unparsable,
-                        detail: format!(
-                            "a SOAP fault without a numeric code: faultcode `{}`, faultstring `{}`",
-                            fault.code, fault.string
-                        ),
-                    };
-                }
-            }
-        }
-        return Outcome::DfdgError { status, errors };
+        // The fault's own members, with the SOAP 1.1 names standing for their 1.2 kin.
+        let mut root = match envelope.body.as_ref().map(|b| &b.value) {
+            Some(Value::Object(m)) => m.clone(),
+            _ => Map::new(),
+        };
+        root.insert("faultcode".into(), Value::String(fault.code.clone()));
+        root.insert("faultstring".into(), Value::String(fault.string.clone()));
+        root.insert("detail".into(), fault.detail.clone());
+        let root = Value::Object(root);
+        return match locate::errors_at(&root, locations, PathStyle::Elements) {
+            Found::Codes(errors) => Outcome::DfdgError { status, errors },
+            Found::Unreadable(_) | Found::Nothing => unreadable(format!(
+                "a SOAP fault without a numeric code: faultcode `{}`, faultstring `{}`",
+                fault.code, fault.string
+            )),
+        };
     }
     if !(200..300).contains(&status) {
         return Outcome::HttpStatus {
@@ -121,25 +130,6 @@ pub fn outcome(resp: &RawResponse, output: &[Field]) -> Outcome {
     }
     codec::shape_by_fields(&mut body, output);
     Outcome::Success { status, body }
-}
-
-/// `<detail><Errors><Error><Code/><Text/></Error>...</Errors></detail>`.
-fn detail_errors(detail: &Value) -> Vec<DfdgError> {
-    let Some(errors) = detail.get("Errors").and_then(|e| e.get("Error")) else {
-        return Vec::new();
-    };
-    let items: Vec<&Value> = match errors {
-        Value::Array(a) => a.iter().collect(),
-        other => vec![other],
-    };
-    items
-        .into_iter()
-        .filter_map(|e| {
-            let code = e.get("Code")?.as_str()?.trim().parse().ok()?;
-            let text = e.get("Text").and_then(Value::as_str).map(str::to_string);
-            Some(DfdgError { code, text })
-        })
-        .collect()
 }
 
 /// The content type and SOAPAction header for a version.
@@ -166,6 +156,14 @@ mod tests {
             headers: Vec::new(),
             body: body.as_bytes().to_vec(),
         }
+    }
+
+    fn outcome(resp: &RawResponse, output: &[Field]) -> Outcome {
+        super::outcome(
+            resp,
+            output,
+            &crate::target::profile::ErrorCodes::default().soap,
+        )
     }
 
     #[test]

@@ -33,7 +33,7 @@ impl Respond for Conformant {
                 konform::soap::SoapVersion::V11,
                 &[(4653, format!("too old for {CPR}"))],
             );
-            return ResponseTemplate::new(500).set_body_string(fault);
+            return ResponseTemplate::new(500).set_body_raw(fault, "text/xml; charset=utf-8");
         }
         let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
         if body.get("slutdato").is_some() {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use konform::provision;
 use konform::run::result::Verdict;
 use konform::run::{RunEnv, run_case};
-use konform::target::profile::{AuthConfig, ServiceEndpoint, SoapVersionName};
+use konform::target::profile::{AuthConfig, OAuth2, ServiceEndpoint, SoapVersionName};
 use konform::target::{Failure, Outcome, Target, TargetOptions};
 use serde_json::json;
 use std::sync::Arc;
@@ -63,10 +63,11 @@ async fn rest_sends_documented_headers_a_bearer_token_and_a_json_body() {
 "#,
     );
     let mut profile = support::profile(&server.uri());
-    profile.auth = AuthConfig::Oauth2 {
+    profile.auth = AuthConfig::Oauth2(OAuth2 {
         token_url: "/oauth2/token".into(),
         client_secret_env: "UNUSED".into(),
-    };
+        ..OAuth2::default()
+    });
     let target = Arc::new(
         Target::new(
             profile,
@@ -137,7 +138,7 @@ async fn soap_writes_the_caller_headers_and_the_specs_field_order() {
         .and(path("/TestSoapService"))
         .and(header("soapaction", "\"CreateMeeting\""))
         .and(header("content-type", "text/xml; charset=utf-8"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(ok))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(ok, "text/xml; charset=utf-8"))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -194,7 +195,9 @@ async fn soap_omits_headers_on_request_and_reads_faults() {
             "content-type",
             "application/soap+xml; charset=utf-8; action=\"CreateMeeting\"",
         ))
-        .respond_with(ResponseTemplate::new(500).set_body_string(fault))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_raw(fault, "application/soap+xml; charset=utf-8"),
+        )
         .mount(&server)
         .await;
     let spec = support::spec();

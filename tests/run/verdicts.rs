@@ -210,8 +210,7 @@ async fn error_when_the_target_answers_malformed_xml() {
         .and(path("/TestSoapService"))
         .respond_with(
             ResponseTemplate::new(200)
-                .insert_header("content-type", "text/xml")
-                .set_body_string("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><Broken></soap:Body>"),
+                .set_body_raw("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><Broken></soap:Body>", "text/xml"),
         )
         .mount(&server)
         .await;
