@@ -60,6 +60,7 @@ fn main() {
         clock: Clock::now(),
         timeout: Duration::from_secs(10),
         show_cpr: false,
+        retries: 0,
     });
     let trials = corpus
         .cases

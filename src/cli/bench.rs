@@ -101,6 +101,7 @@ async fn bench(
         clock: Clock::now(),
         timeout: Duration::from_secs(10),
         show_cpr: false,
+        retries: 0,
     });
     let round = |env: Arc<RunEnv>| {
         let cases = cases.clone();

@@ -285,6 +285,7 @@ async fn run_async(
         clock,
         timeout,
         show_cpr,
+        retries: 0,
     });
     let started = chrono::Utc::now();
     let mut results = Vec::with_capacity(cases.len());

@@ -1,8 +1,17 @@
-//! Establishing a case's preconditions on a target: the citizen's state through a
-//! [`Provisioner`] (the state-change endpoint, [`StateEndpoint`]; citizen pools later), and
-//! setup calls through the services' own methods ([`setup`]). A precondition a target cannot
-//! establish makes the case not applicable, with the reason; it never passes.
+//! Establishing a case's preconditions on a target, one of three ways:
+//!
+//! - the state-change endpoint ([`StateEndpoint`]): the target establishes any `given`;
+//! - a citizen pool ([`pool::CitizenPool`]): the target's own test citizens, each satisfying a
+//!   named precondition profile, leased to one case at a time, and the parts of `given` the
+//!   services' own methods can create derived as setup calls ([`derive`]);
+//! - neither ([`NoProvisioner`]): every case that needs a citizen is not applicable.
+//!
+//! Setup calls a case declares (`given.calls`) run afterwards in every mode ([`setup`]).
+//! A precondition a target cannot establish makes the case not applicable, with the reason;
+//! it never passes.
 
+pub mod derive;
+pub mod pool;
 pub mod setup;
 pub mod state;
 
@@ -12,7 +21,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::case::given::Established;
+use crate::case::clock::Clock;
+use crate::case::given::{Established, Given};
 use crate::target::{Exchange, Target};
 
 pub use state::{StateError, state_request};
@@ -26,20 +36,69 @@ pub enum ProvisionError {
     /// The target cannot establish this state: the case is not applicable.
     #[error("{0}")]
     NotApplicable(String),
-    /// The target could not be reached, or its answer not read: the case ends in error.
+    /// The target's answer could not be read, or was not what the protocol says: the case
+    /// ends in error.
     #[error("{0}")]
     Failed(String),
+    /// The target could not be reached (the connection was refused or broke): the case ends
+    /// in error, and `--retries` may try it again.
+    #[error("{0}")]
+    Unreachable(String),
+}
+
+impl ProvisionError {
+    /// The error of a failed request, sorted by whether sending again may help.
+    pub fn transport(failure: crate::target::Failure, reason: String) -> ProvisionError {
+        if failure.retriable() {
+            ProvisionError::Unreachable(reason)
+        } else {
+            ProvisionError::Failed(reason)
+        }
+    }
+}
+
+/// What a case needs established.
+#[derive(Debug, Clone, Copy)]
+pub struct Need<'a> {
+    /// The case's preconditions as written.
+    pub given: &'a Given,
+    /// The state-change request built from them (times resolved, roles replaced by codes).
+    pub request: &'a Value,
+    /// The case's caller role.
+    pub caller: &'a str,
+    /// The case's clock.
+    pub clock: Clock,
+    /// Whether the case pins its own clock (`given.clock`) rather than using the run's.
+    pub pins_clock: bool,
+    /// The case's tags (`pool:NAME` names a pool profile).
+    pub tags: &'a [String],
+}
+
+/// What was established, and what must be held until the case ends.
+#[derive(Debug, Default)]
+pub struct Provisioned {
+    pub established: Established,
+    /// A pool citizen leased to the case; dropping it returns the citizen to the pool.
+    pub lease: Option<pool::Lease>,
+}
+
+impl From<Established> for Provisioned {
+    fn from(established: Established) -> Self {
+        Provisioned {
+            established,
+            lease: None,
+        }
+    }
 }
 
 /// Establishes a citizen's state on a target.
 pub trait Provisioner: Send + Sync {
-    /// Establishes the state described by a state-change request body (see [`state_request`]),
-    /// recording any exchange.
+    /// Establishes what `need` describes, recording any exchange.
     fn establish<'a>(
         &'a self,
-        request: &'a Value,
+        need: Need<'a>,
         exchanges: &'a mut Vec<Exchange>,
-    ) -> BoxFuture<'a, Result<Established, ProvisionError>>;
+    ) -> BoxFuture<'a, Result<Provisioned, ProvisionError>>;
 }
 
 /// The state-change endpoint of the README: `POST` the state, get the CPR and identifiers.
@@ -52,22 +111,33 @@ pub struct StateEndpoint {
 impl Provisioner for StateEndpoint {
     fn establish<'a>(
         &'a self,
-        request: &'a Value,
+        need: Need<'a>,
         exchanges: &'a mut Vec<Exchange>,
-    ) -> BoxFuture<'a, Result<Established, ProvisionError>> {
+    ) -> BoxFuture<'a, Result<Provisioned, ProvisionError>> {
         Box::pin(async move {
             let resp = self
                 .target
-                .post_json(&self.url, request, exchanges)
+                .post_json(&self.url, need.request, exchanges)
                 .await
                 .map_err(|e| {
-                    ProvisionError::Failed(format!("state-change request failed: {}", e.detail))
+                    ProvisionError::transport(
+                        e.failure,
+                        format!(
+                            "state-change request failed: {}: {}",
+                            e.failure.describe(),
+                            e.detail
+                        ),
+                    )
                 })?;
             let text = String::from_utf8_lossy(&resp.body);
             match resp.status {
-                200..=299 => serde_json::from_str::<Established>(&text).map_err(|e| {
-                    ProvisionError::Failed(format!("the state-change answer cannot be read: {e}"))
-                }),
+                200..=299 => serde_json::from_str::<Established>(&text)
+                    .map(Provisioned::from)
+                    .map_err(|e| {
+                        ProvisionError::Failed(format!(
+                            "the state-change answer cannot be read: {e}"
+                        ))
+                    }),
                 422 => {
                     let why = serde_json::from_str::<Value>(&text)
                         .ok()
@@ -97,18 +167,20 @@ pub struct NoProvisioner;
 impl Provisioner for NoProvisioner {
     fn establish<'a>(
         &'a self,
-        _request: &'a Value,
+        _need: Need<'a>,
         _exchanges: &'a mut Vec<Exchange>,
-    ) -> BoxFuture<'a, Result<Established, ProvisionError>> {
+    ) -> BoxFuture<'a, Result<Provisioned, ProvisionError>> {
         Box::pin(async {
             Err(ProvisionError::NotApplicable(
-                "the target profile names no state-change endpoint".into(),
+                "the target profile names neither a state-change endpoint nor a citizen pool"
+                    .into(),
             ))
         })
     }
 }
 
-/// The provisioner a target's profile calls for.
+/// The provisioner for a target without a citizen pool: its state-change endpoint, or none.
+/// (A pool is loaded and checked with [`pool::CitizenPool::load`] and used directly.)
 pub fn for_target(target: &Arc<Target>) -> Arc<dyn Provisioner> {
     match target.state_url() {
         Some(url) => Arc::new(StateEndpoint {

@@ -50,10 +50,10 @@ pub async fn run_calls(
                 )));
             }
             Outcome::TransportFailure { failure, detail } => {
-                return Err(ProvisionError::Failed(format!(
-                    "{what}: {}: {detail}",
-                    failure.describe()
-                )));
+                return Err(ProvisionError::transport(
+                    failure,
+                    format!("{what}: {}: {detail}", failure.describe()),
+                ));
             }
         }
     }

@@ -14,7 +14,7 @@ use crate::case::given::Established;
 use crate::case::plan::PlannedCase;
 use crate::case::template::{Context, RenderError};
 use crate::cpr;
-use crate::provision::{self, ProvisionError, Provisioner, StateError};
+use crate::provision::{self, Need, ProvisionError, Provisioner, StateError};
 use crate::target::{Exchange, Failure, Outcome, RenderedRequest, Target};
 
 /// What every case of a run shares.
@@ -26,16 +26,57 @@ pub struct RunEnv {
     pub timeout: Duration,
     /// Keep CPR numbers unmasked in results.
     pub show_cpr: bool,
+    /// How often a case is tried again after the target could not be reached (connection
+    /// refused or broken). A wrong answer is never retried.
+    pub retries: u32,
 }
 
-/// Runs one case to its result.
+/// Runs one case to its result: tried again, up to `env.retries` times, while the target
+/// cannot be reached; each attempt starts afresh (new preconditions, new `${uuid}`s) and has
+/// the whole case timeout.
 pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
     let started = Instant::now();
     let mut exchanges = Vec::new();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let (verdict, outcome, retriable) = attempt(planned, env, &mut exchanges).await;
+        if retriable && attempts <= env.retries {
+            // A short, growing pause: a target that refused a connection is given a moment.
+            let pause = Duration::from_millis(100u64 << (attempts - 1).min(4));
+            tokio::time::sleep(pause).await;
+            continue;
+        }
+        let verdict = match verdict {
+            Verdict::Error { reason } if attempts > 1 => Verdict::Error {
+                reason: format!("{reason} (after {attempts} attempts)"),
+            },
+            other => other,
+        };
+        let mut r = result(
+            planned,
+            verdict,
+            outcome,
+            exchanges,
+            started.elapsed(),
+            env.show_cpr,
+        );
+        r.attempts = attempts;
+        return r;
+    }
+}
+
+/// One attempt: the verdict, the outcome, and whether trying again may help.
+async fn attempt(
+    planned: &PlannedCase,
+    env: &RunEnv,
+    exchanges: &mut Vec<Exchange>,
+) -> (Verdict, Option<Outcome>, bool) {
     let mut outcome = None;
+    let mut retriable = false;
     let verdict = match tokio::time::timeout(
         env.timeout,
-        execute(planned, env, &mut exchanges, &mut outcome),
+        execute(planned, env, exchanges, &mut outcome, &mut retriable),
     )
     .await
     {
@@ -46,19 +87,13 @@ pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
                 failure: Failure::Timeout,
                 detail: detail.clone(),
             });
+            retriable = false;
             Verdict::Error {
                 reason: format!("{}: {detail}", Failure::Timeout.describe()),
             }
         }
     };
-    result(
-        planned,
-        verdict,
-        outcome,
-        exchanges,
-        started.elapsed(),
-        env.show_cpr,
-    )
+    (verdict, outcome, retriable)
 }
 
 fn seconds(d: Duration) -> String {
@@ -75,6 +110,7 @@ async fn execute(
     env: &RunEnv,
     exchanges: &mut Vec<Exchange>,
     outcome: &mut Option<Outcome>,
+    retriable: &mut bool,
 ) -> Verdict {
     let na = |reason: String| Verdict::NotApplicable { reason };
     let clock = planned
@@ -87,6 +123,8 @@ async fn execute(
             planned.caller
         ));
     }
+    // Held until the case ends: a pool citizen serves one case at a time.
+    let mut _lease = None;
     let established = match &planned.state {
         None => Established::default(),
         Some(given) => {
@@ -102,10 +140,20 @@ async fn execute(
                     };
                 }
             };
-            match env.provisioner.establish(&request, exchanges).await {
-                Ok(est) => est,
-                Err(ProvisionError::NotApplicable(reason)) => return na(reason),
-                Err(ProvisionError::Failed(reason)) => return Verdict::Error { reason },
+            let need = Need {
+                given,
+                request: &request,
+                caller: &planned.caller,
+                clock,
+                pins_clock: planned.clock.is_some(),
+                tags: &planned.case.tags,
+            };
+            match env.provisioner.establish(need, exchanges).await {
+                Ok(p) => {
+                    _lease = p.lease;
+                    p.established
+                }
+                Err(e) => return provision_verdict(e, retriable),
             }
         }
     };
@@ -113,10 +161,10 @@ async fn execute(
         return na("the state-change answer gave no CPR for the citizen".into());
     }
     let mut ctx = Context::new(clock, established.cpr.as_deref(), &established.ids);
-    match provision::setup::run_calls(&env.target, &planned.setup, &mut ctx, exchanges).await {
-        Ok(()) => {}
-        Err(ProvisionError::NotApplicable(reason)) => return na(reason),
-        Err(ProvisionError::Failed(reason)) => return Verdict::Error { reason },
+    if let Err(e) =
+        provision::setup::run_calls(&env.target, &planned.setup, &mut ctx, exchanges).await
+    {
+        return provision_verdict(e, retriable);
     }
     let request = match RenderedRequest::render(&planned.request, &mut ctx) {
         Ok(r) => r,
@@ -133,9 +181,23 @@ async fn execute(
         .target
         .call(&planned.method, &planned.caller, &request, exchanges)
         .await;
+    if let Outcome::TransportFailure { failure, .. } = &answer {
+        *retriable = failure.retriable();
+    }
     let verdict = judge(&planned.expect, &answer, &mut ctx);
     *outcome = Some(answer);
     verdict
+}
+
+fn provision_verdict(e: ProvisionError, retriable: &mut bool) -> Verdict {
+    match e {
+        ProvisionError::NotApplicable(reason) => Verdict::NotApplicable { reason },
+        ProvisionError::Failed(reason) => Verdict::Error { reason },
+        ProvisionError::Unreachable(reason) => {
+            *retriable = true;
+            Verdict::Error { reason }
+        }
+    }
 }
 
 /// Builds a case's result, masking CPR numbers in everything it says unless asked not to

@@ -51,6 +51,19 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// Whether sending again may help: no answer came at all (the connection was refused or
+    /// broke). A timeout has spent the case's time; an unreadable answer is an answer.
+    pub fn retriable(self) -> bool {
+        match self {
+            Failure::Refused | Failure::Reset => true,
+            Failure::Timeout
+            | Failure::Unparsable
+            | Failure::TooLarge
+            | Failure::Tls
+            | Failure::Other => false,
+        }
+    }
+
     /// The failure in words, for reasons and logs.
     pub fn describe(self) -> &'static str {
         match self {

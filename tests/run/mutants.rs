@@ -55,6 +55,7 @@ async fn every_error_case_fails_when_its_check_is_switched_off() {
                 clock: Clock::now(),
                 timeout: Duration::from_secs(10),
                 show_cpr: false,
+                retries: 0,
             };
             let r = run_case(case, &env).await;
             assert!(

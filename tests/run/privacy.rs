@@ -101,6 +101,7 @@ async fn show_cpr_keeps_them() {
         clock: support::clock(),
         timeout: Duration::from_secs(5),
         show_cpr: true,
+        retries: 0,
     };
     let r = run_case(&cases[0], &env).await;
     assert!(serde_json::to_string(&r).unwrap().contains(CPR));

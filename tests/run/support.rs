@@ -65,6 +65,7 @@ pub fn env_for(spec: &Spec, profile: Profile, timeout: Duration) -> Arc<RunEnv> 
         clock: clock(),
         timeout,
         show_cpr: false,
+        retries: 0,
     })
 }
 

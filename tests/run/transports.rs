@@ -83,6 +83,7 @@ async fn rest_sends_documented_headers_a_bearer_token_and_a_json_body() {
         clock: support::clock(),
         timeout: Duration::from_secs(5),
         show_cpr: false,
+        retries: 0,
     };
     for case in &cases {
         let r = run_case(case, &env).await;
@@ -275,6 +276,7 @@ async fn an_answer_over_the_size_limit_is_an_error() {
         clock: support::clock(),
         timeout: Duration::from_secs(5),
         show_cpr: false,
+        retries: 0,
     };
     let r = run_case(&cases[0], &env).await;
     assert!(matches!(r.verdict, Verdict::Error { .. }), "{r:#?}");
