@@ -12,10 +12,12 @@ mod diff;
 mod generate;
 mod lint;
 mod merge;
+mod progress;
 mod run;
 mod schema;
 mod serve;
 mod spec;
+mod waivers;
 
 /// Every method conformant, or the check passed.
 pub const EXIT_OK: u8 = 0;
@@ -58,6 +60,9 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Merge the reports of shards (disjoint case sets) into one run and write its reports.
     Merge(merge::MergeArgs),
+    /// Maintain the regression gate's waiver file (known failures with reason, ticket, expiry).
+    #[command(subcommand)]
+    Waivers(waivers::WaiversCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,5 +114,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Waivers(cmd) => waivers::run(cmd),
     }
 }

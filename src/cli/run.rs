@@ -1,6 +1,7 @@
-//! `konform run`: run the case corpus against a target (default: the embedded reference),
-//! print a verdict per method and write the reports. Exit 0 when every method is conformant,
-//! 1 when one is not (or the run was interrupted), 2 for bad input or usage.
+//! `konform run`: run the case corpus (or one shard of it) against a target (default: the
+//! embedded reference), print a verdict per method and write the reports. Exit 0 when every
+//! method is conformant — or, with `--waivers`, when the run passes the regression gate —,
+//! 1 when not (or the run was interrupted), 2 for bad input or usage.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -14,16 +15,19 @@ use clap::Args;
 use konform::case::clock::Clock;
 use konform::case::diagnostic;
 use konform::coverage;
-use konform::cpr;
-use konform::provision;
+use konform::provision::pool::CitizenPool;
+use konform::provision::{self, Provisioner};
 use konform::report::{self, Colour, ReportOptions, TerminalOptions};
 use konform::run::corpus::{self, CorpusError};
-use konform::run::result::{MethodVerdict, RunSummary, Verdict};
+use konform::run::filter::Shard;
+use konform::run::result::{ExpiredWaiver, GateSummary, MethodVerdict, RunSummary};
 use konform::run::{Filter, RunEnv, run_cases};
 use konform::spec::Spec;
 use konform::target::embedded;
 use konform::target::{Profile, Target, TargetOptions};
+use konform::waiver::{self, WaiverFile};
 
+use super::progress::Progress;
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
 
 #[derive(Debug, Args)]
@@ -64,9 +68,24 @@ pub struct RunArgs {
     /// Leave out the negative cases generated from the spec's field constraints.
     #[arg(long)]
     pub no_generated: bool,
-    /// The run's clock (RFC 3339) instead of the machine's: every case's "today".
+    /// The run's clock (RFC 3339) instead of the machine's: every case's "today", and the
+    /// day waivers expire against.
     #[arg(long, value_name = "RFC3339", hide = true)]
     pub clock: Option<String>,
+    /// Run only the K-th of N disjoint shards of the chosen cases (`--shard 2/4`); join the
+    /// shards' reports with `konform merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Try a case again up to N times when the target cannot be reached (connection refused
+    /// or broken); a wrong answer is never retried.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub retries: u32,
+    /// A waiver file: the run passes when every failure is waived and no waiver has expired.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// Do not verify TLS certificates (self-signed test environments). Reports say so.
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 /// The case filters, shared with `konform bench`.
@@ -146,11 +165,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         None => Clock::now(),
     };
     let profile = args.target.as_deref().map(Profile::load).transpose()?;
+    let waivers = args.waivers.as_deref().map(WaiverFile::load).transpose()?;
     let roles = corpus::known_roles(profile.iter().flat_map(|p| p.roles.keys().cloned()));
     let mut corpus = match prepare(&args.specs, &args.cases, &roles) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
+    if let (Some(p), Some(path)) = (&profile, &args.target) {
+        p.check_against(&corpus.spec)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
     if !args.no_generated {
         if let Err(code) = add_generated(&mut corpus, &roles) {
             return Ok(code);
@@ -158,13 +182,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let models = corpus.case_models();
     let filter = args.filter.filter();
-    let cases: Vec<_> = corpus
+    let chosen: Vec<_> = corpus
         .cases
         .iter()
         .filter(|c| filter.matches(&c.case))
         .cloned()
         .collect();
-    if cases.is_empty() {
+    if chosen.is_empty() {
         if corpus.cases.is_empty() {
             bail!("no cases in {}", args.cases.display());
         }
@@ -173,6 +197,26 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             corpus.cases.len(),
             args.cases.display()
         );
+    }
+    let chosen_count = chosen.len();
+    let cases: Vec<_> = match args.shard {
+        Some(shard) => chosen
+            .into_iter()
+            .filter(|c| shard.contains(&c.case.id))
+            .collect(),
+        None => chosen,
+    };
+    if let Some(shard) = args.shard {
+        eprintln!(
+            "shard {}/{}: {} of {chosen_count} cases",
+            shard.index,
+            shard.count,
+            cases.len()
+        );
+        if cases.is_empty() {
+            // An empty shard is no error: with few cases and many shards it happens.
+            eprintln!("this shard has no cases; writing an empty report");
+        }
     }
     let jobs = args
         .jobs
@@ -189,26 +233,27 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| PathBuf::from("reports").join(&run_id));
     let options = TargetOptions {
         show_cpr: args.show_cpr,
+        insecure: args.insecure,
         ..TargetOptions::default()
     };
+    if args.insecure || profile.as_ref().is_some_and(|p| p.insecure_tls) {
+        eprintln!("warning: TLS certificate verification is off for this run; the reports say so");
+    }
     let timeout = Duration::from_secs_f64(args.timeout);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    let settings = RunSettings {
+        options,
+        clock,
+        timeout,
+        jobs,
+        show_cpr: args.show_cpr,
+        retries: args.retries,
+    };
     let summary = runtime.block_on(async {
-        run_async(
-            corpus.spec.clone(),
-            profile,
-            cases,
-            options,
-            clock,
-            timeout,
-            jobs,
-            args.show_cpr,
-            &run_id,
-        )
-        .await
+        run_async(corpus.spec.clone(), profile, cases, settings, &run_id).await
     })?;
     let mut summary = summary;
     // The coverage matrix of the methods this run covered, with the cases that passed.
@@ -221,6 +266,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut matrix = coverage::compute(&corpus.spec, &models, Some(&summary.0));
     matrix.retain(|m| ran.contains(&(m.service.as_str(), m.method.as_str())));
     summary.0.coverage = matrix;
+    if let (Some(file), Some(path)) = (&waivers, &args.waivers) {
+        summary.0.gate = Some(gate_summary(
+            &waiver::judge(&summary.0, file, clock.today()),
+            path,
+        ));
+    }
     let written = report::write_all_with(&summary.0, &out, &ReportOptions { secrets: summary.1 })
         .with_context(|| format!("writing the reports to {}", out.display()))?;
     let colour = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
@@ -237,12 +288,91 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             written: Some(written),
         },
     )?;
+    if let Some(gate) = &summary.0.gate {
+        print_gate(gate, waivers.as_ref(), &mut stdout)?;
+    }
     stdout.flush()?;
     Ok(ExitCode::from(exit_code(&summary.0)))
 }
 
-/// 0 when the run completed and every method is conformant, else 1.
+fn gate_summary(gate: &waiver::Gate, path: &std::path::Path) -> GateSummary {
+    GateSummary {
+        passed: gate.passed(),
+        file: path.display().to_string(),
+        waived: gate.waived.clone(),
+        unwaived: gate.unwaived.clone(),
+        expired: gate
+            .expired
+            .iter()
+            .map(|w| ExpiredWaiver {
+                case: w.case.clone(),
+                ticket: w.ticket.clone(),
+                expires: w.expires.to_string(),
+            })
+            .collect(),
+        unexpected_passes: gate.unexpected_passes.clone(),
+        unmatched: gate.unmatched.clone(),
+    }
+}
+
+/// The gate's judgement on the terminal, below the summary.
+fn print_gate(
+    gate: &GateSummary,
+    file: Option<&WaiverFile>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let ticket = |case: &str| {
+        file.and_then(|f| f.waivers.iter().find(|w| w.case == case))
+            .map(|w| format!(" ({}, until {})", w.ticket, w.expires))
+            .unwrap_or_default()
+    };
+    writeln!(out)?;
+    writeln!(
+        out,
+        "gate ({}): {}: {} waived, {} unwaived, {} expired, {} unexpected pass(es)",
+        gate.file,
+        if gate.passed { "passed" } else { "FAILED" },
+        gate.waived.len(),
+        gate.unwaived.len(),
+        gate.expired.len(),
+        gate.unexpected_passes.len()
+    )?;
+    for case in &gate.unwaived {
+        writeln!(out, "  unwaived    {case}: fails without a waiver")?;
+    }
+    for w in &gate.expired {
+        writeln!(
+            out,
+            "  expired     {}: the waiver ({}) expired after {}",
+            w.case, w.ticket, w.expires
+        )?;
+    }
+    for case in &gate.unexpected_passes {
+        writeln!(
+            out,
+            "  unexpected  {case} passes now{}: its waiver can go (konform waivers update)",
+            ticket(case)
+        )?;
+    }
+    for case in &gate.waived {
+        writeln!(out, "  waived      {case}{}", ticket(case))?;
+    }
+    for case in &gate.unmatched {
+        writeln!(out, "  unmatched   {case}: waived, but not in this run")?;
+    }
+    Ok(())
+}
+
+/// With a waiver file: 0 when the run completed and passed the gate. Without: 0 when the run
+/// completed and every method is conformant. Else 1.
 pub fn exit_code(summary: &RunSummary) -> u8 {
+    if let Some(gate) = &summary.gate {
+        return if summary.complete && gate.passed {
+            EXIT_OK
+        } else {
+            EXIT_FAILED
+        };
+    }
     let all_conformant = summary.methods.iter().all(|m| match m.verdict {
         MethodVerdict::Conformant => true,
         MethodVerdict::NotConformant | MethodVerdict::NotApplicable => false,
@@ -254,18 +384,31 @@ pub fn exit_code(summary: &RunSummary) -> u8 {
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "the settings of one run")]
-async fn run_async(
-    spec: Arc<Spec>,
-    profile: Option<Profile>,
-    cases: Vec<Arc<konform::case::PlannedCase>>,
+/// The settings of one run.
+struct RunSettings {
     options: TargetOptions,
     clock: Clock,
     timeout: Duration,
     jobs: usize,
     show_cpr: bool,
+    retries: u32,
+}
+
+async fn run_async(
+    spec: Arc<Spec>,
+    profile: Option<Profile>,
+    cases: Vec<Arc<konform::case::PlannedCase>>,
+    settings: RunSettings,
     run_id: &str,
 ) -> anyhow::Result<(RunSummary, Vec<String>)> {
+    let RunSettings {
+        options,
+        clock,
+        timeout,
+        jobs,
+        show_cpr,
+        retries,
+    } = settings;
     // The embedded reference lives as long as this function.
     let (_embedded, target) = match profile {
         None => {
@@ -278,29 +421,44 @@ async fn run_async(
             Arc::new(Target::new(p, &spec.overlay, None, &options)?),
         ),
     };
-    let tls_off = target.profile.insecure_tls;
+    let tls_off = target.tls_verification_off();
+    let provisioner: Arc<dyn Provisioner> = match &target.profile.citizen_pool {
+        Some(path) => Arc::new(CitizenPool::load(
+            path,
+            target.clone(),
+            &spec,
+            clock,
+            target.profile.derive_setup,
+        )?),
+        None => provision::for_target(&target),
+    };
     let env = Arc::new(RunEnv {
-        provisioner: provision::for_target(&target),
+        provisioner,
         target: target.clone(),
         clock,
         timeout,
         show_cpr,
-        retries: 0,
+        retries,
     });
     let started = chrono::Utc::now();
     let mut results = Vec::with_capacity(cases.len());
+    let progress = std::sync::Mutex::new(Progress::new(cases.len(), show_cpr));
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
             // Without a signal handler the run cannot be interrupted; wait for ever.
             std::future::pending::<()>().await;
         }
-        eprintln!("interrupted: writing the reports of the cases that finished");
+        progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .line("interrupted: writing the reports of the cases that finished");
     };
     let complete = run_cases(cases, env, jobs, interrupt, |r| {
-        log_result(&r, show_cpr);
+        progress.lock().unwrap_or_else(|p| p.into_inner()).case(&r);
         results.push(r);
     })
     .await;
+    progress.lock().unwrap_or_else(|p| p.into_inner()).finish();
     let finished = chrono::Utc::now();
     let mut summary = RunSummary::from_cases(
         run_id.to_string(),
@@ -313,20 +471,4 @@ async fn run_async(
     summary.cpr_shown = show_cpr;
     summary.tls_verification_off = tls_off;
     Ok((summary, target.secrets()))
-}
-
-/// One line on stderr per case that did not pass, as it finishes.
-fn log_result(r: &konform::run::result::CaseResult, show_cpr: bool) {
-    let line = match &r.verdict {
-        Verdict::Pass => return,
-        Verdict::Fail { reason } => format!("FAIL  {}: {reason}", r.id),
-        Verdict::Error { reason } => format!("ERROR {}: {reason}", r.id),
-        Verdict::NotApplicable { reason } => format!("N/A   {}: {reason}", r.id),
-    };
-    let line = if show_cpr {
-        line
-    } else {
-        cpr::mask_all(&line).into_owned()
-    };
-    eprintln!("{line}");
 }

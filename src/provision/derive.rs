@@ -130,10 +130,12 @@ impl Deriver {
                 Outcome::DfdgError { status, errors } => {
                     let list: Vec<String> = errors
                         .iter()
-                        .map(|e| match e.text.as_deref().filter(|t| !t.trim().is_empty()) {
-                            Some(t) => format!("{} ({t})", e.code),
-                            None => e.code.to_string(),
-                        })
+                        .map(
+                            |e| match e.text.as_deref().filter(|t| !t.trim().is_empty()) {
+                                Some(t) => format!("{} ({t})", e.code),
+                                None => e.code.to_string(),
+                            },
+                        )
                         .collect();
                     return Err(ProvisionError::NotApplicable(format!(
                         "{what} did not succeed: error {} (HTTP {status})",

@@ -128,7 +128,10 @@ pub enum PoolError {
         message: String,
     },
     #[error("{}: {}", path.display(), problems.join("; "))]
-    Invalid { path: PathBuf, problems: Vec<String> },
+    Invalid {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
 }
 
 impl PoolFile {
@@ -200,10 +203,9 @@ impl PoolFile {
                             ));
                         }
                     }
-                    (None, Some(_)) => problems.push(format!(
-                        "profile `{}`: a citizen without a `cpr`",
-                        p.name
-                    )),
+                    (None, Some(_)) => {
+                        problems.push(format!("profile `{}`: a citizen without a `cpr`", p.name))
+                    }
                     (None, None) => {}
                 }
             }
@@ -364,11 +366,9 @@ impl CitizenPool {
         derive: bool,
     ) -> Result<CitizenPool, PoolError> {
         let file = PoolFile::load(path)?;
-        CitizenPool::new(file, target, spec, clock, derive).map_err(|problems| {
-            PoolError::Invalid {
-                path: path.into(),
-                problems,
-            }
+        CitizenPool::new(file, target, spec, clock, derive).map_err(|problems| PoolError::Invalid {
+            path: path.into(),
+            problems,
         })
     }
 
@@ -553,6 +553,9 @@ profiles:
         let mut tainted = slot.lease().await.unwrap();
         tainted.taint();
         drop(tainted);
-        assert!(slot.lease().await.is_none(), "a changed citizen is not returned");
+        assert!(
+            slot.lease().await.is_none(),
+            "a changed citizen is not returned"
+        );
     }
 }

@@ -15,8 +15,8 @@ use serde_json::Value;
 use crate::case::model::Covers;
 use crate::cpr;
 use crate::run::result::{
-    CaseResult, CodeCoverage, MethodCoverage, MethodSummary, MutationScore, RuleCoverage,
-    RunSummary, Verdict,
+    CaseResult, CodeCoverage, ExpiredWaiver, GateSummary, MethodCoverage, MethodSummary,
+    MutationScore, RuleCoverage, RunSummary, Verdict,
 };
 use crate::target::outcome::{DfdgError, Exchange, Outcome};
 
@@ -236,6 +236,23 @@ impl Redactor {
                 mutants: m.mutants,
                 killed: m.killed,
                 survivors: m.survivors.iter().map(|s| t(s)).collect(),
+            }),
+            gate: summary.gate.as_ref().map(|g| GateSummary {
+                file: t(&g.file),
+                waived: g.waived.iter().map(|s| t(s)).collect(),
+                unwaived: g.unwaived.iter().map(|s| t(s)).collect(),
+                expired: g
+                    .expired
+                    .iter()
+                    .map(|w| ExpiredWaiver {
+                        case: t(&w.case),
+                        ticket: t(&w.ticket),
+                        expires: w.expires.clone(),
+                    })
+                    .collect(),
+                unexpected_passes: g.unexpected_passes.iter().map(|s| t(s)).collect(),
+                unmatched: g.unmatched.iter().map(|s| t(s)).collect(),
+                passed: g.passed,
             }),
         }
     }

@@ -1,6 +1,7 @@
 //! Choosing which cases run: `--service`, `--method`, `--case` (a substring of the id, or a
 //! glob with `*` and `?`) and `--tag`. Several values of one flag widen the choice; different
-//! flags narrow it. The main type here is [`Filter`].
+//! flags narrow it. The main type here is [`Filter`]; [`Shard`] splits the chosen cases among
+//! CI jobs (`--shard K/N`).
 
 use crate::case::Case;
 
@@ -29,6 +30,52 @@ impl Filter {
             && any(&self.cases, &|pattern| id_matches(pattern, &case.id))
             && any(&self.tags, &|t| case.tags.iter().any(|ct| ct == t))
     }
+}
+
+/// One of `count` disjoint parts of the cases (`--shard K/N`): a case belongs to the shard
+/// `fnv1a(id) mod N` + 1. The hash is FNV-1a (64 bit), fixed by its published constants, so a
+/// case stays in its shard across machines, runs and konform versions, whatever else is added
+/// to the corpus; Rust's own hasher is seeded per process and would not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    pub fn contains(&self, case_id: &str) -> bool {
+        fnv1a(case_id.as_bytes()) % self.count == self.index - 1
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("`{s}` is not K/N (the K-th of N shards, `1/4`)"))?;
+        let parse = |v: &str| v.trim().parse::<u64>().ok();
+        match (parse(k), parse(n)) {
+            (Some(index), Some(count)) if count >= 1 && (1..=count).contains(&index) => {
+                Ok(Shard { index, count })
+            }
+            _ => Err(format!(
+                "`{s}` is not K/N with 1 <= K <= N (the K-th of N shards, `1/4`)"
+            )),
+        }
+    }
+}
+
+/// FNV-1a, 64 bit.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 /// A pattern with `*` or `?` must match the whole id; any other pattern is a substring.
@@ -65,6 +112,29 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_are_disjoint_complete_and_stable() {
+        // The published FNV-1a test vectors: the hash never changes.
+        assert_eq!(fnv1a(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a(b"a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x85944171f73967e8);
+        let ids: Vec<String> = (0..500)
+            .map(|i| format!("Method{}.case-{i}", i % 7))
+            .collect();
+        let shards: Vec<Shard> = (1..=4).map(|k| format!("{k}/4").parse().unwrap()).collect();
+        for id in &ids {
+            assert_eq!(shards.iter().filter(|s| s.contains(id)).count(), 1, "{id}");
+        }
+        for s in &shards {
+            let n = ids.iter().filter(|id| s.contains(id)).count();
+            assert!((80..=170).contains(&n), "{s:?} has {n} of 500");
+        }
+        assert!("1/1".parse::<Shard>().unwrap().contains("anything"));
+        for bad in ["0/4", "5/4", "1/0", "x", "1-4", "a/b"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn globs_and_substrings() {

@@ -153,6 +153,37 @@ pub struct RunSummary {
     /// The mutation score of the corpus, when the run measured one.
     #[serde(default)]
     pub mutation: Option<MutationScore>,
+    /// The regression gate's judgement, when the run was given a waiver file (`--waivers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateSummary>,
+}
+
+/// The regression gate's judgement of a run against a waiver file (see `crate::waiver`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GateSummary {
+    /// Whether the run passes the gate: every failure waived, no waiver expired.
+    pub passed: bool,
+    /// The waiver file.
+    pub file: String,
+    /// Failing cases with a valid waiver.
+    pub waived: Vec<String>,
+    /// Failing cases without one: they fail the gate.
+    pub unwaived: Vec<String>,
+    /// Waivers past their expiry date: they fail the gate.
+    pub expired: Vec<ExpiredWaiver>,
+    /// Waived cases that passed: their waivers can go.
+    pub unexpected_passes: Vec<String>,
+    /// Waivers naming a case the run did not have.
+    pub unmatched: Vec<String>,
+}
+
+/// A waiver past its expiry date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiredWaiver {
+    pub case: String,
+    pub ticket: String,
+    /// The last day it held (`YYYY-MM-DD`).
+    pub expires: String,
 }
 
 /// Which documented error codes and prose rules of one method the cases cover; computed by
@@ -288,6 +319,7 @@ impl RunSummary {
             cases,
             coverage: Vec::new(),
             mutation: None,
+            gate: None,
         }
     }
 }

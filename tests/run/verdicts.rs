@@ -307,7 +307,8 @@ async fn not_applicable_when_the_state_cannot_be_established() {
     assert_eq!(
         r.verdict,
         Verdict::NotApplicable {
-            reason: "the target profile names no state-change endpoint".into()
+            reason: "the target profile names neither a state-change endpoint nor a citizen pool"
+                .into()
         }
     );
     let mut profile = support::profile(&server.uri());

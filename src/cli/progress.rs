@@ -1,0 +1,87 @@
+//! What `konform run` shows while it runs: on a terminal, a progress bar (indicatif) with the
+//! cases that did not pass printed above it; in CI (`CI` set) or when stderr is not a
+//! terminal, plain lines only, each prefixed with the count so far. CPR numbers are masked
+//! unless the run shows them. The main type here is [`Progress`].
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use konform::cpr;
+use konform::run::result::{CaseResult, Verdict};
+
+/// The run's progress display.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    total: usize,
+    done: usize,
+    show_cpr: bool,
+}
+
+impl Progress {
+    /// A bar on an interactive terminal, plain lines elsewhere.
+    pub fn new(total: usize, show_cpr: bool) -> Progress {
+        let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let bar = interactive.then(|| {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            let style = ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} cases {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            bar,
+            total,
+            done: 0,
+            show_cpr,
+        }
+    }
+
+    /// Records a finished case: a line for every case that did not pass or needed retries.
+    pub fn case(&mut self, r: &CaseResult) {
+        self.done += 1;
+        let retried = if r.attempts > 1 {
+            format!(" (after {} attempts)", r.attempts)
+        } else {
+            String::new()
+        };
+        let line = match &r.verdict {
+            Verdict::Pass if r.attempts > 1 => Some(format!("PASS  {}{retried}", r.id)),
+            Verdict::Pass => None,
+            Verdict::Fail { reason } => Some(format!("FAIL  {}: {reason}", r.id)),
+            Verdict::Error { reason } => Some(format!("ERROR {}: {reason}", r.id)),
+            Verdict::NotApplicable { reason } => Some(format!("N/A   {}: {reason}", r.id)),
+        };
+        if let Some(line) = line {
+            self.line(&line);
+        }
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    /// A line above the bar (or a plain line with the count so far).
+    pub fn line(&self, line: &str) {
+        let line = if self.show_cpr {
+            line.to_string()
+        } else {
+            cpr::mask_all(line).into_owned()
+        };
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("[{}/{}] {line}", self.done, self.total),
+        }
+    }
+
+    /// Removes the bar before the summary is printed.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
