@@ -1,14 +1,35 @@
-//! `konform serve`: start the reference implementation on a local port and serve until Ctrl-C.
+//! `konform serve`: start the reference implementation on a local port and serve until Ctrl-C,
+//! optionally with citizens loaded beforehand (`--citizens FILE`), so it can stand in for a
+//! vendor's test environment whose test citizens have known CPRs.
+//!
+//! ```yaml
+//! # konform serve --citizens citizens.yaml: the state-change language, with fixed CPRs
+//! citizens:
+//!   - cpr: "0101851001"
+//!     citizen: { jobcenter: "10101", kommune: "101" }
+//!   - cpr: "0202852002"
+//!     citizen:
+//!       jobcenter: "10101"
+//!       kommune: "101"
+//!       contact_groups: [{ id: cg, type: 1, start: today-60d }]   # relative to the clock
+//!     ids: { cg: 6f0c2d3e-1111-4000-8000-000000000001 }           # fixed identifiers
+//! ```
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::Context;
-use chrono::DateTime;
-use clap::Args;
+use std::collections::BTreeMap;
 
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset};
+use clap::Args;
+use serde::Deserialize;
+
+use konform::case::clock::Clock;
+use konform::provision::state::resolve_times;
+use konform::reference::state::{Fixed, StateRequest};
 use konform::reference::{self, FixedClock, ReferenceConfig, SharedClock};
 use konform::spec::Spec;
 
@@ -32,6 +53,82 @@ pub struct ServeArgs {
     /// Print every check id with what switching it off breaks, and exit.
     #[arg(long)]
     pub list_checks: bool,
+    /// Start with these citizens (YAML: `citizens: [{cpr, now?, citizen, projects?, ids?}]`,
+    /// the state-change language with fixed CPRs and identifiers; times may be relative to
+    /// `now` or the server clock).
+    #[arg(long, value_name = "FILE")]
+    pub citizens: Option<PathBuf>,
+}
+
+/// The file of `--citizens`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CitizensFile {
+    citizens: Vec<CitizenEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CitizenEntry {
+    cpr: String,
+    #[serde(default)]
+    now: Option<String>,
+    #[serde(default)]
+    citizen: Option<serde_json::Value>,
+    #[serde(default)]
+    projects: Vec<serde_json::Value>,
+    #[serde(default)]
+    ids: BTreeMap<String, uuid::Uuid>,
+}
+
+/// Reads `--citizens`: relative times resolved against each entry's `now` or `server_now`.
+fn load_citizens(
+    path: &std::path::Path,
+    server_now: DateTime<FixedOffset>,
+) -> anyhow::Result<Vec<(StateRequest, Fixed)>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let file: CitizensFile = serde_saphyr::from_str(&text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        anyhow::anyhow!(
+            "{}{at}: {}",
+            path.display(),
+            e.to_string().lines().next().unwrap_or_default()
+        )
+    })?;
+    let mut out = Vec::with_capacity(file.citizens.len());
+    for (i, entry) in file.citizens.into_iter().enumerate() {
+        let place = format!(
+            "{}: citizen {} ({})",
+            path.display(),
+            i + 1,
+            konform::cpr::mask(&entry.cpr)
+        );
+        let clock = match &entry.now {
+            Some(now) => Clock::parse_rfc3339(now)
+                .with_context(|| format!("{place}: now {now:?} is not RFC 3339"))?,
+            None => Clock::from_utc(server_now.with_timezone(&chrono::Utc)),
+        };
+        let mut body = serde_json::json!({
+            "citizen": entry.citizen,
+            "projects": entry.projects,
+        });
+        resolve_times(&mut body, clock).map_err(|e| anyhow::anyhow!("{place}: {e}"))?;
+        let mut request: StateRequest = serde_json::from_value(body)
+            .map_err(|e| anyhow::anyhow!("{place}: {}", konform::cpr::mask_all(&e.to_string())))?;
+        request.now = entry.now;
+        out.push((
+            request,
+            Fixed {
+                cpr: entry.cpr,
+                ids: entry.ids,
+            },
+        ));
+    }
+    Ok(out)
 }
 
 /// The environment variable holding the OAuth2 client secret.
@@ -68,6 +165,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         )),
         None => reference::clock::system(),
     };
+    let citizens = match &args.citizens {
+        Some(path) => load_citizens(path, clock.now())?,
+        None => Vec::new(),
+    };
+    let loaded = citizens.len();
     let config = ReferenceConfig {
         spec: Arc::new(spec),
         test_mode: args.test_mode,
@@ -76,8 +178,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let running = reference::start_with_clock(config, args.addr, clock).await?;
+        let running =
+            reference::start_with_citizens(config, args.addr, clock, citizens).await?;
         eprintln!("konform reference listening on {}", running.base_url());
+        if loaded > 0 {
+            eprintln!("{loaded} citizen(s) loaded");
+        }
         if args.test_mode {
             eprintln!("test mode: POST {}/konform/state establishes citizens", running.base_url());
         }

@@ -56,7 +56,7 @@ impl Deriver {
         let groups = base
             .get_mut("citizen")
             .and_then(Value::as_object_mut)
-            .and_then(|c| c.remove("contact_groups"))?;
+            .and_then(|c| c.shift_remove("contact_groups"))?;
         match groups {
             Value::Array(items) if !items.is_empty() => Some((base, items)),
             Value::Array(_)
@@ -69,13 +69,14 @@ impl Deriver {
     }
 
     /// Creates the contact groups for `cpr`, in order, recording every exchange; a named
-    /// group's identifier goes into `ids`.
+    /// group's identifier goes into `ids`, and `created` counts the groups the target accepted.
     pub async fn create(
         &self,
         target: &Target,
         cpr: &str,
         groups: &[Value],
         ids: &mut BTreeMap<String, String>,
+        created: &mut usize,
         exchanges: &mut Vec<Exchange>,
     ) -> Result<(), ProvisionError> {
         if target.role(&self.caller).is_none() {
@@ -114,6 +115,7 @@ impl Deriver {
                 .await
             {
                 Outcome::Success { body, .. } => {
+                    *created += 1;
                     if let Some(name) = g.get("id").and_then(Value::as_str) {
                         let id = body
                             .get("ServiceReceipt")

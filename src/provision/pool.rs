@@ -240,7 +240,11 @@ struct SlotState {
 pub struct Lease {
     slot: Arc<Slot>,
     index: usize,
+    /// The citizen may have changed: never return it.
     keep_out: bool,
+    /// The case never used the citizen (its preconditions failed first): return it even to
+    /// a profile whose citizens serve one case each.
+    unused: bool,
 }
 
 impl Lease {
@@ -258,7 +262,7 @@ impl Drop for Lease {
     fn drop(&mut self) {
         let mut state = self.slot.state.lock().unwrap_or_else(|p| p.into_inner());
         state.out -= 1;
-        if self.slot.reuse && !self.keep_out {
+        if !self.keep_out && (self.slot.reuse || self.unused) {
             state.free.push(self.index);
         }
         drop(state);
@@ -281,6 +285,7 @@ impl Slot {
                         slot: self.clone(),
                         index,
                         keep_out: false,
+                        unused: false,
                     });
                 }
                 if state.out == 0 {
@@ -402,7 +407,7 @@ impl CitizenPool {
 fn without_now(request: &Value) -> Value {
     let mut v = request.clone();
     if let Some(map) = v.as_object_mut() {
-        map.remove("now");
+        map.shift_remove("now");
     }
     v
 }
@@ -456,8 +461,6 @@ impl Provisioner for CitizenPool {
             if let Some((deriver, base, groups)) = derivable {
                 if let Some(slot) = self.matching(&base) {
                     let mut lease = self.lease(slot).await?;
-                    // Whatever happens next, the citizen may have changed: it does not go back.
-                    lease.taint();
                     let mut established = Self::established(&lease);
                     let Some(cpr) = established.cpr.clone() else {
                         return Err(ProvisionError::NotApplicable(format!(
@@ -465,9 +468,26 @@ impl Provisioner for CitizenPool {
                             slot.name
                         )));
                     };
-                    deriver
-                        .create(&self.target, &cpr, &groups, &mut established.ids, exchanges)
-                        .await?;
+                    // A citizen derived setup may have changed does not go back to the pool,
+                    // also when the case times out mid-call; one whose first call the target
+                    // refused is as it was, and does.
+                    lease.taint();
+                    let mut created = 0;
+                    let result = deriver
+                        .create(
+                            &self.target,
+                            &cpr,
+                            &groups,
+                            &mut established.ids,
+                            &mut created,
+                            exchanges,
+                        )
+                        .await;
+                    if created == 0 && matches!(result, Err(ProvisionError::NotApplicable(_))) {
+                        lease.keep_out = false;
+                        lease.unused = true;
+                    }
+                    result?;
                     return Ok(Provisioned {
                         established,
                         lease: Some(lease),

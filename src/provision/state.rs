@@ -103,7 +103,7 @@ pub fn state_request(
 }
 
 /// Every time member becomes an RFC 3339 date-time (a birth date stays a date).
-fn resolve_times(v: &mut Value, clock: Clock) -> Result<(), StateError> {
+pub fn resolve_times(v: &mut Value, clock: Clock) -> Result<(), StateError> {
     match v {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {

@@ -65,6 +65,14 @@ pub enum ReferenceError {
     },
     #[error("the reference implementation is not built yet")]
     NotBuilt,
+    #[error("cannot load citizen {index} ({cpr}): {reason}")]
+    Citizen {
+        /// 1-based position in the list.
+        index: usize,
+        /// Masked.
+        cpr: String,
+        reason: String,
+    },
 }
 
 /// A reference server running on a tokio runtime; dropping it (or [`RunningReference::shutdown`])
@@ -116,13 +124,35 @@ pub async fn start_with_clock(
     addr: SocketAddr,
     clock: SharedClock,
 ) -> Result<RunningReference, ReferenceError> {
+    start_with_citizens(config, addr, clock, Vec::new()).await
+}
+
+/// Starts the reference with citizens loaded beforehand, each with a fixed CPR and fixed
+/// identifiers (`konform serve --citizens FILE`): a stand-in for a vendor's test environment
+/// with known test citizens.
+pub async fn start_with_citizens(
+    config: ReferenceConfig,
+    addr: SocketAddr,
+    clock: SharedClock,
+    citizens: Vec<(state::StateRequest, state::Fixed)>,
+) -> Result<RunningReference, ReferenceError> {
+    let app = Arc::new(server::App::new(config, clock));
+    for (i, (request, fixed)) in citizens.into_iter().enumerate() {
+        let cpr = crate::cpr::mask(&fixed.cpr);
+        state::establish_fixed(&app.store, &app.clock, request, fixed).map_err(|e| {
+            ReferenceError::Citizen {
+                index: i + 1,
+                cpr,
+                reason: e.0,
+            }
+        })?;
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ReferenceError::Bind { addr, source })?;
     let local = listener
         .local_addr()
         .map_err(|source| ReferenceError::Bind { addr, source })?;
-    let app = Arc::new(server::App::new(config, clock));
     let router = server::router(app);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

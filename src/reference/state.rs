@@ -54,9 +54,17 @@ struct Builder<'a> {
     /// Items to index once the citizen's CPR is known.
     pending: Vec<(Uuid, ItemKind)>,
     projects: BTreeMap<String, Uuid>,
+    /// Identifiers chosen by the caller for named items (`konform serve --citizens`).
+    fixed: BTreeMap<String, Uuid>,
 }
 
 impl Builder<'_> {
+    /// The identifier of a named item: the fixed one, if given, else a fresh uuid v4.
+    fn fresh(&self, name: Option<&str>) -> Uuid {
+        name.and_then(|n| self.fixed.get(n).copied())
+            .unwrap_or_else(Uuid::new_v4)
+    }
+
     fn instant(&self, what: &str, s: &str) -> Result<DateTime<FixedOffset>, Unestablishable> {
         clock::parse_instant(s, self.offset).ok_or_else(|| {
             Unestablishable(format!(
@@ -81,7 +89,7 @@ impl Builder<'_> {
 
     /// A fresh identifier for an item, recorded under its name if it has one.
     fn item(&mut self, name: &Option<String>, kind: ItemKind) -> Result<Uuid, Unestablishable> {
-        let id = Uuid::new_v4();
+        let id = self.fresh(name.as_deref());
         if let Some(name) = name {
             self.name(name, id)?;
         }
@@ -105,6 +113,42 @@ pub fn establish(
     clock: &SharedClock,
     request: StateRequest,
 ) -> Result<Established, Unestablishable> {
+    establish_with(store, clock, request, None)
+}
+
+/// A citizen with a CPR and identifiers chosen beforehand, as `konform serve --citizens FILE`
+/// loads them: a vendor's test environment has citizens with known CPRs.
+#[derive(Debug, Clone, Default)]
+pub struct Fixed {
+    pub cpr: String,
+    /// Identifiers of named items (`cg` → uuid); unnamed items get fresh ones.
+    pub ids: BTreeMap<String, Uuid>,
+}
+
+/// [`establish`] with the CPR and named identifiers fixed. The birth date is the CPR's own
+/// (its date part and century digit) unless the state gives one.
+pub fn establish_fixed(
+    store: &Store,
+    clock: &SharedClock,
+    request: StateRequest,
+    fixed: Fixed,
+) -> Result<Established, Unestablishable> {
+    if !crate::cpr::is_valid(&fixed.cpr) {
+        return Err(Unestablishable(format!(
+            "cpr: {} is not a CPR number",
+            crate::cpr::mask_all(&fixed.cpr)
+        )));
+    }
+    establish_with(store, clock, request, Some(fixed))
+}
+
+fn establish_with(
+    store: &Store,
+    clock: &SharedClock,
+    request: StateRequest,
+    fixed: Option<Fixed>,
+) -> Result<Established, Unestablishable> {
+    let fixed_cpr = fixed.as_ref().map(|f| f.cpr.clone());
     let server_now = clock.now();
     let pinned = match &request.now {
         Some(s) => Some(
@@ -121,10 +165,11 @@ pub fn establish(
         ids: BTreeMap::new(),
         pending: Vec::new(),
         projects: BTreeMap::new(),
+        fixed: fixed.map(|f| f.ids).unwrap_or_default(),
     };
     let mut projects = Vec::new();
     for (i, p) in request.projects.iter().enumerate() {
-        let id = Uuid::new_v4();
+        let id = b.fresh(Some(&p.id));
         b.name(&p.id, id)?;
         b.projects.insert(p.id.clone(), id);
         let start = b.instant(&format!("projects[{i}].start"), &p.start)?;
@@ -137,9 +182,17 @@ pub fn establish(
         projects.push(Project { id, start, end });
     }
     let citizen = match &request.citizen {
-        Some(state) => Some(build_citizen(&mut b, state, pinned)?),
+        Some(state) => Some(build_citizen(&mut b, state, pinned, fixed_cpr.as_deref())?),
         None => None,
     };
+    // Fixed identifiers must be free; fresh ones always are.
+    for (id, _) in &b.pending {
+        if store.owner(id).is_some() {
+            return Err(Unestablishable(format!(
+                "the identifier {id} is in use by another citizen"
+            )));
+        }
+    }
     // Nothing is stored before everything was read: a 422 leaves no trace.
     for p in projects {
         store.insert_project(p);
@@ -204,21 +257,59 @@ fn relative_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
+/// The birth date a CPR number holds: DDMMYY and the century its seventh digit gives (the
+/// CPR register's table).
+pub fn cpr_birth_date(cpr: &str) -> Option<NaiveDate> {
+    let d = cpr.as_bytes();
+    if d.len() != 10 || !d.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |i: usize| u32::from(d[i] - b'0') * 10 + u32::from(d[i + 1] - b'0');
+    let (day, month, yy) = (n(0), n(2), n(4));
+    let seventh = d[6] - b'0';
+    let century = match seventh {
+        0..=3 => 1900,
+        4 | 9 if yy <= 36 => 2000,
+        4 | 9 => 1900,
+        5..=8 if yy <= 57 => 2000,
+        5..=8 => 1800,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(century + yy as i32, month, day)
+}
+
 fn build_citizen(
     b: &mut Builder<'_>,
     s: &CitizenState,
     pinned: Option<DateTime<FixedOffset>>,
+    fixed_cpr: Option<&str>,
 ) -> Result<Citizen, Unestablishable> {
-    let birth = birth_date(b, s)?;
-    if birth.year() < 1858 || birth > b.now.date_naive() {
-        return Err(Unestablishable(format!(
-            "citizen.birth_date: {birth} cannot be in a CPR number"
-        )));
-    }
-    let serial = b.store.next_serial(birth).ok_or_else(|| {
-        Unestablishable(format!("no CPR serial numbers left for birth date {birth}"))
-    })?;
-    let cpr = format!("{}{serial:04}", birth.format("%d%m%y"));
+    let (birth, cpr) = match fixed_cpr {
+        Some(cpr) => {
+            let birth = match &s.birth_date {
+                Some(_) => birth_date(b, s)?,
+                None => cpr_birth_date(cpr).ok_or_else(|| {
+                    Unestablishable(format!(
+                        "cpr: {} holds no date",
+                        crate::cpr::mask(cpr)
+                    ))
+                })?,
+            };
+            (birth, cpr.to_string())
+        }
+        None => {
+            let birth = birth_date(b, s)?;
+            if birth.year() < 1858 || birth > b.now.date_naive() {
+                return Err(Unestablishable(format!(
+                    "citizen.birth_date: {birth} cannot be in a CPR number"
+                )));
+            }
+            let serial = b.store.next_serial(birth).ok_or_else(|| {
+                Unestablishable(format!("no CPR serial numbers left for birth date {birth}"))
+            })?;
+            (birth, format!("{}{serial:04}", birth.format("%d%m%y")))
+        }
+    };
     let mut c = Citizen::new(cpr);
     c.status = s.status;
     c.birth_date = Some(birth);
