@@ -1,27 +1,30 @@
 //! What `konform run` shows while it runs: on a terminal, a progress bar (indicatif) with the
 //! cases that did not pass printed above it; in CI (`CI` set) or when stderr is not a
-//! terminal, plain lines only, each prefixed with the count so far. CPR numbers are masked
-//! unless the run shows them. The main type here is [`Progress`].
+//! terminal, plain lines only, each prefixed with the count so far. Every line is redacted like
+//! the reports: CPR numbers masked unless the run shows them, the target's secrets replaced.
+//! The main type here is [`Progress`].
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use konform::cpr;
 use konform::run::result::{CaseResult, Verdict};
+
+/// Makes a line safe to print.
+pub type Redact = Box<dyn Fn(&str) -> String + Send + Sync>;
 
 /// The run's progress display.
 pub struct Progress {
     bar: Option<ProgressBar>,
     total: usize,
     done: usize,
-    show_cpr: bool,
+    redact: Redact,
 }
 
 impl Progress {
     /// A bar on an interactive terminal, plain lines elsewhere.
-    pub fn new(total: usize, show_cpr: bool) -> Progress {
+    pub fn new(total: usize, redact: Redact) -> Progress {
         let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let bar = interactive.then(|| {
             let bar =
@@ -38,7 +41,7 @@ impl Progress {
             bar,
             total,
             done: 0,
-            show_cpr,
+            redact,
         }
     }
 
@@ -67,11 +70,7 @@ impl Progress {
 
     /// A line above the bar (or a plain line with the count so far).
     pub fn line(&self, line: &str) {
-        let line = if self.show_cpr {
-            line.to_string()
-        } else {
-            cpr::mask_all(line).into_owned()
-        };
+        let line = (self.redact)(line);
         match &self.bar {
             Some(bar) => bar.println(line),
             None => eprintln!("[{}/{}] {line}", self.done, self.total),

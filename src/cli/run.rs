@@ -17,6 +17,7 @@ use konform::case::diagnostic;
 use konform::coverage;
 use konform::provision::pool::CitizenPool;
 use konform::provision::{self, Provisioner};
+use konform::report::mask::Redactor;
 use konform::report::{self, Colour, ReportOptions, TerminalOptions};
 use konform::run::corpus::{self, CorpusError};
 use konform::run::filter::Shard;
@@ -272,16 +273,26 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             path,
         ));
     }
-    let written = report::write_all_with(&summary.0, &out, &ReportOptions { secrets: summary.1 })
-        .with_context(|| format!("writing the reports to {}", out.display()))?;
+    let written = report::write_all_with(
+        &summary.0,
+        &out,
+        &ReportOptions {
+            secrets: summary.1.clone(),
+        },
+    )
+    .with_context(|| format!("writing the reports to {}", out.display()))?;
     let colour = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         Colour::Always
     } else {
         Colour::Never
     };
+    // The terminal summary is redacted like the reports, the target's secrets included.
+    let shown = Redactor::new(summary.0.cpr_shown)
+        .with_secrets(summary.1.clone())
+        .summary(&summary.0);
     let mut stdout = std::io::stdout().lock();
     report::print_summary_with(
-        &summary.0,
+        &shown,
         &mut stdout,
         &TerminalOptions {
             colour,
@@ -442,7 +453,13 @@ async fn run_async(
     });
     let started = chrono::Utc::now();
     let mut results = Vec::with_capacity(cases.len());
-    let progress = std::sync::Mutex::new(Progress::new(cases.len(), show_cpr));
+    let redact_target = target.clone();
+    let redact: super::progress::Redact = Box::new(move |line: &str| {
+        Redactor::new(show_cpr)
+            .with_secrets(redact_target.secrets())
+            .text(line)
+    });
+    let progress = std::sync::Mutex::new(Progress::new(cases.len(), redact));
     let interrupt = async {
         if tokio::signal::ctrl_c().await.is_err() {
             // Without a signal handler the run cannot be interrupted; wait for ever.

@@ -289,10 +289,7 @@ fn build_citizen(
             let birth = match &s.birth_date {
                 Some(_) => birth_date(b, s)?,
                 None => cpr_birth_date(cpr).ok_or_else(|| {
-                    Unestablishable(format!(
-                        "cpr: {} holds no date",
-                        crate::cpr::mask(cpr)
-                    ))
+                    Unestablishable(format!("cpr: {} holds no date", crate::cpr::mask(cpr)))
                 })?,
             };
             (birth, cpr.to_string())
