@@ -1,0 +1,83 @@
+//! Shared helpers: the binary, temporary folders, summaries.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub const CLOCK: &str = "2026-11-24T10:00:00+01:00";
+
+/// The binary, run from the package root.
+pub fn konform() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_konform"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("KONFORM_CASES")
+        .env_remove("KONFORM_SPECS")
+        .env_remove("KONFORM_CLIENT_SECRET")
+        .env("NO_COLOR", "1");
+    c
+}
+
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("konform-{name}-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The embedded roles as profile YAML.
+pub fn roles_yaml() -> String {
+    konform::target::profile::EMBEDDED_ROLES
+        .iter()
+        .map(|(n, o, c)| {
+            format!(
+                "  {n}: {{ organisation: \"{}\", code: \"{c}\" }}\n",
+                o.as_str()
+            )
+        })
+        .collect()
+}
+
+/// Runs the binary off the async runtime.
+pub async fn run(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().expect("konform runs"))
+        .await
+        .unwrap()
+}
+
+pub fn summary(out: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary.json"))
+        .expect("json")
+}
+
+/// Case id → verdict.
+pub fn verdicts(summary: &Value) -> std::collections::BTreeMap<String, String> {
+    summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+pub fn case<'a>(summary: &'a Value, id: &str) -> &'a Value {
+    summary["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no case {id} in the summary"))
+}
+
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
