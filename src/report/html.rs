@@ -313,7 +313,18 @@ fn mutation(h: &mut String, m: &MutationScore) {
     if !m.survivors.is_empty() {
         h.push_str("<p>Survivors (no case detected the rule switched off):</p>\n<ul class=\"survivors\">\n");
         for sv in &m.survivors {
-            let _ = writeln!(h, "<li><code>{}</code></li>", esc(sv));
+            let _ = writeln!(
+                h,
+                "<li><code>{}</code> {} — {}{}</li>",
+                esc(&sv.id),
+                esc(sv.method.as_deref().unwrap_or("(every method)")),
+                esc(&sv.reason),
+                if sv.explained {
+                    " <span class=\"badge v-not-applicable\">explained</span>"
+                } else {
+                    ""
+                }
+            );
         }
         h.push_str("</ul>\n");
     }
