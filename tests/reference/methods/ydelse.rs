@@ -162,8 +162,10 @@ async fn ydelser_are_read_back_with_their_history() {
 async fn every_version_has_its_registering_caseworker() {
     let r = crate::harness::Ref::start(super::spec()).await;
     let (cpr, _) = r
-        .state(json!({"now": crate::harness::NOW, "citizen": {"kommune": "101",
-            "ydelser": [{"id": "y", "start": "2026-09-01"}]}}))
+        .state(
+            json!({"now": crate::harness::NOW, "citizen": {"kommune": "101",
+            "ydelser": [{"id": "y", "start": "2026-09-01"}]}}),
+        )
         .await;
     let token = r.token("Kommune:101", None).await;
     let h = [("x-civilRegistrationIdentifier", cpr.as_str())];
