@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::judge::judge;
 use super::result::{CaseResult, Verdict};
 use crate::case::clock::Clock;
-use crate::case::given::Established;
+use crate::case::given::{Established, Given};
 use crate::case::plan::PlannedCase;
 use crate::case::template::{Context, RenderError};
 use crate::cpr;
@@ -87,13 +87,23 @@ async fn execute(
             planned.caller
         ));
     }
-    let established = match &planned.state {
-        None => Established::default(),
-        Some(given) => {
+    let mut established = Established::default();
+    if let Some(given) = &planned.state {
+        // The citizen (and the projects) first, then the other citizen with a state request
+        // of its own; the other's named identifiers join the citizen's, its CPR is not used.
+        let other = given.other_citizen.as_ref().map(|o| Given {
+            citizen: Some(o.clone()),
+            ..Given::default()
+        });
+        let main = Given {
+            other_citizen: None,
+            ..given.clone()
+        };
+        let wanted = (main.citizen.is_some() || !main.projects.is_empty()).then_some(&main);
+        for (i, g) in wanted.into_iter().chain(other.as_ref()).enumerate() {
             let target = &env.target;
             let role_code = |name: &str| target.role(name).map(|r| r.code.clone());
-            let request = match provision::state_request(given, clock, &planned.caller, &role_code)
-            {
+            let request = match provision::state_request(g, clock, &planned.caller, &role_code) {
                 Ok(r) => r,
                 Err(e @ StateError::UnknownRole(_)) => return na(e.to_string()),
                 Err(e @ StateError::BadTime(_)) => {
@@ -102,13 +112,18 @@ async fn execute(
                     };
                 }
             };
-            match env.provisioner.establish(&request, exchanges).await {
+            let est = match env.provisioner.establish(&request, exchanges).await {
                 Ok(est) => est,
                 Err(ProvisionError::NotApplicable(reason)) => return na(reason),
                 Err(ProvisionError::Failed(reason)) => return Verdict::Error { reason },
+            };
+            if i == 0 && wanted.is_some() {
+                established = est;
+            } else {
+                established.ids.extend(est.ids);
             }
         }
-    };
+    }
     if planned.state.as_ref().is_some_and(|g| g.citizen.is_some()) && established.cpr.is_none() {
         return na("the state-change answer gave no CPR for the citizen".into());
     }
