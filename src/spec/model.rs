@@ -129,6 +129,12 @@ pub enum MethodStatus {
     Withdrawn,
 }
 
+/// The code a withdrawn (BORTFALDER) method answers to every call: 4588 "Method cannot be
+/// used", the code the documents give deprecated methods (see the README, *The order of checks*).
+/// Withdrawn methods document no codes of their own, so it is valid for them besides their
+/// documented ones.
+pub const WITHDRAWN_CODE: u32 = 4588;
+
 /// How a method is reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", deny_unknown_fields)]
