@@ -608,6 +608,21 @@ impl Spec {
         self.overlay.untestable.get(&format!("{method}/{code}"))
     }
 
+    /// Like [`Spec::untestable`] for a method of one service: the overlay's
+    /// `<Service>/<Method>/<code>` entry (for a method name two services share), else its
+    /// `<Method>/<code>` entry.
+    pub fn untestable_in(
+        &self,
+        service: &str,
+        method: &str,
+        code: u32,
+    ) -> Option<&super::overlay::Untestable> {
+        self.overlay
+            .untestable
+            .get(&format!("{service}/{method}/{code}"))
+            .or_else(|| self.untestable(method, code))
+    }
+
     /// Every method with this name (current or former), in every service: method names repeat
     /// across services.
     pub fn methods_named(&self, name: &str) -> Vec<MethodRef<'_>> {
