@@ -19,6 +19,7 @@ use super::suggest::did_you_mean;
 use super::template::{Placeholder, TValue, Template};
 use crate::spec::model::{
     Binding, Field, FieldKind, FieldLocation, HttpVerb, MethodRef, MethodStatus, Transport,
+    WITHDRAWN_CODE,
 };
 use crate::spec::overlay::Overlay;
 use crate::spec::{Spec, XsdPattern};
@@ -158,6 +159,10 @@ impl MethodInfo {
                 .filter(|f| f.transports.contains(&transport))
                 .map(|f| f.code),
         );
+        // A withdrawn method refuses every call with 4588, though it documents no codes.
+        if method.status == MethodStatus::Withdrawn {
+            codes.insert(WITHDRAWN_CODE);
+        }
         Ok(MethodInfo {
             service: m.service.service.clone(),
             name: method.name.clone(),

@@ -36,7 +36,7 @@ use super::validate::is_cpr_field;
 /// The code a deprecated method answers where it documents it ("Method cannot be used").
 pub const DEPRECATED_CODE: u32 = 4588;
 /// The code a withdrawn (BORTFALDER) method answers: the same "Method cannot be used".
-pub const WITHDRAWN_CODE: u32 = 4588;
+pub const WITHDRAWN_CODE: u32 = crate::spec::model::WITHDRAWN_CODE;
 
 /// A valid request, ready for the rules.
 #[derive(Debug)]
