@@ -600,11 +600,11 @@ impl CaseReader<'_> {
                     self.check_templates(e, &format!("{field}.equals"));
                 }
                 if let Some(check) = self.decode::<Check>(&stringify_maps_at(v, "equals"), &field) {
-                    if let Check::Matches(m) = &check {
-                        if let Err(e) = super::plan::check_matcher(m) {
-                            self.push(v.pos, &field, e, None);
-                            ok = false;
-                        }
+                    if let Check::Matches(m) = &check
+                        && let Err(e) = super::plan::check_matcher(m)
+                    {
+                        self.push(v.pos, &field, e, None);
+                        ok = false;
                     }
                     fields.insert(k.name.clone(), check);
                 } else {
