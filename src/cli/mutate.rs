@@ -76,10 +76,10 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if !args.no_generated {
-        if let Err(code) = add_generated(&mut corpus, &roles) {
-            return Ok(code);
-        }
+    if !args.no_generated
+        && let Err(code) = add_generated(&mut corpus, &roles)
+    {
+        return Ok(code);
     }
     let filter = args.filter.filter();
     let cases: Vec<_> = corpus

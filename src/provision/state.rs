@@ -107,19 +107,19 @@ fn resolve_times(v: &mut Value, clock: Clock) -> Result<(), StateError> {
     match v {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if TIME_KEYS.contains(&k.as_str()) {
-                    if let Value::String(s) = v {
-                        let format = if k == "birth_date" {
-                            TimeFormat::Date
-                        } else {
-                            TimeFormat::DateTime
-                        };
-                        let resolved = TimeSpec::parse(s)
-                            .and_then(|t| t.render(clock, format))
-                            .ok_or_else(|| StateError::BadTime(s.clone()))?;
-                        *s = resolved;
-                        continue;
-                    }
+                if TIME_KEYS.contains(&k.as_str())
+                    && let Value::String(s) = v
+                {
+                    let format = if k == "birth_date" {
+                        TimeFormat::Date
+                    } else {
+                        TimeFormat::DateTime
+                    };
+                    let resolved = TimeSpec::parse(s)
+                        .and_then(|t| t.render(clock, format))
+                        .ok_or_else(|| StateError::BadTime(s.clone()))?;
+                    *s = resolved;
+                    continue;
                 }
                 resolve_times(v, clock)?;
             }

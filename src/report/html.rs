@@ -537,14 +537,14 @@ fn case_details(h: &mut String, c: &CaseResult) {
         if c.attempts == 1 { "" } else { "s" }
     );
     h.push_str("</dl>\n");
-    if let Some(outcome) = &c.outcome {
-        if let Ok(json) = serde_json::to_string_pretty(outcome) {
-            let _ = writeln!(
-                h,
-                "<details class=\"outcome\"><summary>normalised outcome</summary><pre>{}</pre></details>",
-                esc(&json)
-            );
-        }
+    if let Some(outcome) = &c.outcome
+        && let Ok(json) = serde_json::to_string_pretty(outcome)
+    {
+        let _ = writeln!(
+            h,
+            "<details class=\"outcome\"><summary>normalised outcome</summary><pre>{}</pre></details>",
+            esc(&json)
+        );
     }
     for (i, e) in c.exchanges.iter().enumerate() {
         exchange(h, e, i, c.exchanges.len());

@@ -288,10 +288,10 @@ impl Target {
             }
             builder = builder.body(body);
         }
-        if !req.omit.authorization {
-            if let Some(token) = self.token(role, method.scope.as_deref()).await? {
-                builder = builder.bearer_auth(token);
-            }
+        if !req.omit.authorization
+            && let Some(token) = self.token(role, method.scope.as_deref()).await?
+        {
+            builder = builder.bearer_auth(token);
         }
         builder.build().map_err(|e| http::classify(e).detail)
     }

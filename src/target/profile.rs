@@ -225,12 +225,12 @@ impl Profile {
         if self.roles.is_empty() {
             return Err("the profile names no caller roles".into());
         }
-        if let AuthConfig::Bearer = self.auth {
-            if let Some((name, _)) = self.roles.iter().find(|(_, r)| r.token_env.is_none()) {
-                return Err(format!(
-                    "`auth: bearer` needs `token_env` on every role; `{name}` has none"
-                ));
-            }
+        if let AuthConfig::Bearer = self.auth
+            && let Some((name, _)) = self.roles.iter().find(|(_, r)| r.token_env.is_none())
+        {
+            return Err(format!(
+                "`auth: bearer` needs `token_env` on every role; `{name}` has none"
+            ));
         }
         Ok(())
     }

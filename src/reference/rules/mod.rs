@@ -275,10 +275,10 @@ fn find_cpr(fields: &[Field], value: &Value) -> Option<String> {
     for f in fields {
         let Some(v) = map.get(&f.name) else { continue };
         if f.children.is_empty() {
-            if is_cpr_field(f) {
-                if let Some(s) = v.as_str() {
-                    return Some(s.trim().to_string());
-                }
+            if is_cpr_field(f)
+                && let Some(s) = v.as_str()
+            {
+                return Some(s.trim().to_string());
             }
         } else if let Some(found) = first(v).and_then(|v| find_cpr(&f.children, v)) {
             return Some(found);

@@ -683,10 +683,10 @@ fn update_person_jobcenter(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value
     call.ctx.check(4695, || !known);
     call.ctx.gate()?;
     if c.jobcenter.as_deref() != Some(code.as_str()) {
-        if let Some(old) = c.jobcenter.take() {
-            if !c.former_jobcenters.contains(&old) {
-                c.former_jobcenters.push(old);
-            }
+        if let Some(old) = c.jobcenter.take()
+            && !c.former_jobcenters.contains(&old)
+        {
+            c.former_jobcenters.push(old);
         }
         c.jobcenter = Some(code);
     }
