@@ -12,6 +12,9 @@
 //!     absences: [{ id: sick, type: 11, start: today-2d }]
 //! ```
 //!
+//! A case about something that belongs to another citizen names that citizen too
+//! (`other_citizen`, same language; its identifiers join the citizen's `${ids.NAME}`).
+//!
 //! Organisation references (`jobcenter`, `akasse`, `kommune`, `anden_aktoer`) name caller
 //! roles of the target profile; the runner replaces them by the role's organisation code before
 //! the state-change request, so the same case runs against any environment.
@@ -36,6 +39,12 @@ pub struct Given {
     /// The citizen the case is about. Absent: the case needs no citizen state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citizen: Option<CitizenState>,
+    /// A second citizen, for rules about what belongs to someone else (another citizen's
+    /// booking, interview or participant). Established by a state-change request of its own,
+    /// with the same clock; its entries' `id` names join the citizen's for `${ids.NAME}`, so
+    /// the two must not share a name. Absent: no second citizen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_citizen: Option<CitizenState>,
     /// Person-group projects (persongruppeprojekter) the case refers to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub projects: Vec<ProjectState>,

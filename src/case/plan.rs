@@ -431,6 +431,31 @@ impl Planner<'_> {
         // Names the preconditions give to identifiers, for `${ids.NAME}`.
         let mut id_names = BTreeSet::new();
         collect_id_names(&case.given, &mut id_names);
+        if let Some(other) = &case.given.other_citizen {
+            // Both citizens' names share `${ids.NAME}`: one name for two entries is ambiguous.
+            let mut first = BTreeSet::new();
+            let mut second = BTreeSet::new();
+            let only = |c: &crate::case::given::CitizenState| Given {
+                citizen: Some(c.clone()),
+                ..Given::default()
+            };
+            if let Some(c) = &case.given.citizen {
+                collect_id_names(&only(c), &mut first);
+            }
+            collect_id_names(&only(other), &mut second);
+            for name in first.intersection(&second) {
+                let pos = given_node
+                    .and_then(|g| g.get("other_citizen"))
+                    .map(|n| n.pos)
+                    .unwrap_or(node.pos);
+                sink.push(
+                    pos,
+                    "given.other_citizen",
+                    format!("`id: {name}` names an entry of both citizens"),
+                    Some("give the other citizen's entries names of their own".into()),
+                );
+            }
+        }
         let has_citizen = case.given.citizen.is_some();
 
         let request = self.plan_request(
@@ -516,7 +541,10 @@ impl Planner<'_> {
             self.out.diagnostics.extend(sink.diags);
             return;
         }
-        let state = (case.given.citizen.is_some() || !case.given.projects.is_empty()).then(|| {
+        let state = (case.given.citizen.is_some()
+            || case.given.other_citizen.is_some()
+            || !case.given.projects.is_empty())
+        .then(|| {
             let mut g = case.given.clone();
             g.calls.clear();
             g

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::case::given::Established;
 use crate::target::{Exchange, Target};
 
-pub use state::{StateError, state_request};
+pub use state::{StateError, other_state_request, state_request};
 
 /// A boxed future, so provisioners can be chosen at run time.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

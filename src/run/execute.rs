@@ -87,13 +87,14 @@ async fn execute(
             planned.caller
         ));
     }
-    let established = match &planned.state {
-        None => Established::default(),
-        Some(given) => {
-            let target = &env.target;
-            let role_code = |name: &str| target.role(name).map(|r| r.code.clone());
-            let request = match provision::state_request(given, clock, &planned.caller, &role_code)
-            {
+    let mut established = Established::default();
+    if let Some(given) = &planned.state {
+        let target = &env.target;
+        let role_code = |name: &str| target.role(name).map(|r| r.code.clone());
+        let first = provision::state_request(given, clock, &planned.caller, &role_code);
+        let other = provision::other_state_request(given, clock, &planned.caller, &role_code);
+        for (i, request) in std::iter::once(first).chain(other).enumerate() {
+            let request = match request {
                 Ok(r) => r,
                 Err(e @ StateError::UnknownRole(_)) => return na(e.to_string()),
                 Err(e @ StateError::BadTime(_)) => {
@@ -103,12 +104,14 @@ async fn execute(
                 }
             };
             match env.provisioner.establish(&request, exchanges).await {
-                Ok(est) => est,
+                // The second citizen's identifiers join the first's; its CPR is not used.
+                Ok(est) if i > 0 => established.ids.extend(est.ids),
+                Ok(est) => established = est,
                 Err(ProvisionError::NotApplicable(reason)) => return na(reason),
                 Err(ProvisionError::Failed(reason)) => return Verdict::Error { reason },
             }
         }
-    };
+    }
     if planned.state.as_ref().is_some_and(|g| g.citizen.is_some()) && established.cpr.is_none() {
         return na("the state-change answer gave no CPR for the citizen".into());
     }
