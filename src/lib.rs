@@ -11,6 +11,7 @@ pub mod case;
 pub mod coverage;
 pub mod cpr;
 pub mod generate;
+pub mod mutate;
 pub mod provision;
 pub mod reference;
 pub mod report;

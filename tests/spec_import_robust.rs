@@ -59,7 +59,7 @@ fn cut_off_documents_never_panic() {
                     text: kept.join("\n"),
                 };
                 check(std::slice::from_ref(&cut_doc));
-                if is_diff && (cut / step) % 2 == 0 {
+                if is_diff && (cut / step).is_multiple_of(2) {
                     // With the other documents too: the diff layout uses their names.
                     let mut all: Vec<Document> = seeds
                         .iter()

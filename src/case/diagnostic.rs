@@ -84,15 +84,15 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
         let text = sources
             .entry(d.file.clone())
             .or_insert_with(|| std::fs::read_to_string(&d.file).ok());
-        if let (Some(text), true) = (text.as_deref(), d.pos.is_known()) {
-            if let Some(line) = text.lines().nth(d.pos.line as usize - 1) {
-                let number = d.pos.line.to_string();
-                let pad = " ".repeat(number.len());
-                let caret = " ".repeat(d.pos.column.saturating_sub(1) as usize);
-                let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{number} | {line}");
-                let _ = writeln!(out, "{pad} | {caret}^");
-            }
+        if let (Some(text), true) = (text.as_deref(), d.pos.is_known())
+            && let Some(line) = text.lines().nth(d.pos.line as usize - 1)
+        {
+            let number = d.pos.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret = " ".repeat(d.pos.column.saturating_sub(1) as usize);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{number} | {line}");
+            let _ = writeln!(out, "{pad} | {caret}^");
         }
         match (&d.case, &d.field) {
             (Some(c), Some(f)) => {

@@ -36,6 +36,12 @@ pub struct Given {
     /// The citizen the case is about. Absent: the case needs no citizen state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citizen: Option<CitizenState>,
+    /// A second person, for rules about another citizen's identifiers (CreateYdelse 100051:
+    /// "Den angivne identifier tilhører ikke den specifikke person"). Established with a state
+    /// request of its own; the identifiers it names join `${ids.NAME}` (with names other than
+    /// the citizen's), and `${cpr}` stays the citizen's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_citizen: Option<CitizenState>,
     /// Person-group projects (persongruppeprojekter) the case refers to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub projects: Vec<ProjectState>,

@@ -600,11 +600,11 @@ impl CaseReader<'_> {
                     self.check_templates(e, &format!("{field}.equals"));
                 }
                 if let Some(check) = self.decode::<Check>(&stringify_maps_at(v, "equals"), &field) {
-                    if let Check::Matches(m) = &check {
-                        if let Err(e) = super::plan::check_matcher(m) {
-                            self.push(v.pos, &field, e, None);
-                            ok = false;
-                        }
+                    if let Check::Matches(m) = &check
+                        && let Err(e) = super::plan::check_matcher(m)
+                    {
+                        self.push(v.pos, &field, e, None);
+                        ok = false;
                     }
                     fields.insert(k.name.clone(), check);
                 } else {
@@ -666,18 +666,18 @@ impl CaseReader<'_> {
                     if k.name == "calls" {
                         continue;
                     }
-                    if TIME_KEYS.contains(&k.name.as_str()) {
-                        if let Some(s) = v.as_str() {
-                            if TimeSpec::parse(s).is_none() {
-                                self.push(
+                    if TIME_KEYS.contains(&k.name.as_str())
+                        && let Some(s) = v.as_str()
+                    {
+                        if TimeSpec::parse(s).is_none() {
+                            self.push(
                                     v.pos,
                                     &here,
                                     format!("`{s}` is not a time"),
                                     Some("write `today`, `today-2d`, `now+1h`, `2025-07-01` or `2025-07-01T10:00:00+02:00`".into()),
                                 );
-                            }
-                            continue;
                         }
+                        continue;
                     }
                     self.check_times(v, &here);
                 }
@@ -701,11 +701,11 @@ fn stringify_maps(n: &Node, keys: &[&str]) -> Node {
     let mut out = n.clone();
     if let NodeValue::Map(members) = &mut out.value {
         for (k, v) in members.iter_mut() {
-            if keys.contains(&k.name.as_str()) {
-                if let NodeValue::Map(inner) = &mut v.value {
-                    for (_, leaf) in inner.iter_mut() {
-                        stringify(leaf);
-                    }
+            if keys.contains(&k.name.as_str())
+                && let NodeValue::Map(inner) = &mut v.value
+            {
+                for (_, leaf) in inner.iter_mut() {
+                    stringify(leaf);
                 }
             }
         }

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::clock::{TimeFormat, TimeSpec};
 use super::diagnostic::Diagnostic;
-use super::given::{Given, SetupCall};
+use super::given::{CitizenState, Given, SetupCall};
 use super::load::LoadedCase;
 use super::model::{Case, Check, Then, When};
 use super::node::{Node, NodeValue, Pos};
@@ -19,6 +19,7 @@ use super::suggest::did_you_mean;
 use super::template::{Placeholder, TValue, Template};
 use crate::spec::model::{
     Binding, Field, FieldKind, FieldLocation, HttpVerb, MethodRef, MethodStatus, Transport,
+    WITHDRAWN_CODE,
 };
 use crate::spec::overlay::Overlay;
 use crate::spec::{Spec, XsdPattern};
@@ -158,6 +159,10 @@ impl MethodInfo {
                 .filter(|f| f.transports.contains(&transport))
                 .map(|f| f.code),
         );
+        // A withdrawn method refuses every call with 4588, though it documents no codes.
+        if method.status == MethodStatus::Withdrawn {
+            codes.insert(WITHDRAWN_CODE);
+        }
         Ok(MethodInfo {
             service: m.service.service.clone(),
             name: method.name.clone(),
@@ -431,6 +436,24 @@ impl Planner<'_> {
         // Names the preconditions give to identifiers, for `${ids.NAME}`.
         let mut id_names = BTreeSet::new();
         collect_id_names(&case.given, &mut id_names);
+        // The two citizens' identifiers share one namespace: a name may be given once.
+        if let (Some(citizen), Some(other)) = (&case.given.citizen, &case.given.other_citizen) {
+            let mut mine = BTreeSet::new();
+            let mut theirs = BTreeSet::new();
+            collect_citizen_id_names(citizen, &mut mine);
+            collect_citizen_id_names(other, &mut theirs);
+            for name in mine.intersection(&theirs) {
+                let at = given_node
+                    .and_then(|g| g.get("other_citizen"))
+                    .map_or(node.pos, |n| n.pos);
+                sink.push(
+                    at,
+                    "given.other_citizen",
+                    format!("the id name `{name}` is given to both citizens"),
+                    Some("give the other citizen's identifiers names of their own".into()),
+                );
+            }
+        }
         let has_citizen = case.given.citizen.is_some();
 
         let request = self.plan_request(
@@ -516,7 +539,10 @@ impl Planner<'_> {
             self.out.diagnostics.extend(sink.diags);
             return;
         }
-        let state = (case.given.citizen.is_some() || !case.given.projects.is_empty()).then(|| {
+        let state = (case.given.citizen.is_some()
+            || case.given.other_citizen.is_some()
+            || !case.given.projects.is_empty())
+        .then(|| {
             let mut g = case.given.clone();
             g.calls.clear();
             g
@@ -1307,6 +1333,14 @@ fn collect_id_names(given: &Given, out: &mut BTreeSet<String>) {
     if let Ok(v) = serde_json::to_value(&g) {
         walk(&v, out);
     }
+}
+
+fn collect_citizen_id_names(citizen: &CitizenState, out: &mut BTreeSet<String>) {
+    let given = Given {
+        citizen: Some(citizen.clone()),
+        ..Given::default()
+    };
+    collect_id_names(&given, out);
 }
 
 fn seq_pos(node: &Node, path: &[&str], index: usize) -> Pos {

@@ -44,10 +44,10 @@ pub fn run(args: CoverageArgs) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if !args.no_generated {
-        if let Err(code) = add_generated(&mut corpus, &roles) {
-            return Ok(code);
-        }
+    if !args.no_generated
+        && let Err(code) = add_generated(&mut corpus, &roles)
+    {
+        return Ok(code);
     }
     let results = match &args.results {
         None => None,

@@ -12,6 +12,7 @@ mod diff;
 mod generate;
 mod lint;
 mod merge;
+mod mutate;
 mod progress;
 mod run;
 mod schema;
@@ -54,6 +55,8 @@ pub enum Command {
     Gen(generate::GenArgs),
     /// Show which documented codes and rules the corpus covers.
     Coverage(coverage::CoverageArgs),
+    /// Measure how many broken rules the corpus detects (mutation testing of the reference).
+    Mutate(mutate::MutateArgs),
     /// Measure cases per second against the embedded reference.
     Bench(bench::BenchArgs),
     /// Compare two runs' reports: newly failing, newly passing, added and removed cases.
@@ -111,6 +114,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema(args) => schema::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Coverage(args) => coverage::run(args),
+        Command::Mutate(args) => mutate::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Merge(args) => merge::run(args),

@@ -176,10 +176,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         p.check_against(&corpus.spec)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
-    if !args.no_generated {
-        if let Err(code) = add_generated(&mut corpus, &roles) {
-            return Ok(code);
-        }
+    if !args.no_generated
+        && let Err(code) = add_generated(&mut corpus, &roles)
+    {
+        return Ok(code);
     }
     let models = corpus.case_models();
     let filter = args.filter.filter();

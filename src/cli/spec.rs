@@ -377,7 +377,7 @@ fn show(spec: &Spec, m: &MethodRef<'_>) -> String {
         if let Some(d) = &e.description {
             let _ = writeln!(out, "          {d}");
         }
-        if let Some(u) = spec.untestable(&method.name, e.code) {
+        if let Some(u) = spec.untestable_in(&m.service.service, &method.name, e.code) {
             let _ = writeln!(out, "          untestable: {}", u.reason);
         }
     }

@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use crate::case::clock::{Clock, TimeFormat, TimeSpec};
-use crate::case::given::Given;
+use crate::case::given::{CitizenState, Given};
 use crate::case::load::TIME_KEYS;
 
 /// Why a state request cannot be built on this target.
@@ -32,6 +32,27 @@ pub fn state_request(
     caller: &str,
     role_code: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Value, StateError> {
+    let mut out = Map::new();
+    out.insert("now".into(), Value::String(clock.rfc3339()));
+    if let Some(citizen) = &given.citizen {
+        out.insert(
+            "citizen".into(),
+            citizen_value(citizen, clock, caller, role_code)?,
+        );
+    }
+    let mut projects = serde_json::to_value(&given.projects).unwrap_or(Value::Array(Vec::new()));
+    resolve_times(&mut projects, clock)?;
+    out.insert("projects".into(), projects);
+    Ok(Value::Object(out))
+}
+
+/// One citizen's state with its caller roles replaced by codes and its times resolved.
+fn citizen_value(
+    citizen: &CitizenState,
+    clock: Clock,
+    caller: &str,
+    role_code: &dyn Fn(&str) -> Option<String>,
+) -> Result<Value, StateError> {
     let code = |name: &str| -> Result<String, StateError> {
         if let Some(c) = role_code(name) {
             return Ok(c);
@@ -44,62 +65,54 @@ pub fn state_request(
             Err(StateError::UnknownRole(name.to_string()))
         }
     };
-    let mut out = Map::new();
-    out.insert("now".into(), Value::String(clock.rfc3339()));
-    if let Some(citizen) = &given.citizen {
-        let mut c = serde_json::to_value(citizen).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut c {
-            for (key, default) in [("jobcenter", "jobcenter"), ("kommune", "kommune")] {
-                let name = map
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .unwrap_or(default)
-                    .to_string();
-                map.insert(key.into(), Value::String(code(&name)?));
+    let mut c = serde_json::to_value(citizen).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut c {
+        for (key, default) in [("jobcenter", "jobcenter"), ("kommune", "kommune")] {
+            let name = map
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or(default)
+                .to_string();
+            map.insert(key.into(), Value::String(code(&name)?));
+        }
+        for key in ["akasse", "anden_aktoer"] {
+            if let Some(Value::String(name)) = map.get(key) {
+                let resolved = code(name)?;
+                map.insert(key.into(), Value::String(resolved));
             }
-            for key in ["akasse", "anden_aktoer"] {
-                if let Some(Value::String(name)) = map.get(key) {
-                    let resolved = code(name)?;
-                    map.insert(key.into(), Value::String(resolved));
+        }
+        if let Some(Value::Array(items)) = map.get_mut("former_jobcenters") {
+            for item in items {
+                if let Value::String(name) = item {
+                    *name = code(name)?;
                 }
             }
-            if let Some(Value::Array(items)) = map.get_mut("former_jobcenters") {
-                for item in items {
-                    if let Value::String(name) = item {
-                        *name = code(name)?;
-                    }
-                }
-            }
-            for (list, key) in [("interviews", "registered_by"), ("markings", "created_by")] {
-                if let Some(Value::Array(items)) = map.get_mut(list) {
-                    for item in items.iter_mut().filter_map(Value::as_object_mut) {
-                        let name = item
-                            .get(key)
-                            .and_then(Value::as_str)
-                            .unwrap_or(caller)
-                            .to_string();
-                        item.insert(key.into(), Value::String(code(&name)?));
-                    }
-                }
-            }
-            if let Some(Value::Array(items)) = map.get_mut("moves") {
+        }
+        for (list, key) in [("interviews", "registered_by"), ("markings", "created_by")] {
+            if let Some(Value::Array(items)) = map.get_mut(list) {
                 for item in items.iter_mut().filter_map(Value::as_object_mut) {
-                    for key in ["from", "to"] {
-                        if let Some(Value::String(name)) = item.get(key) {
-                            let resolved = code(name)?;
-                            item.insert(key.into(), Value::String(resolved));
-                        }
+                    let name = item
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .unwrap_or(caller)
+                        .to_string();
+                    item.insert(key.into(), Value::String(code(&name)?));
+                }
+            }
+        }
+        if let Some(Value::Array(items)) = map.get_mut("moves") {
+            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                for key in ["from", "to"] {
+                    if let Some(Value::String(name)) = item.get(key) {
+                        let resolved = code(name)?;
+                        item.insert(key.into(), Value::String(resolved));
                     }
                 }
             }
         }
-        resolve_times(&mut c, clock)?;
-        out.insert("citizen".into(), c);
     }
-    let mut projects = serde_json::to_value(&given.projects).unwrap_or(Value::Array(Vec::new()));
-    resolve_times(&mut projects, clock)?;
-    out.insert("projects".into(), projects);
-    Ok(Value::Object(out))
+    resolve_times(&mut c, clock)?;
+    Ok(c)
 }
 
 /// Every time member becomes an RFC 3339 date-time (a birth date stays a date).
@@ -107,19 +120,19 @@ pub fn resolve_times(v: &mut Value, clock: Clock) -> Result<(), StateError> {
     match v {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if TIME_KEYS.contains(&k.as_str()) {
-                    if let Value::String(s) = v {
-                        let format = if k == "birth_date" {
-                            TimeFormat::Date
-                        } else {
-                            TimeFormat::DateTime
-                        };
-                        let resolved = TimeSpec::parse(s)
-                            .and_then(|t| t.render(clock, format))
-                            .ok_or_else(|| StateError::BadTime(s.clone()))?;
-                        *s = resolved;
-                        continue;
-                    }
+                if TIME_KEYS.contains(&k.as_str())
+                    && let Value::String(s) = v
+                {
+                    let format = if k == "birth_date" {
+                        TimeFormat::Date
+                    } else {
+                        TimeFormat::DateTime
+                    };
+                    let resolved = TimeSpec::parse(s)
+                        .and_then(|t| t.render(clock, format))
+                        .ok_or_else(|| StateError::BadTime(s.clone()))?;
+                    *s = resolved;
+                    continue;
                 }
                 resolve_times(v, clock)?;
             }

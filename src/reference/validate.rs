@@ -237,13 +237,13 @@ impl<'a> Validator<'a> {
             FieldKind::String | FieldKind::Complex => text.as_str(),
             _ => text.trim(),
         };
-        if let Some(pattern) = &field.pattern {
-            if self.patterns.matches(pattern, checked) == Some(false) {
-                if cpr {
-                    self.report(1001, "validation/cpr", path);
-                } else {
-                    self.report(1014, "validation/pattern", path);
-                }
+        if let Some(pattern) = &field.pattern
+            && self.patterns.matches(pattern, checked) == Some(false)
+        {
+            if cpr {
+                self.report(1001, "validation/cpr", path);
+            } else {
+                self.report(1014, "validation/pattern", path);
             }
         }
         if let Some(len) = field.length {
@@ -258,21 +258,21 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if kind == FieldKind::Integer {
-            if let Some(n) = parse_integer(checked) {
-                let base = field.base.as_deref().unwrap_or("");
-                let floor = match base {
-                    "nonNegativeInteger" => Some(0),
-                    "positiveInteger" => Some(1),
-                    _ => None,
-                };
-                let low = field.min_inclusive.or(floor).is_some_and(|m| n < m as i128);
-                let high = field.max_inclusive.is_some_and(|m| n > m as i128);
-                let int32 = matches!(base, "int") || field.type_name.as_deref() == Some("int");
-                let out_of_int = int32 && (n < i32::MIN as i128 || n > i32::MAX as i128);
-                if low || high || out_of_int {
-                    self.report(1014, "validation/range", path);
-                }
+        if kind == FieldKind::Integer
+            && let Some(n) = parse_integer(checked)
+        {
+            let base = field.base.as_deref().unwrap_or("");
+            let floor = match base {
+                "nonNegativeInteger" => Some(0),
+                "positiveInteger" => Some(1),
+                _ => None,
+            };
+            let low = field.min_inclusive.or(floor).is_some_and(|m| n < m as i128);
+            let high = field.max_inclusive.is_some_and(|m| n > m as i128);
+            let int32 = matches!(base, "int") || field.type_name.as_deref() == Some("int");
+            let out_of_int = int32 && (n < i32::MIN as i128 || n > i32::MAX as i128);
+            if low || high || out_of_int {
+                self.report(1014, "validation/range", path);
             }
         }
     }

@@ -313,7 +313,18 @@ fn mutation(h: &mut String, m: &MutationScore) {
     if !m.survivors.is_empty() {
         h.push_str("<p>Survivors (no case detected the rule switched off):</p>\n<ul class=\"survivors\">\n");
         for sv in &m.survivors {
-            let _ = writeln!(h, "<li><code>{}</code></li>", esc(sv));
+            let _ = writeln!(
+                h,
+                "<li><code>{}</code> {} — {}{}</li>",
+                esc(&sv.id),
+                esc(sv.method.as_deref().unwrap_or("(every method)")),
+                esc(&sv.reason),
+                if sv.explained {
+                    " <span class=\"badge v-not-applicable\">explained</span>"
+                } else {
+                    ""
+                }
+            );
         }
         h.push_str("</ul>\n");
     }
@@ -526,14 +537,14 @@ fn case_details(h: &mut String, c: &CaseResult) {
         if c.attempts == 1 { "" } else { "s" }
     );
     h.push_str("</dl>\n");
-    if let Some(outcome) = &c.outcome {
-        if let Ok(json) = serde_json::to_string_pretty(outcome) {
-            let _ = writeln!(
-                h,
-                "<details class=\"outcome\"><summary>normalised outcome</summary><pre>{}</pre></details>",
-                esc(&json)
-            );
-        }
+    if let Some(outcome) = &c.outcome
+        && let Ok(json) = serde_json::to_string_pretty(outcome)
+    {
+        let _ = writeln!(
+            h,
+            "<details class=\"outcome\"><summary>normalised outcome</summary><pre>{}</pre></details>",
+            esc(&json)
+        );
     }
     for (i, e) in c.exchanges.iter().enumerate() {
         exchange(h, e, i, c.exchanges.len());

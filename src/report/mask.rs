@@ -16,7 +16,7 @@ use crate::case::model::Covers;
 use crate::cpr;
 use crate::run::result::{
     CaseResult, CodeCoverage, ExpiredWaiver, GateSummary, MethodCoverage, MethodSummary,
-    MutationScore, RuleCoverage, RunSummary, Verdict,
+    MutationScore, RuleCoverage, RunSummary, Survivor, Verdict,
 };
 use crate::target::outcome::{DfdgError, Exchange, Outcome};
 
@@ -235,7 +235,16 @@ impl Redactor {
             mutation: summary.mutation.as_ref().map(|m| MutationScore {
                 mutants: m.mutants,
                 killed: m.killed,
-                survivors: m.survivors.iter().map(|s| t(s)).collect(),
+                survivors: m
+                    .survivors
+                    .iter()
+                    .map(|s| Survivor {
+                        id: t(&s.id),
+                        method: s.method.as_deref().map(t),
+                        reason: t(&s.reason),
+                        explained: s.explained,
+                    })
+                    .collect(),
             }),
             gate: summary.gate.as_ref().map(|g| GateSummary {
                 file: t(&g.file),

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::run::result::{CodeStatus, MethodCoverage, MutationScore, RunSummary};
+use crate::run::result::{CodeStatus, MethodCoverage, MutationScore, RunSummary, Survivor};
 
 /// Why shards cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -181,14 +181,19 @@ fn merge_mutation(shards: &[Shard]) -> Option<MutationScore> {
     {
         return None;
     }
-    let mut survivors: BTreeSet<String> = scores[0].survivors.iter().cloned().collect();
+    // A mutant survives the merged run only if it survived every shard.
+    let mut survivors: BTreeMap<String, Survivor> = scores[0]
+        .survivors
+        .iter()
+        .map(|s| (s.id.clone(), s.clone()))
+        .collect();
     for s in &scores[1..] {
-        let theirs: BTreeSet<String> = s.survivors.iter().cloned().collect();
-        survivors = survivors.intersection(&theirs).cloned().collect();
+        let theirs: BTreeSet<&str> = s.survivors.iter().map(|s| s.id.as_str()).collect();
+        survivors.retain(|id, _| theirs.contains(id.as_str()));
     }
     Some(MutationScore {
         mutants,
         killed: mutants.saturating_sub(survivors.len()),
-        survivors: survivors.into_iter().collect(),
+        survivors: survivors.into_values().collect(),
     })
 }

@@ -82,12 +82,11 @@ pub fn counts(c: &Counts) -> String {
 /// A body for reading: JSON pretty-printed, anything else as it came.
 pub fn pretty_body(body: &str) -> String {
     let trimmed = body.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
-            if let Ok(s) = serde_json::to_string_pretty(&v) {
-                return s;
-            }
-        }
+    if (trimmed.starts_with('{') || trimmed.starts_with('['))
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(body)
+        && let Ok(s) = serde_json::to_string_pretty(&v)
+    {
+        return s;
     }
     body.to_string()
 }

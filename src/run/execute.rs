@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::judge::judge;
 use super::result::{CaseResult, Verdict};
 use crate::case::clock::Clock;
-use crate::case::given::Established;
+use crate::case::given::{Established, Given};
 use crate::case::plan::PlannedCase;
 use crate::case::template::{Context, RenderError};
 use crate::cpr;
@@ -124,14 +124,24 @@ async fn execute(
         ));
     }
     // Held until the case ends: a pool citizen serves one case at a time.
-    let mut _lease = None;
-    let established = match &planned.state {
-        None => Established::default(),
-        Some(given) => {
+    let mut leases = Vec::new();
+    let mut established = Established::default();
+    if let Some(given) = &planned.state {
+        // The citizen (and the projects) first, then the other citizen with a state request
+        // of its own; the other's named identifiers join the citizen's, its CPR is not used.
+        let other = given.other_citizen.as_ref().map(|o| Given {
+            citizen: Some(o.clone()),
+            ..Given::default()
+        });
+        let main = Given {
+            other_citizen: None,
+            ..given.clone()
+        };
+        let wanted = (main.citizen.is_some() || !main.projects.is_empty()).then_some(&main);
+        for (i, g) in wanted.into_iter().chain(other.as_ref()).enumerate() {
             let target = &env.target;
             let role_code = |name: &str| target.role(name).map(|r| r.code.clone());
-            let request = match provision::state_request(given, clock, &planned.caller, &role_code)
-            {
+            let request = match provision::state_request(g, clock, &planned.caller, &role_code) {
                 Ok(r) => r,
                 Err(e @ StateError::UnknownRole(_)) => return na(e.to_string()),
                 Err(e @ StateError::BadTime(_)) => {
@@ -141,22 +151,27 @@ async fn execute(
                 }
             };
             let need = Need {
-                given,
+                given: g,
                 request: &request,
                 caller: &planned.caller,
                 clock,
                 pins_clock: planned.clock.is_some(),
                 tags: &planned.case.tags,
             };
-            match env.provisioner.establish(need, exchanges).await {
+            let est = match env.provisioner.establish(need, exchanges).await {
                 Ok(p) => {
-                    _lease = p.lease;
+                    leases.extend(p.lease);
                     p.established
                 }
                 Err(e) => return provision_verdict(e, retriable),
+            };
+            if i == 0 && wanted.is_some() {
+                established = est;
+            } else {
+                established.ids.extend(est.ids);
             }
         }
-    };
+    }
     if planned.state.as_ref().is_some_and(|g| g.citizen.is_some()) && established.cpr.is_none() {
         return na("the state-change answer gave no CPR for the citizen".into());
     }

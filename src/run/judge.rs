@@ -20,21 +20,22 @@ pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdi
     }
     // A server error without a DFDG error is the target breaking down, not an answer: unless
     // the case expects exactly that status, it is an error, never a pass or a plain failure.
-    if let Outcome::HttpStatus { status, body } = outcome {
-        if *status >= 500 && !matches!(expect, Expect::Status(s) if s == status) {
-            let shown = crate::target::rest::snippet(body);
-            let shown = if shown.is_empty() {
-                "an empty body".to_string()
-            } else {
-                format!("`{shown}`")
-            };
-            return Verdict::Error {
-                reason: format!(
-                    "the target failed: HTTP {status} without a DFDG error ({shown}), expected {}",
-                    expect.describe()
-                ),
-            };
-        }
+    if let Outcome::HttpStatus { status, body } = outcome
+        && *status >= 500
+        && !matches!(expect, Expect::Status(s) if s == status)
+    {
+        let shown = crate::target::rest::snippet(body);
+        let shown = if shown.is_empty() {
+            "an empty body".to_string()
+        } else {
+            format!("`{shown}`")
+        };
+        return Verdict::Error {
+            reason: format!(
+                "the target failed: HTTP {status} without a DFDG error ({shown}), expected {}",
+                expect.describe()
+            ),
+        };
     }
     let got = describe_outcome(outcome);
     let fail = |reason: String| Verdict::Fail { reason };

@@ -255,8 +255,23 @@ pub struct MutationScore {
     pub mutants: usize,
     /// Mutants at least one case failed on.
     pub killed: usize,
-    /// The mutants no case detected, by rule id or error code.
-    pub survivors: Vec<String>,
+    /// The mutants no case detected.
+    pub survivors: Vec<Survivor>,
+}
+
+/// A mutant no case detected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Survivor {
+    /// The check id (`CreatePersonInterview/4653`, `validation/pattern`).
+    pub id: String,
+    /// "Service.Method", or absent for a check every method makes.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// What switching it off broke, and why no case noticed.
+    pub reason: String,
+    /// The overlay explains why it cannot be killed from outside (then `reason` is that).
+    #[serde(default)]
+    pub explained: bool,
 }
 
 impl RunSummary {

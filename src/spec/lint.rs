@@ -165,8 +165,10 @@ pub fn lint(spec: &Spec, dir: &Path) -> (Vec<LintProblem>, LintCounts) {
             }
         }
         for e in &m.method.errors {
-            let key = format!("{}/{}", m.method.name, e.code);
-            if e.text.is_none() && !spec.overlay.untestable.contains_key(&key) {
+            let untestable = spec
+                .untestable_in(&m.service.service, &m.method.name, e.code)
+                .is_some();
+            if e.text.is_none() && !untestable {
                 push(
                     place.clone(),
                     format!(
@@ -288,16 +290,33 @@ fn lint_overlay(spec: &Spec, file: &Path) -> Vec<LintProblem> {
     }
     for key in o.untestable.keys() {
         let place = format!("untestable/{key}");
-        let Some((method, code)) = key.split_once('/') else {
-            push(place, "expected a key <Method>/<code>".into());
-            continue;
+        // `<Method>/<code>`, or `<Service>/<Method>/<code>` for a name two services share.
+        let (service, method, code) = match key.split('/').collect::<Vec<_>>().as_slice() {
+            [method, code] => (None, *method, *code),
+            [service, method, code] => (Some(*service), *method, *code),
+            _ => {
+                push(
+                    place,
+                    "expected a key <Method>/<code> or <Service>/<Method>/<code>".into(),
+                );
+                continue;
+            }
+        };
+        let in_service = |m: &&MethodRef<'_>| service.is_none_or(|s| m.service.service == s);
+        let candidates: Vec<&MethodRef<'_>> = methods
+            .get(method)
+            .map(|ms| ms.iter().filter(in_service).collect())
+            .unwrap_or_default();
+        let name = match service {
+            Some(s) => format!("{s}/{method}"),
+            None => method.to_string(),
         };
         match code.parse::<u32>() {
-            Ok(code) if documents(method, code) => {}
-            Ok(code) if methods.contains_key(method) => {
-                push(place, format!("{method} does not document {code}"))
+            Ok(code) if candidates.iter().any(|m| m.method.error(code).is_some()) => {}
+            Ok(code) if !candidates.is_empty() => {
+                push(place, format!("{name} does not document {code}"))
             }
-            Ok(_) => push(place, format!("no method {method}")),
+            Ok(_) => push(place, format!("no method {name}")),
             Err(_) => push(place, format!("{code:?} is not an error code")),
         }
     }
@@ -514,5 +533,45 @@ mod tests {
         assert_eq!(problems.len(), 9, "{text:#?}");
         assert_eq!(counts.methods, 1);
         assert_eq!(counts.codes, 3);
+    }
+
+    #[test]
+    fn untestable_keys_may_name_the_service() {
+        let mut spec = spec();
+        let untestable = &mut spec.overlay.untestable;
+        untestable.clear();
+        for key in [
+            "ThingService/CreateThing/4762",
+            "OtherService/CreateThing/4762",
+            "ThingService/CreateThing/9999",
+            "ThingService/CreateThing/4762/1",
+        ] {
+            untestable.insert(key.into(), Untestable { reason: "x".into() });
+        }
+        let (problems, _) = lint(&spec, Path::new("specs"));
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let has = |needle: &str| text.iter().any(|t| t.contains(needle));
+        // The service-qualified entry makes the code without a text untestable.
+        assert!(!has("error code 4762 has no text"), "{text:#?}");
+        assert!(
+            has("untestable/OtherService/CreateThing/4762: no method OtherService/CreateThing"),
+            "{text:#?}"
+        );
+        assert!(
+            has(
+                "untestable/ThingService/CreateThing/9999: ThingService/CreateThing does not document 9999"
+            ),
+            "{text:#?}"
+        );
+        assert!(
+            has("untestable/ThingService/CreateThing/4762/1: expected a key"),
+            "{text:#?}"
+        );
+        assert_eq!(
+            spec.untestable_in("ThingService", "CreateThing", 4762)
+                .map(|u| u.reason.as_str()),
+            Some("x")
+        );
+        assert!(spec.untestable("CreateThing", 4762).is_none());
     }
 }

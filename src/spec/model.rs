@@ -129,6 +129,12 @@ pub enum MethodStatus {
     Withdrawn,
 }
 
+/// The code a withdrawn (BORTFALDER) method answers to every call: 4588 "Method cannot be
+/// used", the code the documents give deprecated methods (see the README, *The order of checks*).
+/// Withdrawn methods document no codes of their own, so it is valid for them besides their
+/// documented ones.
+pub const WITHDRAWN_CODE: u32 = 4588;
+
 /// How a method is reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", deny_unknown_fields)]
@@ -600,6 +606,21 @@ impl Spec {
     /// Why a documented code cannot be tested, if the overlay says it cannot.
     pub fn untestable(&self, method: &str, code: u32) -> Option<&super::overlay::Untestable> {
         self.overlay.untestable.get(&format!("{method}/{code}"))
+    }
+
+    /// Like [`Spec::untestable`] for a method of one service: the overlay's
+    /// `<Service>/<Method>/<code>` entry (for a method name two services share), else its
+    /// `<Method>/<code>` entry.
+    pub fn untestable_in(
+        &self,
+        service: &str,
+        method: &str,
+        code: u32,
+    ) -> Option<&super::overlay::Untestable> {
+        self.overlay
+            .untestable
+            .get(&format!("{service}/{method}/{code}"))
+            .or_else(|| self.untestable(method, code))
     }
 
     /// Every method with this name (current or former), in every service: method names repeat

@@ -46,6 +46,10 @@ pub struct Overlay {
     /// `<Method>/<code>`, each with the reason.
     #[serde(default)]
     pub untestable: BTreeMap<String, Untestable>,
+    /// Mutants of the reference (check ids, `konform mutate`) that no case can kill from
+    /// outside, each with the reason.
+    #[serde(default)]
+    pub unkillable: BTreeMap<String, Untestable>,
     /// Which error codes a document rule relates to, keyed by rule id, where the prose does
     /// not name the code itself.
     #[serde(default)]

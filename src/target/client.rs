@@ -390,20 +390,20 @@ impl Target {
             }
             builder = builder.body(body);
         }
-        if !req.omit.authorization {
-            if let Some(token) = self.token(role, self.scope(method).as_deref()).await? {
-                builder = builder.bearer_auth(token);
-            }
+        if !req.omit.authorization
+            && let Some(token) = self.token(role, self.scope(method).as_deref()).await?
+        {
+            builder = builder.bearer_auth(token);
         }
         builder.build().map_err(|e| http::classify(e).detail)
     }
 
     /// The scope to ask for when calling `method`: the profile's, else the spec's.
     fn scope(&self, method: &MethodInfo) -> Option<String> {
-        if let AuthConfig::Oauth2(o) = &self.profile.auth {
-            if let Some(s) = o.scopes.get(&method.name) {
-                return Some(s.clone()).filter(|s| !s.trim().is_empty());
-            }
+        if let AuthConfig::Oauth2(o) = &self.profile.auth
+            && let Some(s) = o.scopes.get(&method.name)
+        {
+            return Some(s.clone()).filter(|s| !s.trim().is_empty());
         }
         method.scope.clone()
     }

@@ -27,6 +27,15 @@ pub enum EmbeddedError {
 
 /// Starts the reference on `127.0.0.1:0` on the current tokio runtime.
 pub async fn start(spec: Arc<Spec>, options: &TargetOptions) -> Result<Embedded, EmbeddedError> {
+    start_with_checks(spec, options, Default::default()).await
+}
+
+/// Starts the reference with some of its checks switched off (a mutant, for `konform mutate`).
+pub async fn start_with_checks(
+    spec: Arc<Spec>,
+    options: &TargetOptions,
+    disabled_checks: std::collections::BTreeSet<String>,
+) -> Result<Embedded, EmbeddedError> {
     // Two v4 uuids: 244 random bits, never written anywhere.
     let secret = format!(
         "{}{}",
@@ -38,7 +47,7 @@ pub async fn start(spec: Arc<Spec>, options: &TargetOptions) -> Result<Embedded,
         spec,
         test_mode: true,
         client_secret: secret.clone(),
-        disabled_checks: Default::default(),
+        disabled_checks,
     };
     let reference = reference::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let profile = Profile::embedded(&reference.base_url());

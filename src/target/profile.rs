@@ -420,10 +420,10 @@ impl Profile {
     /// Makes the profile's relative file paths relative to `dir`.
     pub fn anchor(&mut self, dir: &Path) {
         let fix = |p: &mut Option<PathBuf>| {
-            if let Some(path) = p {
-                if path.is_relative() {
-                    *path = dir.join(&*path);
-                }
+            if let Some(path) = p
+                && path.is_relative()
+            {
+                *path = dir.join(&*path);
             }
         };
         fix(&mut self.citizen_pool);
@@ -482,17 +482,17 @@ impl Profile {
         if self.roles.is_empty() {
             return Err("the profile names no caller roles".into());
         }
-        if let AuthConfig::Bearer = self.auth {
-            if let Some((name, _)) = self.roles.iter().find(|(_, r)| r.token_env.is_none()) {
-                return Err(format!(
-                    "`auth: bearer` needs `token_env` on every role; `{name}` has none"
-                ));
-            }
+        if let AuthConfig::Bearer = self.auth
+            && let Some((name, _)) = self.roles.iter().find(|(_, r)| r.token_env.is_none())
+        {
+            return Err(format!(
+                "`auth: bearer` needs `token_env` on every role; `{name}` has none"
+            ));
         }
-        if let AuthConfig::Oauth2(o) = &self.auth {
-            if o.token_url.trim().is_empty() {
-                return Err("`auth.oauth2.token_url` is empty".into());
-            }
+        if let AuthConfig::Oauth2(o) = &self.auth
+            && o.token_url.trim().is_empty()
+        {
+            return Err("`auth.oauth2.token_url` is empty".into());
         }
         if self.state_endpoint.is_some() && self.citizen_pool.is_some() {
             return Err(

@@ -167,7 +167,7 @@ mod spec_driven {
             "2026-13-45",
             "ja",
         ];
-        if e.next() % 4 == 0 {
+        if e.next().is_multiple_of(4) {
             return json!(garbage[e.next() as usize % garbage.len()]);
         }
         let name = f.name.to_ascii_lowercase();
@@ -194,8 +194,8 @@ mod spec_driven {
     fn tree(fields: &[Field], e: &mut Entropy, cpr: &str, depth: usize) -> Value {
         let mut m = Map::new();
         for f in fields {
-            let present = f.is_required() || e.next() % 2 == 0;
-            if !present || (e.next() % 16 == 0) {
+            let present = f.is_required() || e.next().is_multiple_of(2);
+            if !present || e.next().is_multiple_of(16) {
                 continue;
             }
             let n = if f.occurs.is_repeated() {
@@ -219,7 +219,7 @@ mod spec_driven {
             };
             m.insert(f.name.clone(), v);
         }
-        if e.next() % 32 == 0 {
+        if e.next().is_multiple_of(32) {
             m.insert("Unexpected".into(), json!("1"));
         }
         Value::Object(m)

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use konform::case::model::Covers;
 use konform::run::result::{
     CaseResult, CodeCoverage, CodeStatus, KillRatio, MethodCoverage, MutationScore, RuleCoverage,
-    RunSummary, Verdict,
+    RunSummary, Survivor, Verdict,
 };
 use konform::target::outcome::{
     DfdgError, Exchange, Failure, Outcome, RecordedRequest, RecordedResponse,
@@ -319,9 +319,17 @@ pub fn with_coverage() -> RunSummary {
         mutants: 40,
         killed: 37,
         survivors: vec![
-            "CreatePersonInterview.rule-7".to_string(),
-            "CreatePersonInterview.rule-8".to_string(),
-            "4654".to_string(),
+            survivor(
+                "CreatePersonInterview/rule-7",
+                Some("PersonRegistrationService.CreatePersonInterview"),
+                false,
+            ),
+            survivor(
+                "CreatePersonInterview/rule-8",
+                Some("PersonRegistrationService.CreatePersonInterview"),
+                false,
+            ),
+            survivor("validation/unknown-element", None, true),
         ],
     });
     s
@@ -408,7 +416,12 @@ pub fn with_cprs() -> RunSummary {
     }
     s.coverage[0].codes[0].text = Some(format!("borger {CPR} er død"));
     s.coverage[0].codes[0].cases = vec![format!("case-{CPR}")];
-    s.mutation.as_mut().expect("fixture").survivors = vec![format!("rule-{CPR2}")];
+    s.mutation.as_mut().expect("fixture").survivors = vec![Survivor {
+        id: format!("rule-{CPR2}"),
+        method: Some(format!("M-{CPR2}")),
+        reason: format!("no case for {CPR2}"),
+        explained: false,
+    }];
     // Rebuild the per-method summaries for the changed ids.
     RunSummary {
         coverage: s.coverage.clone(),
@@ -421,5 +434,15 @@ pub fn with_cprs() -> RunSummary {
             s.complete,
             s.cases.clone(),
         )
+    }
+}
+
+/// A survivor of a mutation run, for fixtures.
+pub fn survivor(id: &str, method: Option<&str>, explained: bool) -> Survivor {
+    Survivor {
+        id: id.to_string(),
+        method: method.map(str::to_string),
+        reason: format!("switching {id} off went unnoticed"),
+        explained,
     }
 }

@@ -126,7 +126,10 @@ fn coverage_joins_and_a_mutant_survives_only_if_it_survived_everywhere() {
     let score = |survivors: &[&str]| MutationScore {
         mutants: 10,
         killed: 10 - survivors.len(),
-        survivors: survivors.iter().map(|s| s.to_string()).collect(),
+        survivors: survivors
+            .iter()
+            .map(|s| fixtures::survivor(s, None, false))
+            .collect(),
     };
     a.mutation = Some(score(&["r1", "r2", "r3"]));
     b.mutation = Some(score(&["r2", "r3", "r4"]));
@@ -149,7 +152,7 @@ fn coverage_joins_and_a_mutant_survives_only_if_it_survived_everywhere() {
     b.mutation = Some(MutationScore {
         mutants: 10,
         killed: 5,
-        survivors: vec!["r2".to_string()],
+        survivors: vec![fixtures::survivor("r2", None, false)],
     });
     let m = merge(&[shard("a", a), shard("b", b)], "m".to_string()).expect("merge");
     assert_eq!(m.mutation, None);

@@ -213,7 +213,16 @@ struct RuleCoverage {
 struct Mutation {
     mutants: usize,
     killed: usize,
-    survivors: Vec<String>,
+    survivors: Vec<Survivor>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Survivor {
+    id: String,
+    method: Option<String>,
+    reason: String,
+    explained: bool,
 }
 
 fn written(summary: &konform::run::result::RunSummary, name: &str) -> (String, Summary) {
@@ -377,6 +386,12 @@ fn written_summary_matches_the_pinned_schema() {
     assert_eq!((k.mutants, k.killed), (4, 3));
     let m = s.mutation.expect("mutation score");
     assert_eq!((m.mutants, m.killed, m.survivors.len()), (40, 37, 3));
+    let sv = &m.survivors[2];
+    assert_eq!(
+        (sv.id.as_str(), sv.method.as_deref(), sv.explained),
+        ("validation/unknown-element", None, true)
+    );
+    assert!(sv.reason.contains("unnoticed"));
 }
 
 #[test]

@@ -72,3 +72,48 @@ fn loading_never_panics_on_arbitrary_text() {
         })
         .unwrap();
 }
+
+#[test]
+fn a_withdrawn_method_may_be_expected_to_answer_4588_and_no_other_method_may() {
+    use konform::case::load::load_text;
+    use konform::spec::Spec;
+    let spec = Spec::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/specs"
+    )))
+    .expect("the project spec loads");
+    let problems = |service: &str, method: &str, body: &str| {
+        let yaml = format!(
+            "- id: {method}.refused\n  title: refused\n  when:\n    body: {body}\n  then: {{ error: 4588 }}\n"
+        );
+        let path = std::path::PathBuf::from(format!("{service}/{method}.yaml"));
+        let (loaded, diags) = load_text(&path, &path.to_string_lossy(), service, method, &yaml);
+        assert!(diags.is_empty(), "{}", diagnostic::render(&diags));
+        let planned = plan(&spec, &loaded, &known_roles([]));
+        (
+            planned.diagnostics.len(),
+            diagnostic::render(&planned.diagnostics),
+        )
+    };
+    // GetTransferData is BORTFALDER and documents no codes: 4588 is its refusal.
+    let withdrawn = problems(
+        "BorgerFlytteService",
+        "GetTransferData",
+        "{ PersonCivilRegistrationIdentifier: \"0101901234\", PersonNotificationIdentifier: \"${uuid}\", MunicipalityCode: \"101\" }",
+    );
+    assert_eq!(withdrawn.0, 0, "{}", withdrawn.1);
+    // CreateTilflytningsbekraeftelse is current and documents no 4588.
+    let current = problems(
+        "BorgerFlytteService",
+        "CreateTilflytningsbekraeftelse",
+        "{ borgerflytningId: \"${uuid}\" }",
+    );
+    assert_eq!(current.0, 1, "{}", current.1);
+    assert!(
+        current
+            .1
+            .contains("code 4588 is not documented for CreateTilflytningsbekraeftelse"),
+        "{}",
+        current.1
+    );
+}

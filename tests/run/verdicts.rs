@@ -413,3 +413,109 @@ async fn a_failed_setup_call_makes_the_case_not_applicable() {
         }
     );
 }
+
+/// Answers the first state request with the citizen's CPR and identifier, the second with the
+/// other citizen's, recording both bodies.
+#[derive(Default)]
+struct TwoCitizens(Mutex<Vec<serde_json::Value>>);
+impl Respond for TwoCitizens {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let mut seen = self.0.lock().unwrap();
+        seen.push(serde_json::from_slice(&req.body).unwrap_or_default());
+        let answer = if seen.len() == 1 {
+            json!({"cpr": "0101901234", "ids": {"mine": "11111111-1111-4111-8111-111111111111"}})
+        } else {
+            json!({"cpr": "0202902345", "ids": {"theirs": "22222222-2222-4222-8222-222222222222"}})
+        };
+        ResponseTemplate::new(200).set_body_json(answer)
+    }
+}
+
+const OTHER_CITIZEN: &str = r#"
+- id: CreateThing.other-citizens-identifier
+  title: the other citizen's identifier, for the case's citizen
+  given:
+    citizen: { contact_groups: [{ id: mine, type: 1, start: today-10d }] }
+    other_citizen: { kommune: other-kommune, contact_groups: [{ id: theirs, type: 2, start: today-20d }] }
+  when:
+    headers: { x-requestId: "${uuid}", x-civilRegistrationIdentifier: "${cpr}" }
+    body: { thingIdentifier: "${ids.theirs}", startdato: "${today}" }
+  then:
+    success: true
+    fields:
+      thingIdentifier: { equals: "${ids.theirs}" }
+"#;
+
+#[tokio::test]
+async fn the_other_citizen_is_established_apart_and_its_identifiers_join_the_cases() {
+    let server = MockServer::start().await;
+    let states = std::sync::Arc::new(TwoCitizens::default());
+    Mock::given(method("POST"))
+        .and(path("/konform/state"))
+        .respond_with(SharedResponder(states.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/thing"))
+        .respond_with(Echo)
+        .mount(&server)
+        .await;
+    let r = run_one(
+        &server.uri(),
+        "TestRestService",
+        "CreateThing",
+        OTHER_CITIZEN,
+    )
+    .await;
+    assert_eq!(r.verdict, Verdict::Pass, "{r:#?}");
+    let seen = states.0.lock().unwrap();
+    assert_eq!(seen.len(), 2, "one state request per citizen");
+    assert_eq!(seen[0]["citizen"]["contact_groups"][0]["id"], "mine");
+    assert!(seen[0].get("other_citizen").is_none());
+    assert_eq!(seen[1]["citizen"]["contact_groups"][0]["id"], "theirs");
+    assert_eq!(seen[1]["citizen"]["kommune"], "202", "roles resolved");
+    let sent = r.exchanges.last().unwrap();
+    assert!(
+        sent.request
+            .body
+            .contains("22222222-2222-4222-8222-222222222222"),
+        "{}",
+        sent.request.body
+    );
+    // The CPR is the citizen's (masked in the exchange), never the other's.
+    assert!(
+        sent.request.headers.iter().any(|(n, v)| n
+            .eq_ignore_ascii_case("x-civilRegistrationIdentifier")
+            && v.starts_with("010190")),
+        "{:?}",
+        sent.request.headers
+    );
+}
+
+struct SharedResponder(std::sync::Arc<TwoCitizens>);
+impl Respond for SharedResponder {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        self.0.respond(req)
+    }
+}
+
+#[test]
+fn an_identifier_name_given_to_both_citizens_is_refused_at_planning() {
+    let spec = support::spec();
+    let yaml = OTHER_CITIZEN.replace("id: theirs", "id: mine");
+    let path = std::path::PathBuf::from("TestRestService/CreateThing.yaml");
+    let (loaded, diags) = konform::case::load::load_text(
+        &path,
+        "TestRestService/CreateThing.yaml",
+        "TestRestService",
+        "CreateThing",
+        &yaml,
+    );
+    assert!(diags.is_empty());
+    let planned = konform::case::plan::plan(&spec, &loaded, &konform::run::corpus::known_roles([]));
+    let text = konform::case::diagnostic::render(&planned.diagnostics);
+    assert!(
+        text.contains("the id name `mine` is given to both citizens"),
+        "{text}"
+    );
+}

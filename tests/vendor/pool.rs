@@ -80,22 +80,20 @@ fn cg_id(i: u64) -> String {
     format!("6f0c2d3e-0000-4000-8000-{i:012}")
 }
 
-const PLAIN: u64 = 700;
-const DAGPENGE: u64 = 80;
-
-/// The citizens file of the second reference and the pool file describing them.
-fn write_environment(dir: &Path) -> (PathBuf, PathBuf) {
+/// The citizens file of the second reference and the pool file describing them: `n` citizens
+/// of each profile, each serving one case (`reuse: false`), so no case meets another's changes.
+fn write_environment(dir: &Path, n: u64) -> (PathBuf, PathBuf) {
     let mut citizens = String::from("citizens:\n");
     let mut plain = Vec::new();
     let mut dagpenge = Vec::new();
-    for i in 0..PLAIN {
+    for i in 0..n {
         citizens.push_str(&format!(
             "  - {{ cpr: \"{}\", citizen: {{ jobcenter: \"10101\", kommune: \"101\" }} }}\n",
             cpr(i)
         ));
         plain.push(format!("      - {{ cpr: \"{}\" }}\n", cpr(i)));
     }
-    for i in PLAIN..PLAIN + DAGPENGE {
+    for i in n..2 * n {
         citizens.push_str(&format!(
             "  - cpr: \"{}\"\n    citizen: {{ jobcenter: \"10101\", kommune: \"101\", contact_groups: [{{ id: cg, type: 1, start: today-60d }}] }}\n    ids: {{ cg: {} }}\n",
             cpr(i),
@@ -131,7 +129,8 @@ fn write_target(dir: &Path, base: &str) -> PathBuf {
     file
 }
 
-/// Whether each case of the corpus (generated ones included) needs a citizen or projects.
+/// Whether each case of the corpus (generated ones included), by `Service/id`, needs a
+/// citizen or projects.
 fn needs_state() -> BTreeMap<String, bool> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let roles = konform::run::corpus::known_roles([]);
@@ -142,14 +141,22 @@ fn needs_state() -> BTreeMap<String, bool> {
     corpus
         .cases
         .iter()
-        .map(|c| (c.case.id.clone(), c.state.is_some()))
+        .map(|c| {
+            (
+                format!("{}/{}", c.case.service, c.case.id),
+                c.state.is_some(),
+            )
+        })
         .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pool_target_gives_the_embedded_verdicts_or_not_applicable() {
     let dir = support::temp_dir("pool");
-    let (citizens, _) = write_environment(&dir);
+    let needs = needs_state();
+    // Enough citizens for every case that needs one to have its own.
+    let stateful = needs.values().filter(|n| **n).count() as u64;
+    let (citizens, _) = write_environment(&dir, stateful);
     let served = serve(&citizens);
     let target = write_target(&dir, &served.base);
 
@@ -188,7 +195,6 @@ async fn a_pool_target_gives_the_embedded_verdicts_or_not_applicable() {
         vb.keys().collect::<Vec<_>>(),
         "the same cases ran"
     );
-    let needs = needs_state();
     let mut wrong = Vec::new();
     let (mut served_by_pool, mut not_applicable, mut rest_passes) = (0, 0, 0);
     for (id, verdict_a) in &va {

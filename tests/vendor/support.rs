@@ -50,7 +50,8 @@ pub fn summary(out: &Path) -> Value {
         .expect("json")
 }
 
-/// Case id → verdict.
+/// `Service/case id` → verdict. (Generated cases of a method two services share have the
+/// same id in both.)
 pub fn verdicts(summary: &Value) -> std::collections::BTreeMap<String, String> {
     summary["cases"]
         .as_array()
@@ -58,19 +59,28 @@ pub fn verdicts(summary: &Value) -> std::collections::BTreeMap<String, String> {
         .iter()
         .map(|c| {
             (
-                c["id"].as_str().unwrap().to_string(),
+                format!(
+                    "{}/{}",
+                    c["service"].as_str().unwrap(),
+                    c["id"].as_str().unwrap()
+                ),
                 c["verdict"].as_str().unwrap().to_string(),
             )
         })
         .collect()
 }
 
+/// A case by id, or by `Service/id`.
 pub fn case<'a>(summary: &'a Value, id: &str) -> &'a Value {
+    let (service, id) = match id.split_once('/') {
+        Some((s, i)) => (Some(s), i),
+        None => (None, id),
+    };
     summary["cases"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["id"] == id)
+        .find(|c| c["id"] == id && service.is_none_or(|s| c["service"] == s))
         .unwrap_or_else(|| panic!("no case {id} in the summary"))
 }
 

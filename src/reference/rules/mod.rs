@@ -36,7 +36,7 @@ use super::validate::is_cpr_field;
 /// The code a deprecated method answers where it documents it ("Method cannot be used").
 pub const DEPRECATED_CODE: u32 = 4588;
 /// The code a withdrawn (BORTFALDER) method answers: the same "Method cannot be used".
-pub const WITHDRAWN_CODE: u32 = 4588;
+pub const WITHDRAWN_CODE: u32 = crate::spec::model::WITHDRAWN_CODE;
 
 /// A valid request, ready for the rules.
 #[derive(Debug)]
@@ -275,10 +275,10 @@ fn find_cpr(fields: &[Field], value: &Value) -> Option<String> {
     for f in fields {
         let Some(v) = map.get(&f.name) else { continue };
         if f.children.is_empty() {
-            if is_cpr_field(f) {
-                if let Some(s) = v.as_str() {
-                    return Some(s.trim().to_string());
-                }
+            if is_cpr_field(f)
+                && let Some(s) = v.as_str()
+            {
+                return Some(s.trim().to_string());
             }
         } else if let Some(found) = first(v).and_then(|v| find_cpr(&f.children, v)) {
             return Some(found);

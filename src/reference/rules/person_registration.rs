@@ -86,7 +86,7 @@ const CATEGORY_CHECKS: &[(u32, &str)] = &[
     ),
     (
         4752,
-        "no category while an open illness's warning-letter date has passed",
+        "no category while an active illness's warning-letter date lies before today",
     ),
 ];
 
@@ -268,11 +268,15 @@ fn check_category(call: &mut Call<'_>, c: &Citizen, inp: &CategoryInput) -> Resu
     });
     call.ctx.check(4654, || !rule.for_illness && ill);
     call.ctx.check(9282, || rule.for_illness && other_absence);
+    // The warning-letter date is a date: it has passed once it lies before today, and an
+    // illness is active while it has not ended before today.
+    let today = call.today();
     call.ctx.check(4752, || {
         c.absences.iter().any(|a| {
             a.type_id == illness
-                && a.end.is_none_or(|e| e >= now)
-                && a.warning_letter_date.is_some_and(|w| w < now)
+                && a.end.is_none_or(|e| local_date(e, now) >= today)
+                && a.warning_letter_date
+                    .is_some_and(|w| local_date(w, now) < today)
         })
     });
     call.ctx.gate()
@@ -679,10 +683,10 @@ fn update_person_jobcenter(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value
     call.ctx.check(4695, || !known);
     call.ctx.gate()?;
     if c.jobcenter.as_deref() != Some(code.as_str()) {
-        if let Some(old) = c.jobcenter.take() {
-            if !c.former_jobcenters.contains(&old) {
-                c.former_jobcenters.push(old);
-            }
+        if let Some(old) = c.jobcenter.take()
+            && !c.former_jobcenters.contains(&old)
+        {
+            c.former_jobcenters.push(old);
         }
         c.jobcenter = Some(code);
     }

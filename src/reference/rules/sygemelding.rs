@@ -40,7 +40,7 @@ const CHECKS: &[(u32, &str)] = &[
     (4647, "the start cannot change"),
     (5015, "Ledighedsgrad cannot change"),
     (5017, "the CVR and P numbers cannot change"),
-    (9362, "Anmeldelsesdato cannot be after now"),
+    (9362, "Anmeldelsesdato cannot be after today"),
     (4980, "an end date needs Fravaersafslutningsaarsag"),
     (4981, "changing an end date needs Fravaerskommentar"),
     (4637, "an absence cannot overlap another of the same type"),
@@ -186,8 +186,11 @@ fn check_absence(
             old.end.is_some() && a.end.is_some() && a.end != old.end && a.comment.is_none()
         });
     }
-    call.ctx
-        .check(9362, || a.notification.is_some_and(|n| n > now));
+    // "must be today or earlier": a day, not an instant, so later today is still today.
+    call.ctx.check(9362, || {
+        a.notification
+            .is_some_and(|n| n.with_timezone(now.offset()).date_naive() > today)
+    });
     call.ctx
         .check(4980, || a.end.is_some() && a.cause.is_none());
     let own = existing.map(|e| e.id);

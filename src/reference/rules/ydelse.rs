@@ -154,6 +154,10 @@ fn canonical(call: &Call<'_>, y: &Ydelse) -> Value {
     if let Some(t) = y.afgoerelsestype {
         m.insert("ydelsesAfgoerelsesType".into(), json!(t));
     }
+    // GetYdelseHistorik's registrerendeSagsbehandler occurs once in every version, its members
+    // at most once: a benefit whose registering authority is unknown (one established as a
+    // precondition) still answers it, empty.
+    let mut sagsbehandler = Map::new();
     if let Some((org, code)) = &y.registered_by {
         let mut myndighed = Map::new();
         if let Some(id) = auth::id_of_organisation(&call.app.spec, *org) {
@@ -164,11 +168,12 @@ fn canonical(call: &Call<'_>, y: &Ydelse) -> Value {
             "registrendeMyndighed".into(),
             Value::Object(myndighed.clone()),
         );
-        m.insert(
-            "registrerendeSagsbehandler".into(),
-            json!({ "registrendeMyndighed": myndighed }),
-        );
+        sagsbehandler.insert("registrendeMyndighed".into(), Value::Object(myndighed));
     }
+    m.insert(
+        "registrerendeSagsbehandler".into(),
+        Value::Object(sagsbehandler),
+    );
     if let Some(t) = y.registered_at {
         m.insert("dfdgRegistreringsTidspunkt".into(), json!(t.to_rfc3339()));
     }

@@ -595,7 +595,7 @@ pub(crate) fn split_glued(s: &str, vocab: &Vocabulary) -> (String, Option<String
             return (a.to_string(), Some(format!("{a}Type")));
         }
     }
-    if s.len() % 2 == 0 && s.is_char_boundary(s.len() / 2) {
+    if s.len().is_multiple_of(2) && s.is_char_boundary(s.len() / 2) {
         let (a, b) = s.split_at(s.len() / 2);
         if a == b {
             return (a.to_string(), Some(b.to_string()));
@@ -639,7 +639,7 @@ pub(crate) fn split_glued(s: &str, vocab: &Vocabulary) -> (String, Option<String
 /// `AB` + `AType` + `BType` glued: old element, new element, old type, new type.
 pub(crate) fn split_glued4(s: &str) -> Option<(String, String, String, String)> {
     let len = s.len();
-    if len < 12 || (len - 8) % 2 != 0 {
+    if len < 12 || !(len - 8).is_multiple_of(2) {
         return None;
     }
     let half = (len - 8) / 2;
@@ -722,7 +722,7 @@ fn split_error_text(
     if rest.is_empty() {
         return (None, None, None);
     }
-    if rest.len() % 2 == 0 && rest.is_char_boundary(rest.len() / 2) {
+    if rest.len().is_multiple_of(2) && rest.is_char_boundary(rest.len() / 2) {
         let (a, b) = rest.split_at(rest.len() / 2);
         if a == b {
             return (Some(a.trim().to_string()), Some(b.trim().to_string()), None);

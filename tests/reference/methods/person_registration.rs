@@ -377,6 +377,16 @@ pub fn category_rows() -> Vec<super::Row> {
         row("4716 no contact group", &[4716]).given(json!({"contact_groups": []})),
         row("4752 warning letter date passed", &[4654, 4752]).given(json!({"absences": [
             {"type": 11, "start": "2026-10-01T00:00:00+01:00", "warning_letter_date": "2026-11-20T00:00:00+01:00"}]})),
+        // The illness starts after the incident date (no 4654); the warning-letter date is a
+        // date, passed only once it lies before today.
+        row("4752 warning letter date yesterday", &[4752])
+            .body(c(json!({"IncidentDate": "2026-11-20T08:00:00"})))
+            .given(json!({"absences": [
+                {"type": 11, "start": "2026-11-22T00:00:00+01:00", "warning_letter_date": "2026-11-23T00:00:00+01:00"}]})),
+        row("warning letter date today is fine", &[])
+            .body(c(json!({"IncidentDate": "2026-11-20T08:00:00"})))
+            .given(json!({"absences": [
+                {"type": 11, "start": "2026-11-22T00:00:00+01:00", "warning_letter_date": "2026-11-24T00:00:00+01:00"}]})),
         row("8192 a later category", &[8192]).given(json!({"person_categories": [{"type": 3, "incident": "2026-11-24T09:00:00+01:00"}]})),
         row("8193 contact group 24", &[8193]).given(json!({"contact_groups": [{"type": 24, "start": "2026-10-01T00:00:00+01:00"}]})),
         row("8194 in the future", &[8194]).body(c(json!({"IncidentDate": "2026-11-24T11:00:00"}))),

@@ -90,6 +90,7 @@ pub fn update_sygemelding_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
                 .body(s(json!({"Virksomhed": {"cvrEnhedsid": "87654321"}}))),
             row("5018 contact group 24", &[5018]).given(json!({"contact_groups": [{"type": 24, "start": "2026-10-01T00:00:00+01:00"}]})),
             row("9362 notified in the future", &[9362]).body(s(json!({"Anmeldelsesdato": "2026-11-25T00:00:00"}))),
+            row("notified later today", &[]).body(s(json!({"Anmeldelsesdato": "2026-11-24T23:59:00"}))),
         ]));
     out
 }

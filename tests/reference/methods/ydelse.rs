@@ -156,6 +156,31 @@ async fn ydelser_are_read_back_with_their_history() {
     );
 }
 
+/// GetYdelseHistorik's `registrerendeSagsbehandler` occurs once in every version, also for a
+/// benefit established as a precondition (whose registering authority is unknown).
+#[tokio::test]
+async fn every_version_has_its_registering_caseworker() {
+    let r = crate::harness::Ref::start(super::spec()).await;
+    let (cpr, _) = r
+        .state(
+            json!({"now": crate::harness::NOW, "citizen": {"kommune": "101",
+            "ydelser": [{"id": "y", "start": "2026-09-01"}]}}),
+        )
+        .await;
+    let token = r.token("Kommune:101", None).await;
+    let h = [("x-civilRegistrationIdentifier", cpr.as_str())];
+    let hist = r
+        .rest("GET", "/v1/ydelse/historik", Some(&token), &h, None)
+        .await;
+    let items = hist.body["ydelser"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", hist.raw);
+    assert!(
+        items[0]["registrerendeSagsbehandler"].is_object(),
+        "{}",
+        hist.raw
+    );
+}
+
 /// Every table of this module.
 pub fn tables() -> Vec<(Table, Vec<super::Row>)> {
     let mut all = Vec::new();
