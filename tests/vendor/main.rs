@@ -3,6 +3,7 @@
 //! gate's waiver round trip, shards merged into one run, and secrets that never reach any
 //! output.
 
+mod examples;
 mod gate;
 mod pool;
 mod secrets;

@@ -14,12 +14,12 @@ use chrono::{Days, NaiveDate};
 
 use crate::support::{self, CLOCK, case, konform, roles_yaml, verdicts};
 
-const SECRET: &str = "vendor-test-secret-4f1c";
+pub const SECRET: &str = "vendor-test-secret-4f1c";
 
 /// A `konform serve` process; killed when dropped.
-struct Served {
+pub struct Served {
     child: Child,
-    base: String,
+    pub base: String,
 }
 
 impl Drop for Served {
@@ -30,7 +30,7 @@ impl Drop for Served {
 }
 
 /// Starts `konform serve --citizens FILE` on an ephemeral port and reads its address.
-fn serve(citizens: &Path) -> Served {
+pub fn serve(citizens: &Path) -> Served {
     let mut child = konform()
         .args([
             "serve",
