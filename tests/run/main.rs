@@ -5,6 +5,7 @@ mod cli;
 mod load;
 mod mutants;
 mod privacy;
+mod profiles;
 mod support;
 mod transports;
 mod verdicts;

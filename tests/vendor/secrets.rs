@@ -10,6 +10,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::support::{self, CLOCK, konform, roles_yaml};
 
 const SECRET: &str = "cs-7Hq2-never-printed-9XzK";
+/// The kommune role's own secret (`client_secret_env` on the role).
+const KOMMUNE_SECRET: &str = "ks-3Ww9-never-printed-1RtY";
 const TOKEN: &str = "at-Vv81-never-printed-44pQ";
 
 const CASES: &str = r#"
@@ -34,9 +36,10 @@ async fn no_output_holds_the_client_secret_or_a_token() {
     Mock::given(method("POST"))
         .and(path("/oauth2/token"))
         .and(body_string_contains("client_id=Kommune"))
+        .and(body_string_contains(format!("client_secret={KOMMUNE_SECRET}")))
         .respond_with(ResponseTemplate::new(401).set_body_json(json!({
             "error": "invalid_client",
-            "error_description": format!("client secret {SECRET} is not valid for Kommune:101")
+            "error_description": format!("client secret {KOMMUNE_SECRET} is not valid for Kommune:101")
         })))
         .mount(&server)
         .await;
@@ -69,7 +72,10 @@ async fn no_output_holds_the_client_secret_or_a_token() {
         format!(
             "name: secrets\nbase_url: {}\nauth:\n  oauth2: {{ token_url: /oauth2/token, client_secret_env: KONFORM_VENDOR_SECRET }}\nroles:\n{}",
             server.uri(),
-            roles_yaml()
+            roles_yaml().replace(
+                "code: \"101\" }",
+                "code: \"101\", client_secret_env: KONFORM_KOMMUNE_SECRET }"
+            )
         ),
     )
     .unwrap();
@@ -91,7 +97,8 @@ async fn no_output_holds_the_client_secret_or_a_token() {
     .arg(dir.join("cases"))
     .arg("--out")
     .arg(&out)
-    .env("KONFORM_VENDOR_SECRET", SECRET);
+    .env("KONFORM_VENDOR_SECRET", SECRET)
+    .env("KONFORM_KOMMUNE_SECRET", KOMMUNE_SECRET);
     let output = support::run(c).await;
     assert_eq!(output.status.code(), Some(1), "{}", support::text(&output));
 
@@ -128,7 +135,11 @@ async fn no_output_holds_the_client_secret_or_a_token() {
     }
     assert_eq!(outputs.len(), 5, "stdout, stderr and the three reports");
     for (name, text) in &outputs {
-        for (what, value) in [("client secret", SECRET), ("access token", TOKEN)] {
+        for (what, value) in [
+            ("client secret", SECRET),
+            ("kommune's client secret", KOMMUNE_SECRET),
+            ("access token", TOKEN),
+        ] {
             assert!(!text.contains(value), "{name} holds the {what}:\n{text}");
         }
     }
