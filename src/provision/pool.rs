@@ -115,10 +115,10 @@ fn default_caller() -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PoolError {
-    #[error("cannot read citizen pool {}: {source}", path.display())]
+    #[error("cannot read citizen pool {}: {error}", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{}:{line}:{column}: {message}", path.display())]
     Parse {
@@ -138,9 +138,9 @@ impl PoolFile {
     /// Reads and checks a pool file: profile names unique, every CPR valid and in one place,
     /// no `clock` or `calls` in a profile's `given`. Every problem at once.
     pub fn load(path: &Path) -> Result<PoolFile, PoolError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PoolError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| PoolError::Read {
             path: path.into(),
-            source,
+            error,
         })?;
         let file: PoolFile = serde_saphyr::from_str(&text).map_err(|e| {
             let loc = e.location();
