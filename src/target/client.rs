@@ -288,8 +288,14 @@ impl Target {
             }
             builder = builder.body(body);
         }
+        // `omit: [Scope]` asks for another method's scope, so the token lacks this one's.
+        let scope = if req.omit.scope {
+            method.other_scope.as_deref()
+        } else {
+            method.scope.as_deref()
+        };
         if !req.omit.authorization
-            && let Some(token) = self.token(role, method.scope.as_deref()).await?
+            && let Some(token) = self.token(role, scope).await?
         {
             builder = builder.bearer_auth(token);
         }
