@@ -31,6 +31,7 @@ pub struct Totals {
     pub uncovered: usize,
     pub rules: usize,
     pub rules_covered: usize,
+    pub rules_untestable: usize,
 }
 
 /// Computes coverage of every current and deprecated method by `cases`; `results` adds which
@@ -72,7 +73,9 @@ pub fn compute(spec: &Spec, cases: &[Case], results: Option<&RunSummary>) -> Vec
                     .filter(|c| expects(c, e.code) || c.covers.codes.contains(&e.code))
                     .map(|c| c.id.clone())
                     .collect();
-                let reason = untestable_reason(spec, service, name, e.code);
+                let reason = spec
+                    .untestable_in(service, name, e.code)
+                    .map(|u| u.reason.clone());
                 let status = if !covering.is_empty() {
                     CodeStatus::Covered
                 } else if reason.is_some() {
@@ -99,15 +102,23 @@ pub fn compute(spec: &Spec, cases: &[Case], results: Option<&RunSummary>) -> Vec
                     .filter(|c| c.covers.rules.contains(&rule.id))
                     .map(|c| c.id.clone())
                     .collect();
+                // A rule no case can observe from outside is declared, like a code, in the
+                // overlay's `untestable` under its rule id.
+                let reason = spec
+                    .overlay
+                    .untestable
+                    .get(&rule.id)
+                    .map(|u| u.reason.clone());
                 RuleCoverage {
                     id: rule.id.clone(),
                     text: rule.text.clone(),
                     codes: rule.codes.clone(),
-                    status: if covering.is_empty() {
-                        CodeStatus::Uncovered
-                    } else {
-                        CodeStatus::Covered
+                    status: match (covering.is_empty(), &reason) {
+                        (false, _) => CodeStatus::Covered,
+                        (true, Some(_)) => CodeStatus::Untestable,
+                        (true, None) => CodeStatus::Uncovered,
                     },
+                    reason,
                     passing: passing_of(&covering),
                     cases: covering,
                 }
@@ -142,8 +153,10 @@ pub fn totals(coverage: &[MethodCoverage]) -> Totals {
         }
         for r in &m.rules {
             t.rules += 1;
-            if r.status == CodeStatus::Covered {
-                t.rules_covered += 1;
+            match r.status {
+                CodeStatus::Covered => t.rules_covered += 1,
+                CodeStatus::Untestable => t.rules_untestable += 1,
+                CodeStatus::Uncovered => {}
             }
         }
     }
@@ -156,15 +169,6 @@ fn expects(case: &Case, code: u32) -> bool {
         Then::Errors { errors } => errors.contains(&code),
         Then::Status { .. } | Then::Success { .. } => false,
     }
-}
-
-/// The overlay's reason a code cannot be tested, keyed `<Service>/<Method>/<code>` or, for
-/// every service with that method name, `<Method>/<code>`.
-pub fn untestable_reason(spec: &Spec, service: &str, method: &str, code: u32) -> Option<String> {
-    let u = &spec.overlay.untestable;
-    u.get(&format!("{service}/{method}/{code}"))
-        .or_else(|| u.get(&format!("{method}/{code}")))
-        .map(|e| e.reason.clone())
 }
 
 /// A method's rules: its own, the service-wide rules whose id names it, and the overlay's.

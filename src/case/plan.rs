@@ -33,6 +33,9 @@ pub struct MethodInfo {
     pub call: MethodCall,
     /// The OAuth2 scope, where documented.
     pub scope: Option<String>,
+    /// Another method's documented scope, for a case whose token must lack this method's
+    /// (`when.omit: [Scope]`).
+    pub other_scope: Option<String>,
     pub headers: Vec<Field>,
     pub path_params: Vec<Field>,
     pub query_params: Vec<Field>,
@@ -168,6 +171,11 @@ impl MethodInfo {
             name: method.name.clone(),
             status: method.status,
             scope: method.scope.clone(),
+            other_scope: spec
+                .methods()
+                .filter_map(|m| m.method.scope.clone())
+                .filter(|s| Some(s) != method.scope.as_ref())
+                .min(),
             headers: by_location(FieldLocation::Header),
             path_params: by_location(FieldLocation::Path),
             query_params: by_location(FieldLocation::Query),
@@ -229,14 +237,17 @@ pub struct PlannedRequest {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Omit {
     pub authorization: bool,
+    /// Ask for the bearer token with another method's scope instead of this method's.
+    pub scope: bool,
     pub active_organisation: bool,
     pub user_metadata: bool,
 }
 
 /// The known values of `when.omit`.
-pub const OMIT_VALUES: [&str; 4] = [
+pub const OMIT_VALUES: [&str; 5] = [
     "all",
     "Authorization",
+    "Scope",
     "ActiveOrganisationHeader",
     "RequestUserMetadataHeader",
 ];
@@ -739,11 +750,13 @@ impl Planner<'_> {
                 "all" => {
                     omit = Omit {
                         authorization: true,
+                        scope: false,
                         active_organisation: true,
                         user_metadata: true,
                     }
                 }
                 "Authorization" => omit.authorization = true,
+                "Scope" => omit.scope = true,
                 "ActiveOrganisationHeader" => omit.active_organisation = true,
                 "RequestUserMetadataHeader" => omit.user_metadata = true,
                 other => {

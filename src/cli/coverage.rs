@@ -89,8 +89,11 @@ pub fn run(args: CoverageArgs) -> anyhow::Result<ExitCode> {
             );
         }
         println!(
-            "{} prose rules: {} covered",
-            totals.rules, totals.rules_covered
+            "{} prose rules: {} covered, {} untestable, {} uncovered",
+            totals.rules,
+            totals.rules_covered,
+            totals.rules_untestable,
+            totals.rules - totals.rules_covered - totals.rules_untestable
         );
     }
     Ok(ExitCode::from(if totals.uncovered == 0 {
@@ -145,7 +148,14 @@ fn print_table(matrix: &[MethodCoverage]) {
                 CodeStatus::Covered => {
                     println!("  rule {}  covered by {}", r.id, r.cases.join(", "))
                 }
-                CodeStatus::Untestable | CodeStatus::Uncovered => {
+                CodeStatus::Untestable => {
+                    println!(
+                        "  rule {}  untestable: {}",
+                        r.id,
+                        r.reason.as_deref().unwrap_or("")
+                    )
+                }
+                CodeStatus::Uncovered => {
                     println!("  rule {}  UNCOVERED", r.id)
                 }
             }

@@ -381,12 +381,19 @@ fn coverage_matrix(h: &mut String, m: &MethodCoverage) {
         );
     }
     for r in &m.rules {
+        let cases = match (r.status, r.reason.as_deref()) {
+            (CodeStatus::Untestable, Some(reason)) => format!(
+                "<span class=\"badge v-not-applicable\">untestable</span> {}",
+                esc(reason)
+            ),
+            _ => links(&r.cases),
+        };
         let _ = writeln!(
             h,
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
             esc(&r.id),
             esc(&r.text),
-            links(&r.cases)
+            cases
         );
     }
     h.push_str("</tbody></table></details>\n");

@@ -237,6 +237,9 @@ pub struct RuleCoverage {
     pub codes: Vec<u32>,
     pub status: CodeStatus,
     pub cases: Vec<String>,
+    /// The overlay's reason, for a rule no case can observe from outside.
+    #[serde(default)]
+    pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passing: Option<Vec<String>>,
 }

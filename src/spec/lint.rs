@@ -288,8 +288,21 @@ fn lint_overlay(spec: &Spec, file: &Path) -> Vec<LintProblem> {
             push(format!("method_access/{name}"), "no such method".into());
         }
     }
+    let rule_ids: std::collections::BTreeSet<&str> = spec
+        .methods()
+        .flat_map(|m| m.method.rules.iter().chain(m.service.rules.iter()))
+        .chain(o.rules.values().flatten().map(|r| &r.rule))
+        .map(|r| r.id.as_str())
+        .collect();
     for key in o.untestable.keys() {
         let place = format!("untestable/{key}");
+        // A prose rule no case can observe is declared under its rule id.
+        if !key.contains('/') {
+            if !rule_ids.contains(key.as_str()) {
+                push(place, "no such rule id (expected a rule id, <Method>/<code> or <Service>/<Method>/<code>)".into());
+            }
+            continue;
+        }
         // `<Method>/<code>`, or `<Service>/<Method>/<code>` for a name two services share.
         let (service, method, code) = match key.split('/').collect::<Vec<_>>().as_slice() {
             [method, code] => (None, *method, *code),

@@ -390,8 +390,14 @@ impl Target {
             }
             builder = builder.body(body);
         }
+        // `omit: [Scope]` asks for another method's scope, so the token lacks this one's.
+        let scope = if req.omit.scope {
+            method.other_scope.clone()
+        } else {
+            self.scope(method)
+        };
         if !req.omit.authorization
-            && let Some(token) = self.token(role, self.scope(method).as_deref()).await?
+            && let Some(token) = self.token(role, scope.as_deref()).await?
         {
             builder = builder.bearer_auth(token);
         }

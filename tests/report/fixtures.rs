@@ -306,6 +306,7 @@ pub fn with_coverage() -> RunSummary {
             codes: vec![4653],
             status: CodeStatus::Covered,
             cases: vec!["CreatePersonInterview.repeated-request-id".to_string()],
+            reason: None,
             passing: Some(vec![
                 "CreatePersonInterview.repeated-request-id".to_string(),
             ]),

@@ -204,6 +204,7 @@ struct RuleCoverage {
     codes: Vec<u32>,
     status: String,
     cases: Vec<String>,
+    reason: Option<String>,
     #[serde(default)]
     passing: Option<Vec<String>>,
 }
@@ -381,6 +382,7 @@ fn written_summary_matches_the_pinned_schema() {
         ("a rule stated in prose", &[4653][..], "covered")
     );
     assert_eq!(rule.cases.len(), 1);
+    assert!(rule.reason.is_none());
     assert_eq!(rule.passing.as_ref().map(Vec::len), Some(1));
     let k = cov.kill_ratio.as_ref().expect("kill ratio");
     assert_eq!((k.mutants, k.killed), (4, 3));
