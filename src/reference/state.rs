@@ -673,4 +673,73 @@ mod tests {
         assert_eq!(relative_date("today*2d", today), None);
         assert_eq!(relative_date("today-", today), None);
     }
+
+    #[test]
+    fn a_cpr_holds_its_birth_date_by_the_century_digit() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(cpr_birth_date("0101851001"), d(1985, 1, 1));
+        assert_eq!(cpr_birth_date("0101054001"), d(2005, 1, 1));
+        assert_eq!(cpr_birth_date("0101404001"), d(1940, 1, 1));
+        assert_eq!(cpr_birth_date("0101105001"), d(2010, 1, 1));
+        assert_eq!(cpr_birth_date("0101705001"), d(1870, 1, 1));
+        assert_eq!(cpr_birth_date("3102851001"), None);
+        assert_eq!(cpr_birth_date("01018510"), None);
+    }
+
+    #[test]
+    fn a_fixed_citizen_keeps_its_cpr_and_identifiers() {
+        let store = Store::default();
+        let cg = Uuid::parse_str("6f0c2d3e-1111-4000-8000-000000000001").unwrap();
+        let request = || StateRequest {
+            now: None,
+            citizen: Some(CitizenState {
+                jobcenter: Some("10101".into()),
+                contact_groups: vec![ContactGroupState {
+                    id: Some("cg".into()),
+                    type_id: 1,
+                    start: "2026-10-01".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            projects: vec![],
+        };
+        let fixed = Fixed {
+            cpr: "0101851001".into(),
+            ids: [("cg".to_string(), cg)].into(),
+        };
+        let est = establish_fixed(&store, &clock(), request(), fixed.clone()).unwrap();
+        assert_eq!(est.cpr.as_deref(), Some("0101851001"));
+        assert_eq!(est.ids["cg"], cg.to_string());
+        assert_eq!(store.owner(&cg).unwrap().0, "0101851001");
+        let c = store.citizen("0101851001").unwrap();
+        assert_eq!(
+            c.lock().unwrap().birth_date,
+            NaiveDate::from_ymd_opt(1985, 1, 1)
+        );
+        // The same CPR or identifier twice is refused, and leaves nothing behind.
+        let again = Fixed {
+            cpr: "0202852002".into(),
+            ..fixed.clone()
+        };
+        assert!(
+            establish_fixed(&store, &clock(), request(), again)
+                .unwrap_err()
+                .0
+                .contains("in use")
+        );
+        assert!(store.citizen("0202852002").is_none());
+        assert!(
+            establish_fixed(
+                &store,
+                &clock(),
+                StateRequest::default(),
+                Fixed {
+                    cpr: "3102851001".into(),
+                    ids: Default::default(),
+                }
+            )
+            .is_err()
+        );
+    }
 }
