@@ -107,6 +107,18 @@ enum Slot {
 /// left out because the method cannot answer them.
 pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case) -> (Vec<Case>, BTreeSet<u32>) {
     let method = m.method;
+    // A method name two services share (AddInterviewParticipant) gets the service in its
+    // generated ids, so ids stay unique across the corpus.
+    let prefix = if spec
+        .methods()
+        .filter(|o| o.method.name == method.name)
+        .count()
+        > 1
+    {
+        format!("{}.{}", method.name, service_slug(&m.service.service))
+    } else {
+        method.name.clone()
+    };
     let mut cases = Vec::new();
     let mut unanswerable = BTreeSet::new();
     let mut emit = |path: &str, slot: Slot, violation: Violation, when: When| {
@@ -148,7 +160,7 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case) -> (Vec<Case>, BTr
         };
         let slug = path.replace(['/', ' '], ".");
         cases.push(Case {
-            id: format!("{}.gen.{}.{}", method.name, slug, violation.slug()),
+            id: format!("{prefix}.gen.{slug}.{}", violation.slug()),
             title: format!("{} {}", display_path(slot, path), violation.describe()),
             service: base.service.clone(),
             method: base.method.clone(),
@@ -262,6 +274,21 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case) -> (Vec<Case>, BTr
         }
     }
     (cases, unanswerable)
+}
+
+/// `PersonRegistrationService` → `person-registration`, `VisiteringOgStatus.YdelsesVisiteringService`
+/// → `ydelses-visitering`: the service's last name part without `Service`, in kebab case.
+pub fn service_slug(service: &str) -> String {
+    let last = service.rsplit('.').next().unwrap_or(service);
+    let base = last.strip_suffix("Service").unwrap_or(last);
+    let mut out = String::new();
+    for (i, c) in base.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 fn display_path(slot: Slot, path: &str) -> String {

@@ -201,3 +201,41 @@ fn violations_the_method_cannot_answer_are_left_out_and_said() {
         generated.skipped
     );
 }
+
+#[test]
+fn service_slugs_are_kebab_case_without_service() {
+    assert_eq!(
+        service_slug("PersonRegistrationService"),
+        "person-registration"
+    );
+    assert_eq!(service_slug("InterviewService"), "interview");
+    assert_eq!(
+        service_slug("VisiteringOgStatus.YdelsesVisiteringService"),
+        "ydelses-visitering"
+    );
+}
+
+#[test]
+fn a_method_name_two_services_share_gets_the_service_in_its_ids() {
+    let mut spec = spec();
+    let mut twin = spec.services["TestService"].clone();
+    twin.service = "OtherService".into();
+    spec.services.insert(twin.service.clone(), twin);
+    let mut other = base();
+    other.service = "OtherService".into();
+    other.id = "CreateThing.other.ok".into();
+    let generated = generate(&spec, &[base(), other]);
+    let mut ids: Vec<&str> = generated.cases.iter().map(|c| c.id.as_str()).collect();
+    assert!(
+        ids.iter().any(|i| i.starts_with("CreateThing.test.gen.")),
+        "{ids:?}"
+    );
+    assert!(
+        ids.iter().any(|i| i.starts_with("CreateThing.other.gen.")),
+        "{ids:?}"
+    );
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "generated ids repeat across services");
+}

@@ -102,6 +102,24 @@ impl Corpus {
         if !planned.diagnostics.is_empty() {
             return Err(CorpusError::Cases(planned.diagnostics));
         }
+        // Ids are unique across the corpus, generated cases included (reports, diffs, shards
+        // and waivers key cases by id).
+        let mut seen: BTreeSet<&str> = self.cases.iter().map(|c| c.case.id.as_str()).collect();
+        let clashes: Vec<Diagnostic> = planned
+            .cases
+            .iter()
+            .filter(|c| !seen.insert(c.case.id.as_str()))
+            .map(|c| {
+                Diagnostic::new(
+                    std::path::Path::new(&c.case.origin.file),
+                    Pos::default(),
+                    format!("generated case id `{}` is used twice", c.case.id),
+                )
+            })
+            .collect();
+        if !clashes.is_empty() {
+            return Err(CorpusError::Cases(clashes));
+        }
         self.generated = planned.cases.len();
         self.cases.extend(planned.cases.into_iter().map(Arc::new));
         self.not_generated = generated.skipped;
