@@ -89,3 +89,33 @@ fn a_mutant_no_case_can_see_survives_with_its_reason_and_fails_the_command() {
         "the report shows the kill ratio"
     );
 }
+
+/// The bar, enforced in CI on the whole corpus: at least 200 mutants, at least 95 %
+/// killed, every survivor with a reason. (About 20 s in a debug build.)
+#[test]
+fn the_corpus_kills_at_least_95_percent_of_every_mutant() {
+    let out = temp_dir("full");
+    let output = konform()
+        .args(["mutate", "--json", "--out"])
+        .arg(&out)
+        .output()
+        .expect("konform runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let mutants = json["mutants"].as_u64().expect("mutants");
+    let killed = json["killed"].as_u64().expect("killed");
+    let survivors = json["survivors"].as_array().expect("survivors");
+    assert!(mutants >= 200, "only {mutants} mutants");
+    assert!(
+        killed as f64 >= 0.95 * mutants as f64,
+        "{killed} of {mutants} killed: {survivors:#?}"
+    );
+    assert_eq!(survivors.len() as u64, mutants - killed);
+    for s in survivors {
+        assert!(
+            s["reason"].as_str().is_some_and(|r| !r.is_empty()),
+            "survivor without a reason: {s}"
+        );
+    }
+}
