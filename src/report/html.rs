@@ -16,8 +16,8 @@ use std::fmt::Write as _;
 
 use super::text;
 use crate::run::result::{
-    CaseResult, CodeStatus, Counts, MethodCoverage, MethodSummary, MethodVerdict, MutationScore,
-    RunSummary, Verdict,
+    CaseResult, CodeStatus, Counts, GateSummary, MethodCoverage, MethodSummary, MethodVerdict,
+    MutationScore, RunSummary, Verdict,
 };
 use crate::target::outcome::Exchange;
 
@@ -157,6 +157,9 @@ fn header(h: &mut String, s: &RunSummary) {
              The target's certificates were not checked in this run.</div>\n",
         );
     }
+    if let Some(g) = &s.gate {
+        gate(h, g);
+    }
     if s.cpr_shown {
         h.push_str(
             "<div class=\"banner warn\" id=\"cpr-notice\"><strong>CPR NUMBERS ARE SHOWN.</strong> \
@@ -295,6 +298,47 @@ fn coverage(h: &mut String, s: &RunSummary) {
         }
     }
     h.push_str("</section>\n");
+}
+
+/// The regression gate's judgement (`--waivers`): whether the run passes, and every list that
+/// decided it.
+fn gate(h: &mut String, g: &GateSummary) {
+    let _ = writeln!(
+        h,
+        "<div class=\"banner {}\" id=\"gate\"><strong>REGRESSION GATE {}</strong> (waivers: <code>{}</code>): \
+         {} waived, {} unwaived, {} expired, {} unexpected passes, {} unmatched.",
+        if g.passed { "ok" } else { "bad" },
+        if g.passed { "PASSED" } else { "FAILED" },
+        esc(&g.file),
+        g.waived.len(),
+        g.unwaived.len(),
+        g.expired.len(),
+        g.unexpected_passes.len(),
+        g.unmatched.len()
+    );
+    let list = |h: &mut String, label: &str, ids: &[String]| {
+        if !ids.is_empty() {
+            let items: Vec<String> = ids
+                .iter()
+                .map(|i| format!("<code>{}</code>", esc(i)))
+                .collect();
+            let _ = writeln!(h, "<br>{}: {}", esc(label), items.join(", "));
+        }
+    };
+    list(h, "unwaived failures", &g.unwaived);
+    list(
+        h,
+        "unexpected passes (their waivers can go)",
+        &g.unexpected_passes,
+    );
+    list(h, "waivers naming no case of this run", &g.unmatched);
+    let expired: Vec<String> = g
+        .expired
+        .iter()
+        .map(|e| format!("{} ({}, expired after {})", e.case, e.ticket, e.expires))
+        .collect();
+    list(h, "expired waivers", &expired);
+    h.push_str("</div>\n");
 }
 
 fn mutation(h: &mut String, m: &MutationScore) {
@@ -601,6 +645,7 @@ dd.reason{padding:.1rem .4rem;border-radius:3px}
 .banner{padding:.6rem .8rem;border-radius:5px;margin:.5rem 0;border:1px solid}
 .banner.bad{background:var(--fail-bg);color:var(--fail);border-color:#f4b5ae}
 .banner.warn{background:var(--warn-bg);color:var(--warn);border-color:#f0d38a}
+.banner.ok{background:var(--pass-bg);color:var(--pass);border-color:#9fd8b4}
 .notice{color:var(--dim);margin:.3rem 0}
 .totals{font-size:1rem}
 table{border-collapse:collapse;width:100%}

@@ -150,6 +150,12 @@ async fn a_waiver_file_round_trip() {
         summary["gate"]["expired"][0]["case"],
         "CreateThing.end-before-start"
     );
+    let html = std::fs::read_to_string(dir.join("r3").join("index.html")).unwrap();
+    assert!(
+        html.contains("REGRESSION GATE FAILED"),
+        "the page shows the gate"
+    );
+    assert!(html.contains("CreateThing.end-before-start (DFDG-1234, expired after 2026-11-23)"));
 
     // 4. Fixed, the waived case is an unexpected pass: reported, and the gate passes.
     std::fs::write(dir.join("waivers.yaml"), &file).unwrap();
@@ -166,6 +172,11 @@ async fn a_waiver_file_round_trip() {
         summary["gate"]["unexpected_passes"],
         json!(["CreateThing.end-before-start"])
     );
+    let html = std::fs::read_to_string(dir.join("r4").join("index.html")).unwrap();
+    assert!(html.contains("REGRESSION GATE PASSED"));
+    assert!(html.contains(
+        "unexpected passes (their waivers can go): <code>CreateThing.end-before-start</code>"
+    ));
 
     // 5. Updating from the fixed run drops the waiver.
     let update = waivers_update(&dir, "r4", "2026-12-31");
