@@ -24,7 +24,7 @@ use serde_json::{Map, Value, json};
 use super::ProvisionError;
 use crate::case::plan::MethodInfo;
 use crate::spec::Spec;
-use crate::target::{Exchange, Outcome, RenderedRequest, Target};
+use crate::target::{Exchange, RenderedRequest, Target};
 
 /// The service and method contact groups are created through.
 pub const CONTACT_GROUP_METHOD: (&str, &str) = ("PersonRegistrationService", "CreateContactGroup");
@@ -110,51 +110,22 @@ impl Deriver {
                 body: Some(json!({ "ContactGroup": Value::Object(group) })),
                 ..RenderedRequest::default()
             };
-            match target
+            let outcome = target
                 .call(&self.method, &self.caller, &request, exchanges)
-                .await
-            {
-                Outcome::Success { body, .. } => {
-                    *created += 1;
-                    if let Some(name) = g.get("id").and_then(Value::as_str) {
-                        let id = body
-                            .get("ServiceReceipt")
-                            .and_then(|r| r.get("MessageIdentifier"))
-                            .and_then(Value::as_str);
-                        let Some(id) = id else {
-                            return Err(ProvisionError::NotApplicable(format!(
-                                "{what}: the receipt has no ServiceReceipt/MessageIdentifier for `${{ids.{name}}}`"
-                            )));
-                        };
-                        ids.insert(name.to_string(), id.to_string());
-                    }
-                }
-                Outcome::DfdgError { status, errors } => {
-                    let list: Vec<String> = errors
-                        .iter()
-                        .map(
-                            |e| match e.text.as_deref().filter(|t| !t.trim().is_empty()) {
-                                Some(t) => format!("{} ({t})", e.code),
-                                None => e.code.to_string(),
-                            },
-                        )
-                        .collect();
+                .await;
+            let body = super::setup::require_success(&what, outcome)?;
+            *created += 1;
+            if let Some(name) = g.get("id").and_then(Value::as_str) {
+                let id = body
+                    .get("ServiceReceipt")
+                    .and_then(|r| r.get("MessageIdentifier"))
+                    .and_then(Value::as_str);
+                let Some(id) = id else {
                     return Err(ProvisionError::NotApplicable(format!(
-                        "{what} did not succeed: error {} (HTTP {status})",
-                        list.join(", ")
+                        "{what}: the receipt has no ServiceReceipt/MessageIdentifier for `${{ids.{name}}}`"
                     )));
-                }
-                Outcome::HttpStatus { status, .. } => {
-                    return Err(ProvisionError::NotApplicable(format!(
-                        "{what} did not succeed: HTTP {status}"
-                    )));
-                }
-                Outcome::TransportFailure { failure, detail } => {
-                    return Err(ProvisionError::transport(
-                        failure,
-                        format!("{what}: {}: {detail}", failure.describe()),
-                    ));
-                }
+                };
+                ids.insert(name.to_string(), id.to_string());
             }
         }
         Ok(())

@@ -2,6 +2,8 @@
 //! before the case's request, sharing its templates (so `${uuid:r}` is the same id in both).
 //! Each must succeed, or the case is not applicable.
 
+use serde_json::Value;
+
 use super::ProvisionError;
 use crate::case::plan::PlannedCall;
 use crate::case::template::{Context, RenderError};
@@ -35,27 +37,37 @@ pub async fn run_calls(
             .call(&call.method, &call.caller, &request, exchanges)
             .await;
         let what = format!("setup call {} {}", i + 1, call.method.name);
-        match outcome {
-            Outcome::Success { .. } => {}
-            Outcome::DfdgError { status, errors } => {
-                let codes: Vec<String> = errors.iter().map(|e| e.code.to_string()).collect();
-                return Err(ProvisionError::NotApplicable(format!(
-                    "{what} did not succeed: HTTP {status}, error {}",
-                    codes.join(", ")
-                )));
-            }
-            Outcome::HttpStatus { status, .. } => {
-                return Err(ProvisionError::NotApplicable(format!(
-                    "{what} did not succeed: HTTP {status}"
-                )));
-            }
-            Outcome::TransportFailure { failure, detail } => {
-                return Err(ProvisionError::transport(
-                    failure,
-                    format!("{what}: {}: {detail}", failure.describe()),
-                ));
-            }
-        }
+        require_success(&what, outcome)?;
     }
     Ok(())
+}
+
+/// A precondition call's answer must be a success: a refusal makes the case not applicable
+/// (with the codes and texts), a transport failure is reported as such.
+pub fn require_success(what: &str, outcome: Outcome) -> Result<Value, ProvisionError> {
+    match outcome {
+        Outcome::Success { body, .. } => Ok(body),
+        Outcome::DfdgError { status, errors } => {
+            let list: Vec<String> = errors
+                .iter()
+                .map(
+                    |e| match e.text.as_deref().filter(|t| !t.trim().is_empty()) {
+                        Some(t) => format!("{} ({t})", e.code),
+                        None => e.code.to_string(),
+                    },
+                )
+                .collect();
+            Err(ProvisionError::NotApplicable(format!(
+                "{what} did not succeed: error {} (HTTP {status})",
+                list.join(", ")
+            )))
+        }
+        Outcome::HttpStatus { status, .. } => Err(ProvisionError::NotApplicable(format!(
+            "{what} did not succeed: HTTP {status}"
+        ))),
+        Outcome::TransportFailure { failure, detail } => Err(ProvisionError::transport(
+            failure,
+            format!("{what}: {}: {detail}", failure.describe()),
+        )),
+    }
 }

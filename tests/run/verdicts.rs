@@ -409,7 +409,7 @@ async fn a_failed_setup_call_makes_the_case_not_applicable() {
     assert_eq!(
         r.verdict,
         Verdict::NotApplicable {
-            reason: "setup call 1 CreateThing did not succeed: HTTP 400, error 9393".into()
+            reason: "setup call 1 CreateThing did not succeed: error 9393 (HTTP 400)".into()
         }
     );
 }
