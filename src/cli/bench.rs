@@ -22,22 +22,8 @@ use super::run::FilterArgs;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// The case folder.
-    #[arg(
-        long,
-        default_value = "cases",
-        value_name = "DIR",
-        env = "KONFORM_CASES"
-    )]
-    pub cases: std::path::PathBuf,
-    /// The spec folder.
-    #[arg(
-        long,
-        default_value = "specs",
-        value_name = "DIR",
-        env = "KONFORM_SPECS"
-    )]
-    pub specs: std::path::PathBuf,
+    #[command(flatten)]
+    pub corpus: super::CorpusArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Cases run at once (and requests in flight in the raw loop).
@@ -50,13 +36,10 @@ pub struct BenchArgs {
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let roles = konform::run::corpus::known_roles([]);
-    let mut corpus = match super::run::prepare(&args.specs, &args.cases, &roles) {
+    let corpus = match args.corpus.load(&roles, true) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if let Err(code) = super::run::add_generated(&mut corpus, &roles) {
-        return Ok(code);
-    }
     let filter = args.filter.filter();
     let cases: Vec<Arc<PlannedCase>> = corpus
         .cases

@@ -13,20 +13,12 @@ use konform::coverage::{self, CodeStatus, MethodCoverage};
 use konform::report::json as report_json;
 use konform::run::corpus;
 
-use super::run::{add_generated, prepare};
-use super::{EXIT_FAILED, EXIT_OK, SpecArgs};
+use super::{EXIT_FAILED, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
     #[command(flatten)]
-    pub spec: SpecArgs,
-    #[arg(
-        long,
-        default_value = "cases",
-        value_name = "DIR",
-        env = "KONFORM_CASES"
-    )]
-    pub cases: PathBuf,
+    pub corpus: super::CorpusArgs,
     /// A run's `summary.json` (or its report folder): show which covering cases passed.
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
@@ -40,15 +32,10 @@ pub struct CoverageArgs {
 
 pub fn run(args: CoverageArgs) -> anyhow::Result<ExitCode> {
     let roles = corpus::known_roles(std::iter::empty());
-    let mut corpus = match prepare(&args.spec.specs, &args.cases, &roles) {
+    let corpus = match args.corpus.load(&roles, !args.no_generated) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if !args.no_generated
-        && let Err(code) = add_generated(&mut corpus, &roles)
-    {
-        return Ok(code);
-    }
     let results = match &args.results {
         None => None,
         Some(path) => {

@@ -13,21 +13,14 @@ use serde_json::{Value, json};
 use konform::case::Case;
 use konform::run::corpus;
 
-use super::run::{FilterArgs, add_generated, prepare};
-use super::{EXIT_OK, SpecArgs};
+use super::EXIT_OK;
+use super::run::FilterArgs;
 
 #[derive(Debug, Args)]
 pub struct GenArgs {
-    #[command(flatten)]
-    pub spec: SpecArgs,
     /// The hand-written corpus the generated cases derive from (each method's first success case).
-    #[arg(
-        long,
-        default_value = "cases",
-        value_name = "DIR",
-        env = "KONFORM_CASES"
-    )]
-    pub cases: PathBuf,
+    #[command(flatten)]
+    pub corpus: super::CorpusArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Write `<DIR>/<Service>/<Method>.yaml` files instead of printing.
@@ -37,13 +30,10 @@ pub struct GenArgs {
 
 pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     let roles = corpus::known_roles(std::iter::empty());
-    let mut corpus = match prepare(&args.spec.specs, &args.cases, &roles) {
+    let corpus = match args.corpus.load(&roles, true) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if let Err(code) = add_generated(&mut corpus, &roles) {
-        return Ok(code);
-    }
     let filter = args.filter.filter();
     let mut files: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
     for planned in &corpus.cases {

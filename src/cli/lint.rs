@@ -3,7 +3,6 @@
 //! in its input tree (current or former names), placeholders can be filled, ids are unique.
 //! Exit 0 when clean, 1 when problems were found, 2 when the spec cannot be read.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -16,33 +15,19 @@ use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// The case folder.
-    #[arg(
-        long,
-        default_value = "cases",
-        value_name = "DIR",
-        env = "KONFORM_CASES"
-    )]
-    pub cases: PathBuf,
-    /// The spec folder.
-    #[arg(
-        long,
-        default_value = "specs",
-        value_name = "DIR",
-        env = "KONFORM_SPECS"
-    )]
-    pub specs: PathBuf,
+    #[command(flatten)]
+    pub corpus: super::CorpusArgs,
 }
 
 pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
-    let spec = match Spec::load(&args.specs) {
+    let spec = match Spec::load(&args.corpus.specs) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(ExitCode::from(EXIT_BAD_INPUT));
         }
     };
-    let loaded = load_dir(&args.cases);
+    let loaded = load_dir(&args.corpus.cases);
     let planned = plan(&spec, &loaded.cases, &known_roles([]));
     let mut all = loaded.diagnostics;
     all.extend(planned.diagnostics);

@@ -98,6 +98,43 @@ pub enum SpecCommand {
     },
 }
 
+/// Where the case corpus and its spec live: shared by every command that reads cases.
+#[derive(Debug, Clone, Args)]
+pub struct CorpusArgs {
+    /// The case folder.
+    #[arg(
+        long,
+        default_value = "cases",
+        value_name = "DIR",
+        env = "KONFORM_CASES"
+    )]
+    pub cases: PathBuf,
+    /// The spec folder.
+    #[arg(
+        long,
+        default_value = "specs",
+        value_name = "DIR",
+        env = "KONFORM_SPECS"
+    )]
+    pub specs: PathBuf,
+}
+
+impl CorpusArgs {
+    /// Loads and plans the corpus (with the generated cases unless `generated` is false),
+    /// printing every problem; `Err(code)` ends the command.
+    pub fn load(
+        &self,
+        roles: &std::collections::BTreeSet<String>,
+        generated: bool,
+    ) -> Result<konform::run::corpus::Corpus, ExitCode> {
+        let mut corpus = run::prepare(&self.specs, &self.cases, roles)?;
+        if generated {
+            run::add_generated(&mut corpus, roles)?;
+        }
+        Ok(corpus)
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct SpecArgs {
     /// The spec folder.
@@ -119,5 +156,17 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff(args) => diff::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Waivers(cmd) => waivers::run(cmd),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every subcommand's arguments are well formed (unique names, valid defaults): clap
+    /// checks this only when a subcommand is used, so check them all here.
+    #[test]
+    fn every_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
     }
 }

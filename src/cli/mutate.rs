@@ -22,25 +22,13 @@ use konform::report;
 use konform::run::corpus;
 use konform::run::result::{MutationScore, RunSummary, Survivor, Verdict};
 
-use super::run::{FilterArgs, add_generated, prepare};
+use super::run::FilterArgs;
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct MutateArgs {
-    #[arg(
-        long,
-        default_value = "specs",
-        value_name = "DIR",
-        env = "KONFORM_SPECS"
-    )]
-    pub specs: PathBuf,
-    #[arg(
-        long,
-        default_value = "cases",
-        value_name = "DIR",
-        env = "KONFORM_CASES"
-    )]
-    pub cases: PathBuf,
+    #[command(flatten)]
+    pub corpus: super::CorpusArgs,
     /// Only mutants of these methods' checks (and the cases of these methods); repeatable.
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -72,15 +60,10 @@ pub struct MutateArgs {
 
 pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
     let roles = corpus::known_roles(std::iter::empty());
-    let mut corpus = match prepare(&args.specs, &args.cases, &roles) {
+    let corpus = match args.corpus.load(&roles, !args.no_generated) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if !args.no_generated
-        && let Err(code) = add_generated(&mut corpus, &roles)
-    {
-        return Ok(code);
-    }
     let filter = args.filter.filter();
     let cases: Vec<_> = corpus
         .cases

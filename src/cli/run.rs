@@ -50,22 +50,8 @@ pub struct RunArgs {
     /// Show CPR numbers unmasked in logs and reports.
     #[arg(long)]
     pub show_cpr: bool,
-    /// The case folder.
-    #[arg(
-        long,
-        default_value = "cases",
-        value_name = "DIR",
-        env = "KONFORM_CASES"
-    )]
-    pub cases: PathBuf,
-    /// The spec folder.
-    #[arg(
-        long,
-        default_value = "specs",
-        value_name = "DIR",
-        env = "KONFORM_SPECS"
-    )]
-    pub specs: PathBuf,
+    #[command(flatten)]
+    pub corpus: super::CorpusArgs,
     /// Leave out the negative cases generated from the spec's field constraints.
     #[arg(long)]
     pub no_generated: bool,
@@ -168,18 +154,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let profile = args.target.as_deref().map(Profile::load).transpose()?;
     let waivers = args.waivers.as_deref().map(WaiverFile::load).transpose()?;
     let roles = corpus::known_roles(profile.iter().flat_map(|p| p.roles.keys().cloned()));
-    let mut corpus = match prepare(&args.specs, &args.cases, &roles) {
+    let corpus = match args.corpus.load(&roles, !args.no_generated) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
     if let (Some(p), Some(path)) = (&profile, &args.target) {
         p.check_against(&corpus.spec)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    }
-    if !args.no_generated
-        && let Err(code) = add_generated(&mut corpus, &roles)
-    {
-        return Ok(code);
     }
     let models = corpus.case_models();
     let filter = args.filter.filter();
@@ -191,12 +172,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .collect();
     if chosen.is_empty() {
         if corpus.cases.is_empty() {
-            bail!("no cases in {}", args.cases.display());
+            bail!("no cases in {}", args.corpus.cases.display());
         }
         bail!(
             "no case matches the filters ({} cases in {})",
             corpus.cases.len(),
-            args.cases.display()
+            args.corpus.cases.display()
         );
     }
     let chosen_count = chosen.len();
