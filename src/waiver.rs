@@ -69,12 +69,12 @@ impl WaiverFile {
             source,
         })?;
         let file: WaiverFile = serde_saphyr::from_str(&text).map_err(|e| {
-            let loc = e.location();
+            let p = crate::spec::load::problem_from_yaml(path, &e);
             WaiverError::Parse {
                 path: path.into(),
-                line: loc.map(|l| l.line()).unwrap_or(0),
-                column: loc.map(|l| l.column()).unwrap_or(0),
-                message: e.to_string().lines().next().unwrap_or_default().to_string(),
+                line: p.line.unwrap_or(0),
+                column: p.column.unwrap_or(0),
+                message: p.message,
             }
         })?;
         let mut problems = Vec::new();
