@@ -63,8 +63,6 @@ pub enum ReferenceError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("the reference implementation is not built yet")]
-    NotBuilt,
     #[error("cannot load citizen {index} ({cpr}): {reason}")]
     Citizen {
         /// 1-based position in the list.
