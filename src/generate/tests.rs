@@ -1,3 +1,6 @@
+//! Tests of negative-case generation on a small hand-written spec: the expected code per change,
+//! determinism, unique ids across services, and violations a method cannot answer.
+
 use serde_json::json;
 
 use super::*;
