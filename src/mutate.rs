@@ -18,7 +18,6 @@ use tokio::task::JoinSet;
 
 use crate::case::clock::Clock;
 use crate::case::plan::PlannedCase;
-use crate::provision;
 use crate::reference::CheckId;
 use crate::run::execute::RunEnv;
 use crate::run::result::{CaseResult, Verdict};
@@ -200,14 +199,11 @@ async fn run_against(
     kill: Option<FirstKill>,
 ) -> Result<Vec<CaseResult>, EmbeddedError> {
     let embedded = embedded::start_with_checks(spec, &TargetOptions::default(), disabled).await?;
-    let env = Arc::new(RunEnv {
-        provisioner: provision::for_target(&embedded.target),
-        target: embedded.target.clone(),
-        clock: options.clock,
-        timeout: options.timeout,
-        show_cpr: false,
-        retries: 0,
-    });
+    let env = Arc::new(RunEnv::new(
+        embedded.target.clone(),
+        options.clock,
+        options.timeout,
+    ));
     let stop = Arc::new(Notify::new());
     let interrupt = {
         let stop = stop.clone();

@@ -12,7 +12,6 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 use konform::case::clock::Clock;
 use konform::case::diagnostic;
-use konform::provision;
 use konform::run::corpus::{self, CorpusError};
 use konform::run::result::Verdict;
 use konform::run::{RunEnv, run_case};
@@ -54,14 +53,7 @@ fn main() {
         ))
         .expect("the embedded reference starts");
     let target = embedded.target.clone();
-    let env = Arc::new(RunEnv {
-        provisioner: provision::for_target(&target),
-        target,
-        clock: Clock::now(),
-        timeout: Duration::from_secs(10),
-        show_cpr: false,
-        retries: 0,
-    });
+    let env = Arc::new(RunEnv::new(target, Clock::now(), Duration::from_secs(10)));
     let trials = corpus
         .cases
         .iter()

@@ -13,7 +13,6 @@ use clap::Args;
 
 use konform::case::clock::Clock;
 use konform::case::plan::PlannedCase;
-use konform::provision;
 use konform::run::result::Verdict;
 use konform::run::{RunEnv, run_cases};
 use konform::target::{TargetOptions, embedded};
@@ -78,14 +77,11 @@ async fn bench(
 ) -> anyhow::Result<()> {
     let embedded = embedded::start(spec, &TargetOptions::default()).await?;
     let target = embedded.target.clone();
-    let env = Arc::new(RunEnv {
-        provisioner: provision::for_target(&target),
-        target: target.clone(),
-        clock: Clock::now(),
-        timeout: Duration::from_secs(10),
-        show_cpr: false,
-        retries: 0,
-    });
+    let env = Arc::new(RunEnv::new(
+        target.clone(),
+        Clock::now(),
+        Duration::from_secs(10),
+    ));
     let round = |env: Arc<RunEnv>| {
         let cases = cases.clone();
         async move {

@@ -31,6 +31,21 @@ pub struct RunEnv {
     pub retries: u32,
 }
 
+impl RunEnv {
+    /// The plain environment: the target's own provisioning (its state-change endpoint, if
+    /// any), CPR numbers masked, no retries. `konform run` sets the rest from its flags.
+    pub fn new(target: Arc<Target>, clock: Clock, timeout: Duration) -> RunEnv {
+        RunEnv {
+            provisioner: crate::provision::for_target(&target),
+            target,
+            clock,
+            timeout,
+            show_cpr: false,
+            retries: 0,
+        }
+    }
+}
+
 /// Runs one case to its result: tried again, up to `env.retries` times, while the target
 /// cannot be reached; each attempt starts afresh (new preconditions, new `${uuid}`s) and has
 /// the whole case timeout.

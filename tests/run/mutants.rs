@@ -49,14 +49,7 @@ async fn every_error_case_fails_when_its_check_is_switched_off() {
                 )
                 .unwrap(),
             );
-            let env = RunEnv {
-                provisioner: konform::provision::for_target(&target),
-                target,
-                clock: Clock::now(),
-                timeout: Duration::from_secs(10),
-                show_cpr: false,
-                retries: 0,
-            };
+            let env = RunEnv::new(target, Clock::now(), Duration::from_secs(10));
             let r = run_case(case, &env).await;
             assert!(
                 !matches!(r.verdict, Verdict::Pass),

@@ -96,12 +96,8 @@ async fn show_cpr_keeps_them() {
         .unwrap(),
     );
     let env = konform::run::RunEnv {
-        provisioner: konform::provision::for_target(&t),
-        target: t,
-        clock: support::clock(),
-        timeout: Duration::from_secs(5),
         show_cpr: true,
-        retries: 0,
+        ..konform::run::RunEnv::new(t, support::clock(), Duration::from_secs(5))
     };
     let r = run_case(&cases[0], &env).await;
     assert!(serde_json::to_string(&r).unwrap().contains(CPR));

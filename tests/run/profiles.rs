@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use konform::provision;
 use konform::run::result::Verdict;
 use konform::run::{RunEnv, run_case};
 use konform::target::client::TokenClock;
@@ -71,14 +70,7 @@ fn env(spec: &konform::spec::Spec, profile: Profile, options: &TargetOptions) ->
         )
         .expect("target"),
     );
-    RunEnv {
-        provisioner: provision::for_target(&target),
-        target,
-        clock: support::clock(),
-        timeout: Duration::from_secs(5),
-        show_cpr: false,
-        retries: 0,
-    }
+    RunEnv::new(target, support::clock(), Duration::from_secs(5))
 }
 
 #[tokio::test]
@@ -189,14 +181,7 @@ async fn basic_client_auth_and_a_refusal_asked_once() {
         )
         .unwrap(),
     );
-    let env = RunEnv {
-        provisioner: provision::for_target(&target),
-        target,
-        clock: support::clock(),
-        timeout: Duration::from_secs(5),
-        show_cpr: false,
-        retries: 0,
-    };
+    let env = RunEnv::new(target, support::clock(), Duration::from_secs(5));
     let ok = support::plan_yaml(&spec, "TestRestService", "CreateThing", CASE);
     assert_eq!(run_case(&ok[0], &env).await.verdict, Verdict::Pass);
     let refused = support::plan_yaml(

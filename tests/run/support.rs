@@ -7,7 +7,6 @@ use std::time::Duration;
 use konform::case::clock::Clock;
 use konform::case::load::load_text;
 use konform::case::plan::{PlannedCase, plan};
-use konform::provision;
 use konform::run::corpus::known_roles;
 use konform::run::result::CaseResult;
 use konform::run::{RunEnv, run_case};
@@ -59,14 +58,7 @@ pub fn env_for(spec: &Spec, profile: Profile, timeout: Duration) -> Arc<RunEnv> 
     let target = Arc::new(
         Target::new(profile, &spec.overlay, None, &TargetOptions::default()).expect("target"),
     );
-    Arc::new(RunEnv {
-        provisioner: provision::for_target(&target),
-        target,
-        clock: clock(),
-        timeout,
-        show_cpr: false,
-        retries: 0,
-    })
+    Arc::new(RunEnv::new(target, clock(), timeout))
 }
 
 /// Runs one inline case against `base`.

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use konform::provision;
 use konform::run::result::Verdict;
 use konform::run::{RunEnv, run_case};
 use konform::target::profile::{AuthConfig, OAuth2, ServiceEndpoint, SoapVersionName};
@@ -77,14 +76,7 @@ async fn rest_sends_documented_headers_a_bearer_token_and_a_json_body() {
         )
         .unwrap(),
     );
-    let env = RunEnv {
-        provisioner: provision::for_target(&target),
-        target,
-        clock: support::clock(),
-        timeout: Duration::from_secs(5),
-        show_cpr: false,
-        retries: 0,
-    };
+    let env = RunEnv::new(target, support::clock(), Duration::from_secs(5));
     for case in &cases {
         let r = run_case(case, &env).await;
         assert_eq!(r.verdict, Verdict::Pass, "{r:#?}");
@@ -270,14 +262,7 @@ async fn an_answer_over_the_size_limit_is_an_error() {
         )
         .unwrap(),
     );
-    let env = RunEnv {
-        provisioner: provision::for_target(&target),
-        target,
-        clock: support::clock(),
-        timeout: Duration::from_secs(5),
-        show_cpr: false,
-        retries: 0,
-    };
+    let env = RunEnv::new(target, support::clock(), Duration::from_secs(5));
     let r = run_case(&cases[0], &env).await;
     assert!(matches!(r.verdict, Verdict::Error { .. }), "{r:#?}");
     assert!(matches!(
