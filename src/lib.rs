@@ -8,6 +8,7 @@
 //! default target; it reads the same spec.
 
 pub mod case;
+pub mod clock;
 pub mod coverage;
 pub mod cpr;
 pub mod generate;
@@ -18,5 +19,7 @@ pub mod report;
 pub mod run;
 pub mod soap;
 pub mod spec;
+pub mod state;
+pub mod suggest;
 pub mod target;
 pub mod waiver;
