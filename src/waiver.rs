@@ -242,6 +242,8 @@ mod tests {
             exchanges: vec![],
             duration_ms: 1.0,
             attempts: 1,
+            caller: None,
+            reproduce: None,
         }
     }
 

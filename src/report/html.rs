@@ -145,9 +145,10 @@ fn header(h: &mut String, s: &RunSummary) {
     if !s.complete {
         let _ = writeln!(
             h,
-            "<div class=\"banner bad\" id=\"incomplete\"><strong>INCOMPLETE RUN.</strong> The run \
-             was interrupted; this report holds only the {} cases that finished. Verdicts of \
+            "<div class=\"banner bad\" id=\"incomplete\"><strong>INCOMPLETE RUN.</strong> {}; \
+             this report holds only the {} cases that finished. Verdicts of \
              methods whose cases did not all run are not a certification.</div>",
+            esc(s.stopped.as_deref().unwrap_or("The run was interrupted")),
             s.cases.len()
         );
     }
@@ -174,22 +175,25 @@ fn header(h: &mut String, s: &RunSummary) {
     }
     let t = &s.totals;
     let mv = method_verdict_counts(&s.methods);
+    // A zero is never coloured: it is neither good nor bad news.
+    let b = |class: &str, n: usize, what: &str| {
+        let class = if n == 0 { "c-zero" } else { class };
+        format!("<b class=\"{class}\">{n} {what}</b>")
+    };
     let _ = writeln!(
         h,
-        "<p class=\"totals\">{} methods: <b class=\"c-pass\">{} conformant</b>, \
-         <b class=\"c-fail\">{} not conformant</b>, <b class=\"c-na\">{} not applicable</b>. \
-         {} cases: <b class=\"c-pass\">{} pass</b>, <b class=\"c-fail\">{} fail</b>, \
-         <b class=\"c-error\">{} error</b>, <b class=\"c-na\">{} not applicable</b>.</p>",
+        "<p class=\"totals\">{} methods: {}, {}, {}. {} cases: {}, {}, {}, {}.</p>",
         s.methods.len(),
-        mv.0,
-        mv.1,
-        mv.2,
+        b("c-pass", mv.0, "conformant"),
+        b("c-fail", mv.1, "not conformant"),
+        b("c-na", mv.2, "not applicable"),
         t.total(),
-        t.pass,
-        t.fail,
-        t.error,
-        t.not_applicable
+        b("c-pass", t.pass, "pass"),
+        b("c-fail", t.fail, "fail"),
+        b("c-error", t.error, "error"),
+        b("c-na", t.not_applicable, "not applicable"),
     );
+    failures_index(h, s);
     h.push_str("</header>\n");
 }
 
@@ -475,8 +479,42 @@ fn filters(h: &mut String, s: &RunSummary) {
     );
 }
 
+/// Whether a case did not pass and could be judged: a failure, an error, or a verdict added
+/// later such as inconclusive. These come first, open, with their exchanges.
+fn failing(c: &CaseResult) -> bool {
+    !matches!(c.verdict, Verdict::Pass | Verdict::NotApplicable { .. })
+}
+
+/// The failing cases at the top of the page, each a link to its details below.
+fn failures_index(h: &mut String, s: &RunSummary) {
+    let failing: Vec<&CaseResult> = s.cases.iter().filter(|c| failing(c)).collect();
+    if failing.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<section id=\"failures\">\n<h2>Failures ({})</h2>\n<ul class=\"failures\">",
+        failing.len()
+    );
+    for c in failing {
+        let _ = writeln!(
+            h,
+            "<li><span class=\"badge {}\">{}</span> <a href=\"#{}\"><code>{}</code></a> {}</li>",
+            verdict_class(&c.verdict),
+            esc(text::verdict_label(&c.verdict)),
+            esc(&case_anchor(&c.id)),
+            esc(&c.id),
+            esc(&text::one_line(c.verdict.reason().unwrap_or(""), 160)),
+        );
+    }
+    h.push_str("</ul>\n</section>\n");
+}
+
 fn cases(h: &mut String, s: &RunSummary) {
     h.push_str("<main id=\"cases\">\n");
+    // Methods with failures first, and in each method the failing cases first; the order
+    // is otherwise the summary's (service, method, id).
+    let mut groups: Vec<&[CaseResult]> = Vec::new();
     let mut i = 0;
     while i < s.cases.len() {
         let first = &s.cases[i];
@@ -487,6 +525,12 @@ fn cases(h: &mut String, s: &RunSummary) {
         {
             j += 1;
         }
+        groups.push(&s.cases[i..j]);
+        i = j;
+    }
+    groups.sort_by_key(|g| !g.iter().any(failing));
+    for group in groups {
+        let first = &group[0];
         let verdict = s
             .methods
             .iter()
@@ -509,11 +553,23 @@ fn cases(h: &mut String, s: &RunSummary) {
             );
         }
         h.push_str("</h3>\n");
-        for case in &s.cases[i..j] {
+        let mut ordered: Vec<&CaseResult> = group.iter().collect();
+        ordered.sort_by_key(|c| !failing(c));
+        let passed = ordered
+            .iter()
+            .filter(|c| matches!(c.verdict, Verdict::Pass))
+            .count();
+        for case in ordered {
             case_details(h, case);
         }
+        if passed > 0 {
+            let _ = writeln!(
+                h,
+                "<p class=\"dim passes\">{passed} passing case{} shown in brief; their exchanges are in summary.json.</p>",
+                if passed == 1 { "" } else { "s" }
+            );
+        }
         h.push_str("</section>\n");
-        i = j;
     }
     if s.cases.is_empty() {
         h.push_str("<p class=\"placeholder\">No case finished in this run.</p>\n");
@@ -522,8 +578,8 @@ fn cases(h: &mut String, s: &RunSummary) {
 }
 
 fn case_details(h: &mut String, c: &CaseResult) {
-    // Failures and errors open: they are what a reader came for.
-    let open = matches!(c.verdict, Verdict::Fail { .. } | Verdict::Error { .. });
+    // Failures and errors open, their exchanges too: they are what a reader came for.
+    let open = failing(c);
     let mut marks = String::new();
     if !c.assumes.is_empty() {
         marks.push_str(
@@ -557,6 +613,9 @@ fn case_details(h: &mut String, c: &CaseResult) {
             esc(reason)
         );
     }
+    if let Some(caller) = &c.caller {
+        let _ = writeln!(h, "<dt>caller</dt><dd>{}</dd>", esc(&caller.to_string()));
+    }
     let _ = writeln!(h, "<dt>expected</dt><dd>{}</dd>", esc(&c.expected));
     let _ = writeln!(
         h,
@@ -588,6 +647,27 @@ fn case_details(h: &mut String, c: &CaseResult) {
         if c.attempts == 1 { "" } else { "s" }
     );
     h.push_str("</dl>\n");
+    if let Some(r) = &c.reproduce {
+        let _ = writeln!(
+            h,
+            "<div class=\"repro\"><h4>run it again</h4><pre class=\"rerun\">{}</pre>",
+            esc(&r.konform)
+        );
+        if !r.curl.is_empty() {
+            let _ = writeln!(
+                h,
+                "<h4>replay with curl</h4><pre class=\"curl\">{}</pre>",
+                esc(&r.curl.join("\n"))
+            );
+        }
+        h.push_str("</div>\n");
+    }
+    if matches!(c.verdict, Verdict::Pass) {
+        // Passes in brief: the reader's attention belongs to the failures, and the page
+        // stays small; summary.json keeps every exchange.
+        h.push_str("</details>\n");
+        return;
+    }
     if let Some(outcome) = &c.outcome
         && let Ok(json) = serde_json::to_string_pretty(outcome)
     {
@@ -598,12 +678,12 @@ fn case_details(h: &mut String, c: &CaseResult) {
         );
     }
     for (i, e) in c.exchanges.iter().enumerate() {
-        exchange(h, e, i, c.exchanges.len());
+        exchange(h, e, i, c.exchanges.len(), open);
     }
     h.push_str("</details>\n");
 }
 
-fn exchange(h: &mut String, e: &Exchange, i: usize, n: usize) {
+fn exchange(h: &mut String, e: &Exchange, i: usize, n: usize, open: bool) {
     let role = if i + 1 == n { "request" } else { "setup" };
     let status = match &e.response {
         Some(r) => format!("→ {}", r.status),
@@ -611,9 +691,10 @@ fn exchange(h: &mut String, e: &Exchange, i: usize, n: usize) {
     };
     let _ = writeln!(
         h,
-        "<details class=\"exchange\"><summary>{}. <span class=\"role\">{role}</span> \
+        "<details class=\"exchange\"{}><summary>{}. <span class=\"role\">{role}</span> \
          <code>{} {}</code> {}</summary>\n<div class=\"pair\"><div><h4>request</h4><pre>{}</pre></div>\
          <div><h4>response</h4><pre>{}</pre></div></div></details>",
+        if open { " open" } else { "" },
         i + 1,
         esc(&e.request.method),
         esc(&e.request.url),
@@ -641,7 +722,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;marg
 .badge{display:inline-block;padding:.05rem .45rem;border-radius:999px;font-size:.78rem;font-weight:600;white-space:nowrap;vertical-align:middle}
 .v-pass{color:var(--pass);background:var(--pass-bg)}.v-fail{color:var(--fail);background:var(--fail-bg)}.v-error{color:var(--err);background:var(--err-bg)}.v-na{color:var(--na);background:var(--na-bg)}
 dd.reason{padding:.1rem .4rem;border-radius:3px}
-.c-pass{color:var(--pass)}.c-fail{color:var(--fail);font-weight:600}.c-error{color:var(--err);font-weight:600}.c-na{color:var(--na)}
+.c-zero{color:var(--fg);font-weight:400}.c-pass{color:var(--pass)}.c-fail{color:var(--fail);font-weight:600}.c-error{color:var(--err);font-weight:600}.c-na{color:var(--na)}
 .banner{padding:.6rem .8rem;border-radius:5px;margin:.5rem 0;border:1px solid}
 .banner.bad{background:var(--fail-bg);color:var(--fail);border-color:#f4b5ae}
 .banner.warn{background:var(--warn-bg);color:var(--warn);border-color:#f0d38a}
@@ -670,7 +751,11 @@ details.case .id{font-weight:600}
 details.exchange,details.outcome{margin:.3rem 0 .5rem}
 details.exchange>summary,details.outcome>summary{cursor:pointer;color:#374151}
 .role{font-size:.75rem;text-transform:uppercase;color:var(--dim)}
-.pair{display:grid;grid-template-columns:1fr 1fr;gap:.6rem}
+.pair{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:.6rem}
+code{overflow-wrap:anywhere}
+section,main,details{min-width:0;max-width:100%}
+#methods{overflow-x:auto}
+ul.failures{padding-left:1.2rem}ul.failures li{margin:.15rem 0}
 @media (max-width:900px){.pair{grid-template-columns:1fr}}
 footer{margin-top:2rem;color:var(--dim);font-size:.8rem}
 "#;

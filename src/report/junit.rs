@@ -90,27 +90,20 @@ pub fn render(summary: &RunSummary) -> Result<String, ReportError> {
 }
 
 fn test_case(case: &CaseResult, classname: &str) -> TestCase {
-    let actual = text::outcome_or_none(case.outcome.as_ref());
     let status = match &case.verdict {
         Verdict::Pass => TestCaseStatus::success(),
         Verdict::Fail { reason } => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
             s.set_message(reason.as_str())
                 .set_type("fail")
-                .set_description(format!(
-                    "expected: {}\nactual:   {actual}\nreason:   {reason}",
-                    case.expected
-                ));
+                .set_description(text::details_text(case, text::Detail::Full, ""));
             s
         }
         Verdict::Error { reason } => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
             s.set_message(reason.as_str())
                 .set_type("error")
-                .set_description(format!(
-                    "expected: {}\nactual:   {actual}\nreason:   {reason}",
-                    case.expected
-                ));
+                .set_description(text::details_text(case, text::Detail::Full, ""));
             s
         }
         Verdict::NotApplicable { reason } => {
@@ -125,6 +118,12 @@ fn test_case(case: &CaseResult, classname: &str) -> TestCase {
     tc.add_property(Property::new("title", case.title.as_str()));
     tc.add_property(Property::new("expected", case.expected.as_str()));
     tc.add_property(Property::new("origin", case.origin.as_str()));
+    if let Some(caller) = &case.caller {
+        tc.add_property(Property::new("caller", caller.to_string()));
+    }
+    if let Some(r) = &case.reproduce {
+        tc.add_property(Property::new("rerun", r.konform.as_str()));
+    }
     if !case.covers.codes.is_empty() {
         let codes: Vec<String> = case.covers.codes.iter().map(u32::to_string).collect();
         tc.add_property(Property::new("covers.codes", codes.join(",")));

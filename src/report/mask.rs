@@ -16,7 +16,7 @@ use crate::case::model::Covers;
 use crate::cpr;
 use crate::run::result::{
     CaseResult, CodeCoverage, ExpiredWaiver, GateSummary, MethodCoverage, MethodSummary,
-    MutationScore, RuleCoverage, RunSummary, Survivor, Verdict,
+    MutationScore, Reproduction, RuleCoverage, RunSummary, Survivor, Verdict,
 };
 use crate::target::outcome::{DfdgError, Exchange, Outcome};
 
@@ -188,6 +188,7 @@ impl Redactor {
             finished: t(&summary.finished),
             target: t(&summary.target),
             complete: summary.complete,
+            stopped: summary.stopped.as_deref().map(t),
             cpr_shown: summary.cpr_shown,
             tls_verification_off: summary.tls_verification_off,
             totals: summary.totals.clone(),
@@ -292,6 +293,11 @@ impl Redactor {
             exchanges: case.exchanges.iter().map(|e| self.exchange(e)).collect(),
             duration_ms: case.duration_ms,
             attempts: case.attempts,
+            caller: case.caller.clone(),
+            reproduce: case.reproduce.as_ref().map(|r| Reproduction {
+                konform: t(&r.konform),
+                curl: r.curl.iter().map(|c| t(c)).collect(),
+            }),
         }
     }
 

@@ -18,6 +18,7 @@ pub mod json;
 pub mod junit;
 pub mod mask;
 pub mod merge;
+pub mod repro;
 pub mod terminal;
 pub mod text;
 

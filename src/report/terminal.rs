@@ -1,12 +1,17 @@
 //! The terminal summary printed at the end of `konform run`: a line per method with its
 //! verdict and counts in aligned columns, the failing cases under a method that is not
-//! conformant (a few, the rest are in the reports), then the totals and where the reports
+//! conformant (a few, the rest are in the reports) with their details ([`text::details`]), then the totals and where the reports
 //! went. The main function here is [`print`]; colour only when asked ([`Colour::detect`]).
 //!
 //! ```text
 //! SERVICE                    METHOD                 VERDICT         PASS  FAIL  ERROR  N/A
 //! InterviewService           CreatePersonInterview  not conformant     4     1      0    0
-//!   fail  CreatePersonInterview.date-too-old: expected error 4653, got success
+//!   fail   CreatePersonInterview.date-too-old
+//!          case      InterviewService/CreatePersonInterview.date-too-old
+//!          file      cases/InterviewService/CreatePersonInterview.yaml:40
+//!          caller    jobcenter (JobCenter 10101)
+//!          expected  error 4653
+//!          …         (actual, reason, request, answer, rerun, curl)
 //! PersonRegistrationService  GetPerson              conformant         3     0      0    1
 //!
 //! 2 methods: 1 conformant, 1 not conformant, 0 not applicable
@@ -137,12 +142,16 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
                 .collect();
             for k in failing.iter().take(FAILURES_SHOWN) {
                 let label = text::verdict_label(&k.verdict);
-                let reason = one_line(k.verdict.reason().unwrap_or(""), 120);
                 writeln!(
                     out,
-                    "  {}  {}: {reason}",
+                    "  {}  {}",
                     paint(c, "31", &format!("{label:<5}")),
                     k.id
+                )?;
+                write!(
+                    out,
+                    "{}",
+                    text::details_text(k, text::Detail::Short, "        ")
                 )?;
             }
             if failing.len() > FAILURES_SHOWN {
@@ -165,13 +174,22 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
         out,
         "{} methods: {}, {}, {}",
         s.methods.len(),
-        paint(c, "32", &format!("{ok} conformant")),
+        // A zero is never coloured: it is neither good nor bad news.
+        paint(
+            c,
+            if ok > 0 { "32" } else { "0" },
+            &format!("{ok} conformant")
+        ),
         paint(
             c,
             if bad > 0 { "1;31" } else { "0" },
             &format!("{bad} not conformant")
         ),
-        paint(c, "33", &format!("{na} not applicable")),
+        paint(
+            c,
+            if na > 0 { "33" } else { "0" },
+            &format!("{na} not applicable")
+        ),
     )?;
     let wall = text::elapsed_ms(&s.started, &s.finished)
         .map(|ms| format!(", {}", text::duration_ms(ms)))
@@ -184,13 +202,17 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
         s.target
     )?;
     if !s.complete {
+        let why = s
+            .stopped
+            .clone()
+            .unwrap_or_else(|| "the run was interrupted".to_string());
         writeln!(
             out,
             "{}",
             paint(
                 c,
                 "1;31",
-                "INCOMPLETE: the run was interrupted; the reports hold only the cases that finished"
+                &format!("INCOMPLETE: {why}; the reports hold only the cases that finished")
             )
         )?;
     }
@@ -234,17 +256,4 @@ fn file_name(p: &std::path::Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// The first line of `s`, cut to `max` characters.
-fn one_line(s: &str, max: usize) -> String {
-    let first = s.lines().next().unwrap_or("");
-    if first.chars().count() > max {
-        let cut: String = first.chars().take(max).collect();
-        format!("{cut}…")
-    } else if s.lines().nth(1).is_some() {
-        format!("{first} …")
-    } else {
-        first.to_string()
-    }
 }

@@ -1,9 +1,11 @@
 //! Words shared by the reporters: an outcome in one line, an exchange as plain text, a body
-//! pretty-printed, a duration. No markup here; each reporter escapes for its own format.
+//! pretty-printed (JSON and XML), a duration, and the details of a case that did not pass
+//! ([`details`]). No markup here; each reporter escapes for its own format.
 
 use std::fmt::Write as _;
 
-use crate::run::result::{Counts, MethodVerdict, Verdict};
+use crate::run::filter::qualified_id;
+use crate::run::result::{CaseResult, Counts, MethodVerdict, Verdict};
 use crate::target::outcome::{Exchange, Failure, Outcome};
 
 /// An outcome in words, to stand beside the expectation (`error 4653`, `success`, `HTTP 412`).
@@ -79,7 +81,8 @@ pub fn counts(c: &Counts) -> String {
     )
 }
 
-/// A body for reading: JSON pretty-printed, anything else as it came.
+/// A body for reading: JSON and XML pretty-printed, anything else (or anything that does
+/// not parse) as it came.
 pub fn pretty_body(body: &str) -> String {
     let trimmed = body.trim_start();
     if (trimmed.starts_with('{') || trimmed.starts_with('['))
@@ -88,11 +91,139 @@ pub fn pretty_body(body: &str) -> String {
     {
         return s;
     }
+    if trimmed.starts_with('<')
+        && let Some(s) = pretty_xml(trimmed)
+    {
+        return s;
+    }
     body.to_string()
+}
+
+/// XML indented by two spaces per level; `None` when it does not parse.
+fn pretty_xml(xml: &str) -> Option<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().trim_text(true);
+    let mut writer = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(event) => writer.write_event(event).ok()?,
+            Err(_) => return None,
+        }
+    }
+    String::from_utf8(writer.into_inner()).ok()
+}
+
+/// The first line of `s`, cut to `max` characters, with `…` where anything was left out.
+pub fn one_line(s: &str, max: usize) -> String {
+    let first = s.lines().next().unwrap_or("");
+    if first.chars().count() > max {
+        let cut: String = first.chars().take(max).collect();
+        format!("{cut}…")
+    } else if s.lines().nth(1).is_some() {
+        format!("{first} …")
+    } else {
+        first.to_string()
+    }
+}
+
+/// How much of a case [`details`] shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Bodies on one line, cut (the terminal).
+    Short,
+    /// Bodies whole and pretty-printed (JUnit, HTML).
+    Full,
+}
+
+/// What a test engineer needs of a case that did not pass, as `label: value` lines: the case
+/// and its file:line, the caller, the expectation and its grounds, the request and the
+/// answer, the reason, and how to run it again.
+pub fn details(case: &CaseResult, detail: Detail) -> Vec<(&'static str, String)> {
+    let mut out = vec![
+        ("case", qualified_id(&case.service, &case.id)),
+        ("file", case.origin.clone()),
+    ];
+    if let Some(caller) = &case.caller {
+        out.push(("caller", caller.to_string()));
+    }
+    out.push(("expected", case.expected.clone()));
+    let mut grounds = Vec::new();
+    if !case.covers.codes.is_empty() {
+        let codes: Vec<String> = case.covers.codes.iter().map(u32::to_string).collect();
+        grounds.push(format!("documented code {}", codes.join(", ")));
+    }
+    if !case.covers.rules.is_empty() {
+        grounds.push(format!("rule {}", case.covers.rules.join(", ")));
+    }
+    if !case.assumes.is_empty() {
+        grounds.push(format!("reading {}", case.assumes.join(", ")));
+    }
+    if !grounds.is_empty() {
+        out.push(("grounds", grounds.join("; ")));
+    }
+    out.push(("actual", outcome_or_none(case.outcome.as_ref())));
+    if let Some(reason) = case.verdict.reason() {
+        out.push(("reason", reason.to_string()));
+    }
+    if let Some(last) = case.exchanges.last() {
+        let r = &last.request;
+        let mut request = format!("{} {}", r.method, r.url);
+        let mut answer = match &last.response {
+            Some(a) => format!("HTTP {}", a.status),
+            None => "(no response)".to_string(),
+        };
+        match detail {
+            Detail::Short => {
+                if !r.body.is_empty() {
+                    request = format!("{request} {}", one_line(&squeeze(&r.body), 160));
+                }
+                if let Some(a) = last.response.as_ref().filter(|a| !a.body.is_empty()) {
+                    answer = format!("{answer} {}", one_line(&squeeze(&a.body), 160));
+                }
+            }
+            Detail::Full => {
+                request = request_text(last).trim_end().to_string();
+                answer = response(last).trim_end().to_string();
+            }
+        }
+        out.push(("request", request));
+        out.push(("answer", answer));
+    }
+    if let Some(r) = &case.reproduce {
+        out.push(("rerun", r.konform.clone()));
+        if !r.curl.is_empty() {
+            out.push(("curl", r.curl.join("\n")));
+        }
+    }
+    out
+}
+
+/// [`details`] as text, each value's further lines indented under the first.
+pub fn details_text(case: &CaseResult, detail: Detail, indent: &str) -> String {
+    let mut out = String::new();
+    for (label, value) in details(case, detail) {
+        let mut lines = value.lines();
+        let _ = writeln!(out, "{indent}{label:<9} {}", lines.next().unwrap_or(""));
+        for line in lines {
+            let _ = writeln!(out, "{indent}          {line}");
+        }
+    }
+    out
+}
+
+/// Whitespace runs (newlines included) as one space.
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The request line and headers of an exchange's request, then its body.
 pub fn request(exchange: &Exchange) -> String {
+    request_text(exchange)
+}
+
+fn request_text(exchange: &Exchange) -> String {
     let r = &exchange.request;
     let mut out = format!("{} {}\n", r.method, r.url);
     for (name, value) in &r.headers {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::judge::judge;
-use super::result::{CaseResult, Verdict};
+use super::result::{Caller, CaseResult, Verdict};
 use crate::case::given::Given;
 use crate::case::plan::PlannedCase;
 use crate::case::template::{Context, RenderError};
@@ -78,6 +78,11 @@ pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
             env.show_cpr,
         );
         r.attempts = attempts;
+        r.caller = env.target.role(&planned.caller).map(|role| Caller {
+            role: planned.caller.clone(),
+            organisation: role.organisation.to_string(),
+            code: role.code.clone(),
+        });
         return r;
     }
 }
@@ -278,6 +283,8 @@ pub fn result(
         exchanges,
         duration_ms: elapsed.as_secs_f64() * 1000.0,
         attempts: 1,
+        caller: None,
+        reproduce: None,
     }
 }
 

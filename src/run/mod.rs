@@ -11,4 +11,4 @@ pub mod runner;
 
 pub use execute::{RunEnv, run_case};
 pub use filter::Filter;
-pub use runner::run_cases;
+pub use runner::{RunEnd, run_cases, run_cases_until};

@@ -40,6 +40,12 @@ impl Verdict {
         }
     }
 
+    /// A failure for `--max-fail` and the reproductions: any verdict but a pass and a case
+    /// that could not be set up.
+    pub fn is_failure(&self) -> bool {
+        !matches!(self, Verdict::Pass | Verdict::NotApplicable { .. })
+    }
+
     pub fn reason(&self) -> Option<&str> {
         match self {
             Verdict::Pass => None,
@@ -78,6 +84,37 @@ pub struct CaseResult {
     pub duration_ms: f64,
     /// How many times the request was sent (more than 1 after transport-error retries).
     pub attempts: u32,
+    /// Who called: the case's role and the organisation the profile gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<Caller>,
+    /// How to run the case again, for every case that did not pass or was not applicable
+    /// (see `crate::report::repro`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reproduce: Option<Reproduction>,
+}
+
+/// The caller of a case: its role (`kommune`) and the organisation type and code the target
+/// profile gives that role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caller {
+    pub role: String,
+    pub organisation: String,
+    pub code: String,
+}
+
+impl std::fmt::Display for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({} {})", self.role, self.organisation, self.code)
+    }
+}
+
+/// How to run one case again: the konform command line, and every exchange of the case as a
+/// curl command (setup calls first, the case's request last), with secrets as environment
+/// variable placeholders (`$KONFORM_TOKEN`) and CPR numbers masked unless the run showed them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reproduction {
+    pub konform: String,
+    pub curl: Vec<String>,
 }
 
 /// The conformance verdict of one method.
@@ -137,8 +174,12 @@ pub struct RunSummary {
     pub finished: String,
     /// The target's name (`embedded reference` or the profile's name) and base URLs.
     pub target: String,
-    /// False when the run was interrupted; the report then holds what had finished.
+    /// False when the run was interrupted or cut short; the report then holds what had
+    /// finished.
     pub complete: bool,
+    /// Why the run stopped early, when it was cut short on purpose (`--max-fail`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     /// Whether CPR numbers are shown unmasked (`--show-cpr`).
     pub cpr_shown: bool,
     /// Whether TLS verification was turned off for this run.
@@ -330,6 +371,7 @@ impl RunSummary {
             finished,
             target,
             complete,
+            stopped: None,
             cpr_shown: false,
             tls_verification_off: false,
             totals,

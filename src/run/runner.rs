@@ -20,19 +20,57 @@ pub async fn run_cases<I, F>(
     env: Arc<RunEnv>,
     jobs: usize,
     interrupt: I,
-    mut on_result: F,
+    on_result: F,
 ) -> bool
 where
     I: Future<Output = ()>,
     F: FnMut(CaseResult),
 {
+    run_cases_until(cases, env, jobs, None, interrupt, on_result).await == RunEnd::Complete
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// Every case ran.
+    Complete,
+    /// Interrupted (Ctrl-C): running cases were abandoned.
+    Interrupted,
+    /// `max_fail` cases failed: no further case was started, the running ones finished.
+    CutShort { failures: usize },
+}
+
+/// [`run_cases`], stopping the scheduling of new cases once `max_fail` cases have failed
+/// (any verdict but pass and not applicable; see [`Verdict::is_failure`]).
+pub async fn run_cases_until<I, F>(
+    cases: Vec<Arc<PlannedCase>>,
+    env: Arc<RunEnv>,
+    jobs: usize,
+    max_fail: Option<usize>,
+    interrupt: I,
+    mut on_result: F,
+) -> RunEnd
+where
+    I: Future<Output = ()>,
+    F: FnMut(CaseResult),
+{
+    let mut failures = 0usize;
+    let mut on_result = move |r: CaseResult| {
+        if r.verdict.is_failure() {
+            failures += 1;
+        }
+        on_result(r);
+        failures
+    };
+    let mut failed = 0usize;
     let jobs = jobs.max(1);
     let mut pending = cases.into_iter();
     let mut running: JoinSet<CaseResult> = JoinSet::new();
     let mut by_task: HashMap<tokio::task::Id, Arc<PlannedCase>> = HashMap::new();
     tokio::pin!(interrupt);
     loop {
-        while running.len() < jobs {
+        let stop = max_fail.is_some_and(|n| failed >= n);
+        while running.len() < jobs && !stop {
             let Some(case) = pending.next() else { break };
             let env = env.clone();
             let task_case = case.clone();
@@ -43,13 +81,14 @@ where
             biased;
             () = &mut interrupt => {
                 running.abort_all();
-                return false;
+                return RunEnd::Interrupted;
             }
             joined = running.join_next_with_id() => match joined {
-                None => return true,
+                None if stop && pending.len() > 0 => return RunEnd::CutShort { failures: failed },
+                None => return RunEnd::Complete,
                 Some(Ok((id, r))) => {
                     by_task.remove(&id);
-                    on_result(r);
+                    failed = on_result(r);
                 }
                 Some(Err(e)) => {
                     // A case that panicked is reported as an error, and the run goes on.
@@ -57,7 +96,7 @@ where
                         let verdict = Verdict::Error {
                             reason: format!("the harness failed on this case: {e}"),
                         };
-                        on_result(result(&case, verdict, None, Vec::new(), Duration::ZERO, env.show_cpr));
+                        failed = on_result(result(&case, verdict, None, Vec::new(), Duration::ZERO, env.show_cpr));
                     }
                 }
             }

@@ -2,6 +2,7 @@
 //! transports ([`rest`], [`soap`]) over one shared HTTP client ([`client`], [`http`]), and the
 //! normalised [`outcome`] of a call.
 
+pub mod audit;
 pub mod client;
 pub mod embedded;
 pub mod http;

@@ -93,6 +93,8 @@ pub fn case(
         exchanges,
         duration_ms: 12.5,
         attempts: 1,
+        caller: None,
+        reproduce: None,
     }
 }
 
