@@ -11,6 +11,7 @@ mod coverage;
 mod diff;
 mod generate;
 mod lint;
+mod list;
 mod merge;
 mod mutate;
 mod progress;

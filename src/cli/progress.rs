@@ -68,6 +68,18 @@ impl Progress {
         }
     }
 
+    /// Every exchange of a finished case, for `-v`: the case's id and verdict, then each
+    /// request and answer, redacted like every other line.
+    pub fn exchanges(&self, r: &CaseResult) {
+        let mut text = format!("--- {} ({}) ---\n", r.id, r.verdict.name());
+        text.push_str(&konform::report::text::exchanges(&r.exchanges));
+        let text = (self.redact)(text.trim_end());
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
     /// A line above the bar (or a plain line with the count so far).
     pub fn line(&self, line: &str) {
         let line = (self.redact)(line);

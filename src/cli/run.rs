@@ -18,15 +18,18 @@ use konform::coverage;
 use konform::provision::pool::CitizenPool;
 use konform::provision::{self, Provisioner};
 use konform::report::mask::Redactor;
+use konform::report::repro::{self, ReproContext, TokenSource};
 use konform::report::{self, Colour, ReportOptions, TerminalOptions};
 use konform::run::corpus::{self, CorpusError};
 use konform::run::filter::Shard;
 use konform::run::result::{ExpiredWaiver, GateSummary, MethodVerdict, RunSummary};
-use konform::run::{Filter, RunEnv, run_cases};
+use konform::run::{Filter, RunEnd, RunEnv, run_cases_until};
 use konform::spec::Spec;
 use konform::target::embedded;
+use konform::target::profile::AuthConfig;
 use konform::target::{Profile, Target, TargetOptions};
 use konform::waiver::{self, WaiverFile};
+use std::collections::BTreeMap;
 
 use super::progress::Progress;
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
@@ -73,6 +76,23 @@ pub struct RunArgs {
     /// Do not verify TLS certificates (self-signed test environments). Reports say so.
     #[arg(long)]
     pub insecure: bool,
+    /// List the chosen cases (after the filters and the shard) instead of running them.
+    #[arg(long)]
+    pub list: bool,
+    /// With `--list`: a JSON array, one object per case.
+    #[arg(long, requires = "list")]
+    pub json: bool,
+    /// Run only the cases that did not pass in an earlier run (its report folder or its
+    /// summary.json); the filters narrow them further.
+    #[arg(long, value_name = "RUN_DIR", visible_alias = "failed-from")]
+    pub rerun_failed: Option<PathBuf>,
+    /// Start no further case after N cases failed (or ended in error); the cases running
+    /// finish, the reports are written and say the run was cut short.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_fail: Option<u64>,
+    /// Print every exchange (request and answer) of each case as it finishes.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// The case filters, shared with `konform bench`.
@@ -164,21 +184,45 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let models = corpus.case_models();
     let filter = args.filter.filter();
-    let chosen: Vec<_> = corpus
-        .cases
-        .iter()
-        .filter(|c| filter.matches(&c.case))
-        .cloned()
-        .collect();
-    if chosen.is_empty() {
-        if corpus.cases.is_empty() {
-            bail!("no cases in {}", args.corpus.cases.display());
+    if corpus.cases.is_empty() {
+        bail!("no cases in {}", args.corpus.cases.display());
+    }
+    let mut chosen: Vec<_> = match filter.select(&corpus.cases, |c| &c.case) {
+        Ok(chosen) => chosen.into_iter().cloned().collect(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_BAD_INPUT));
         }
-        bail!(
-            "no case matches the filters ({} cases in {})",
-            corpus.cases.len(),
-            args.corpus.cases.display()
+    };
+    if let Some(dir) = &args.rerun_failed {
+        let earlier =
+            report::json::read(dir).with_context(|| format!("--rerun-failed {}", dir.display()))?;
+        let failed: std::collections::BTreeSet<(String, String)> = earlier
+            .cases
+            .iter()
+            .filter(|c| c.verdict.is_failure())
+            .map(|c| (c.service.clone(), c.id.clone()))
+            .collect();
+        if failed.is_empty() {
+            eprintln!(
+                "run {} has no failing case: nothing to run again",
+                earlier.run_id
+            );
+            return Ok(ExitCode::from(EXIT_OK));
+        }
+        let before = failed.len();
+        chosen.retain(|c| failed.contains(&(c.case.service.clone(), c.case.id.clone())));
+        eprintln!(
+            "rerunning {} of the {before} case(s) that did not pass in run {}",
+            chosen.len(),
+            earlier.run_id
         );
+        if chosen.is_empty() {
+            bail!(
+                "none of the {before} failing case(s) of run {} is in the corpus (or the filters) now",
+                earlier.run_id
+            );
+        }
     }
     let chosen_count = chosen.len();
     let cases: Vec<_> = match args.shard {
@@ -198,6 +242,20 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         if cases.is_empty() {
             // An empty shard is no error: with few cases and many shards it happens.
             eprintln!("this shard has no cases; writing an empty report");
+        }
+    }
+    if args.list {
+        let mut stdout = std::io::stdout().lock();
+        super::list::print(&cases, args.json, &mut stdout)?;
+        return Ok(ExitCode::from(EXIT_OK));
+    }
+    if let Some(p) = &profile {
+        let mut used = std::collections::BTreeMap::<String, usize>::new();
+        for c in &cases {
+            *used.entry(c.caller.clone()).or_default() += 1;
+        }
+        for w in konform::target::audit::audit(p, &used) {
+            eprintln!("warning: profile: {w}");
         }
     }
     let jobs = args
@@ -233,11 +291,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         jobs,
         show_cpr: args.show_cpr,
         retries: args.retries,
+        max_fail: args.max_fail.map(|n| n as usize),
+        verbose: args.verbose,
+        rerun_flags: rerun_flags(&args),
     };
     let summary = runtime.block_on(async {
         run_async(corpus.spec.clone(), profile, cases, settings, &run_id).await
     })?;
     let mut summary = summary;
+    report::repro::attach(&mut summary.0, &summary.2);
     // The coverage matrix of the methods this run covered, with the cases that passed.
     let ran: std::collections::BTreeSet<(&str, &str)> = summary
         .0
@@ -384,6 +446,85 @@ struct RunSettings {
     jobs: usize,
     show_cpr: bool,
     retries: u32,
+    max_fail: Option<usize>,
+    verbose: bool,
+    /// The flags a reproduction's `konform run` line repeats.
+    rerun_flags: Vec<String>,
+}
+
+/// The flags of this run a `konform run --case ID` line must repeat to run the case the
+/// same way: the target, the corpus, the clock, `--show-cpr`, `--insecure`.
+fn rerun_flags(args: &RunArgs) -> Vec<String> {
+    let mut flags = Vec::new();
+    let mut pair = |flag: &str, value: String| {
+        flags.push(flag.to_string());
+        flags.push(value);
+    };
+    if let Some(t) = &args.target {
+        pair("--target", t.display().to_string());
+    }
+    if args.corpus.specs != std::path::Path::new("specs") {
+        pair("--specs", args.corpus.specs.display().to_string());
+    }
+    if args.corpus.cases != std::path::Path::new("cases") {
+        pair("--cases", args.corpus.cases.display().to_string());
+    }
+    if let Some(c) = &args.clock {
+        pair("--clock", c.clone());
+    }
+    if args.show_cpr {
+        flags.push("--show-cpr".into());
+    }
+    if args.insecure {
+        flags.push("--insecure".into());
+    }
+    flags
+}
+
+/// How each role of the target gets its bearer token, for the curl commands.
+fn token_sources(target: &Target, embedded: bool) -> BTreeMap<String, TokenSource> {
+    let profile = &target.profile;
+    let base = profile.base_url.clone().unwrap_or_default();
+    let absolute = |url: &str| {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            url.to_string()
+        } else {
+            format!(
+                "{}/{}",
+                base.trim_end_matches('/'),
+                url.trim_start_matches('/')
+            )
+        }
+    };
+    profile
+        .roles
+        .iter()
+        .filter_map(|(name, role)| {
+            let source = match &profile.auth {
+                AuthConfig::None => return None,
+                AuthConfig::Bearer => TokenSource::Env(
+                    role.token_env
+                        .clone()
+                        .unwrap_or_else(|| repro::TOKEN_VAR.to_string()),
+                ),
+                AuthConfig::Oauth2(o) => TokenSource::OAuth2 {
+                    token_url: absolute(&o.token_url),
+                    client_id: role
+                        .client_id
+                        .clone()
+                        .unwrap_or_else(|| format!("{}:{}", role.organisation, role.code)),
+                    secret_env: if embedded {
+                        "KONFORM_CLIENT_SECRET".to_string()
+                    } else {
+                        role.client_secret_env
+                            .clone()
+                            .unwrap_or_else(|| o.client_secret_env.clone())
+                    },
+                },
+            };
+            Some((name.clone(), source))
+        })
+        .collect()
 }
 
 async fn run_async(
@@ -392,7 +533,7 @@ async fn run_async(
     cases: Vec<Arc<konform::case::PlannedCase>>,
     settings: RunSettings,
     run_id: &str,
-) -> anyhow::Result<(RunSummary, Vec<String>)> {
+) -> anyhow::Result<(RunSummary, Vec<String>, ReproContext)> {
     let RunSettings {
         options,
         clock,
@@ -400,7 +541,11 @@ async fn run_async(
         jobs,
         show_cpr,
         retries,
+        max_fail,
+        verbose,
+        rerun_flags,
     } = settings;
+    let embedded_target = profile.is_none();
     // The embedded reference lives as long as this function.
     let (_embedded, target) = match profile {
         None => {
@@ -451,11 +596,16 @@ async fn run_async(
             .unwrap_or_else(|p| p.into_inner())
             .line("interrupted: writing the reports of the cases that finished");
     };
-    let complete = run_cases(cases, env, jobs, interrupt, |r| {
-        progress.lock().unwrap_or_else(|p| p.into_inner()).case(&r);
+    let end = run_cases_until(cases, env, jobs, max_fail, interrupt, |r| {
+        let mut progress = progress.lock().unwrap_or_else(|p| p.into_inner());
+        progress.case(&r);
+        if verbose {
+            progress.exchanges(&r);
+        }
         results.push(r);
     })
     .await;
+    let complete = end == RunEnd::Complete;
     progress.lock().unwrap_or_else(|p| p.into_inner()).finish();
     let finished = chrono::Utc::now();
     let mut summary = RunSummary::from_cases(
@@ -468,5 +618,18 @@ async fn run_async(
     );
     summary.cpr_shown = show_cpr;
     summary.tls_verification_off = tls_off;
-    Ok((summary, target.secrets()))
+    if let RunEnd::CutShort { failures } = end {
+        summary.stopped = Some(format!(
+            "the run was cut short after {failures} failing case(s) (--max-fail)"
+        ));
+    }
+    let repro = ReproContext {
+        run_flags: rerun_flags,
+        local_base: embedded_target
+            .then(|| target.profile.base_url.clone())
+            .flatten(),
+        tokens: token_sources(&target, embedded_target),
+        cpr_shown: show_cpr,
+    };
+    Ok((summary, target.secrets(), repro))
 }

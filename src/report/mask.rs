@@ -50,6 +50,18 @@ static SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
     .expect("secret parameter pattern compiles")
 });
 
+/// A value that is a shell expansion konform prints in place of a secret (the curl commands
+/// of `crate::report::repro`): `$VARIABLE`, `${VARIABLE}` or a command substitution `$(`,
+/// optionally after a double quote. Variable names are upper case, as environment variables
+/// are; a literal secret that happens to start with `$` and a lower-case letter stays redacted.
+fn is_shell_placeholder(value: &str) -> bool {
+    static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^"?\$(?:\(|\{?[A-Z_][A-Z0-9_]*\}?"?$)"#)
+            .expect("placeholder pattern compiles")
+    });
+    PLACEHOLDER.is_match(value)
+}
+
 /// `"name": "value"` in raw JSON text whose name is a secret.
 static SECRET_JSON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -131,7 +143,13 @@ impl Redactor {
                 c[0].to_string()
             }
         });
-        let out = SECRET_PARAM.replace_all(&out, format!("${{1}}={REDACTED}"));
+        let out = SECRET_PARAM.replace_all(&out, |c: &regex::Captures<'_>| {
+            if is_shell_placeholder(&c[2]) {
+                c[0].to_string()
+            } else {
+                format!("{}={REDACTED}", &c[1])
+            }
+        });
         let out = SECRET_JSON.replace_all(&out, format!("${{1}}\"{REDACTED}\""));
         let out = SECRET_XML.replace_all(&out, format!("${{1}}{REDACTED}"));
         self.cpr(&out).into_owned()

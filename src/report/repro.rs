@@ -31,7 +31,14 @@ pub struct ReproContext {
     pub local_base: Option<String>,
     /// How each role gets its bearer token.
     pub tokens: BTreeMap<String, TokenSource>,
+    /// Whether the run showed CPR numbers (`--show-cpr`); without, the commands carry masked
+    /// ones and say so.
+    pub cpr_shown: bool,
 }
+
+/// The comment heading curl commands whose CPR numbers are masked.
+pub const MASKED_NOTE: &str =
+    "# CPR numbers are masked (-****): run again with --show-cpr for commands that replay as sent";
 
 /// Where a role's bearer token comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +83,15 @@ pub fn reproduce(case: &CaseResult, ctx: &ReproContext) -> Reproduction {
         .iter()
         .any(|e| authorization(&e.request).is_some());
     let mut curl = Vec::new();
+    if !ctx.cpr_shown
+        && case.exchanges.iter().any(|e| {
+            e.request.url.contains("-****")
+                || e.request.body.contains("-****")
+                || e.request.headers.iter().any(|(_, v)| v.contains("-****"))
+        })
+    {
+        curl.push(MASKED_NOTE.to_string());
+    }
     if needs_token
         && let Some(TokenSource::OAuth2 {
             token_url,
@@ -152,7 +168,8 @@ fn url(url: &str, ctx: &ReproContext) -> String {
 pub fn shell_quote(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | ',' | '@')
+            c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '_' | '.' | '/' | ':' | '=' | ',' | '@' | '+')
         });
     if plain {
         s.to_string()

@@ -55,7 +55,7 @@ impl Filter {
         case_of: impl Fn(&T) -> &Case,
     ) -> Result<Vec<&'a T>, FilterError> {
         let all: Vec<&Case> = cases.iter().map(&case_of).collect();
-        let flags: [(&str, &[String], fn(&str, &Case) -> bool); 4] = [
+        let flags: [(&str, &[String], Matcher); 4] = [
             ("--service", &self.services, service_matches),
             ("--method", &self.methods, method_matches),
             ("--case", &self.cases, case_matches),
@@ -94,6 +94,9 @@ impl Filter {
         Ok(chosen)
     }
 }
+
+/// Whether one filter value matches a case.
+type Matcher = fn(&str, &Case) -> bool;
 
 /// A filter that chooses nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

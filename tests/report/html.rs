@@ -3,7 +3,7 @@
 
 use regex::Regex;
 
-use konform::run::result::RunSummary;
+use konform::run::result::{RunSummary, Verdict};
 
 use crate::fixtures;
 
@@ -47,11 +47,9 @@ fn target_answers_and_case_text_are_escaped() {
     s.cases[0].title = "a <b>bold</b> title & \"quotes\"".to_string();
     s.cases[0].id = "CreateYdelse.\"><img onerror=x>".to_string();
     let html = html_of(&s, "html-escape");
-    assert!(
-        html.contains(
-            "&lt;html&gt;&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;&lt;/html&gt;"
-        )
-    );
+    // The HTML answer, pretty-printed as XML and escaped.
+    assert!(html.contains("&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;"));
+    assert!(!html.contains("<script>alert"));
     // The JSON outcome body with a script tag, pretty-printed and escaped.
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("a &lt;b&gt;bold&lt;/b&gt; title &amp; &quot;quotes&quot;"));
@@ -132,9 +130,21 @@ fn every_case_is_a_details_with_reason_expected_outcome_and_exchanges() {
         if let Some(reason) = c.verdict.reason() {
             assert!(block.contains(reason), "{}", c.id);
         }
+        // Failures show their exchanges open, passes only in brief.
+        let (open, closed) = match c.verdict {
+            Verdict::Pass => (0, 0),
+            Verdict::NotApplicable { .. } => (0, c.exchanges.len()),
+            _ => (c.exchanges.len(), 0),
+        };
+        assert_eq!(
+            block.matches("<details class=\"exchange\" open>").count(),
+            open,
+            "{}",
+            c.id
+        );
         assert_eq!(
             block.matches("<details class=\"exchange\">").count(),
-            c.exchanges.len(),
+            closed,
             "{}",
             c.id
         );
