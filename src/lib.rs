@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod cpr;
 pub mod generate;
 pub mod mutate;
+pub mod plan;
 pub mod provision;
 pub mod reference;
 pub mod report;

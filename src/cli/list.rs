@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use konform::case::PlannedCase;
+use konform::plan::PlannedCase;
 use konform::run::filter::qualified_id;
 
 /// One listed case.

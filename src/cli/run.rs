@@ -15,17 +15,15 @@ use clap::Args;
 use konform::case::diagnostic;
 use konform::clock::Clock;
 use konform::coverage;
-use konform::provision::pool::CitizenPool;
-use konform::provision::{self, Provisioner};
+use konform::plan::corpus::{self, CorpusError};
 use konform::report::mask::Redactor;
 use konform::report::repro::{self, ReproContext, TokenSource};
 use konform::report::{self, Colour, ReportOptions, TerminalOptions};
-use konform::run::corpus::{self, CorpusError};
+use konform::run::Filter;
 use konform::run::filter::Shard;
-use konform::run::result::{ExpiredWaiver, GateSummary, MethodVerdict, RunSummary};
-use konform::run::{Filter, RunEnd, RunEnv, run_cases_until};
+use konform::run::result::{GateSummary, MethodVerdict, RunSummary};
+use konform::run::setup::{self, Settings};
 use konform::spec::Spec;
-use konform::target::embedded;
 use konform::target::profile::AuthConfig;
 use konform::target::{Profile, Target, TargetOptions};
 use konform::waiver::{self, WaiverFile};
@@ -173,7 +171,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let profile = args.target.as_deref().map(Profile::load).transpose()?;
     let waivers = args.waivers.as_deref().map(WaiverFile::load).transpose()?;
-    let roles = corpus::known_roles(profile.iter().flat_map(|p| p.roles.keys().cloned()));
+    let roles =
+        konform::run::setup::known_roles(profile.iter().flat_map(|p| p.roles.keys().cloned()));
     let corpus = match args.corpus.load(&roles, !args.no_generated) {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -183,61 +182,29 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
     let models = corpus.case_models();
-    let filter = args.filter.filter();
     if corpus.cases.is_empty() {
         bail!("no cases in {}", args.corpus.cases.display());
     }
-    let mut chosen: Vec<_> = match filter.select(&corpus.cases, |c| &c.case) {
-        Ok(chosen) => chosen.into_iter().cloned().collect(),
+    let chosen = match setup::choose_checked(&corpus.cases, &args.filter.filter(), args.shard) {
+        Ok(chosen) => chosen,
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(ExitCode::from(EXIT_BAD_INPUT));
         }
     };
-    if let Some(dir) = &args.rerun_failed {
-        let earlier =
-            report::json::read(dir).with_context(|| format!("--rerun-failed {}", dir.display()))?;
-        let failed: std::collections::BTreeSet<(String, String)> = earlier
-            .cases
-            .iter()
-            .filter(|c| c.verdict.is_failure())
-            .map(|c| (c.service.clone(), c.id.clone()))
-            .collect();
-        if failed.is_empty() {
-            eprintln!(
-                "run {} has no failing case: nothing to run again",
-                earlier.run_id
-            );
-            return Ok(ExitCode::from(EXIT_OK));
-        }
-        let before = failed.len();
-        chosen.retain(|c| failed.contains(&(c.case.service.clone(), c.case.id.clone())));
-        eprintln!(
-            "rerunning {} of the {before} case(s) that did not pass in run {}",
-            chosen.len(),
-            earlier.run_id
-        );
-        if chosen.is_empty() {
-            bail!(
-                "none of the {before} failing case(s) of run {} is in the corpus (or the filters) now",
-                earlier.run_id
-            );
-        }
+    let mut cases = chosen.cases;
+    if let Some(dir) = &args.rerun_failed
+        && let Some(code) = only_failed(dir, &mut cases)?
+    {
+        return Ok(code);
     }
-    let chosen_count = chosen.len();
-    let cases: Vec<_> = match args.shard {
-        Some(shard) => chosen
-            .into_iter()
-            .filter(|c| shard.contains(&c.case.id))
-            .collect(),
-        None => chosen,
-    };
     if let Some(shard) = args.shard {
         eprintln!(
-            "shard {}/{}: {} of {chosen_count} cases",
+            "shard {}/{}: {} of {} cases",
             shard.index,
             shard.count,
-            cases.len()
+            cases.len(),
+            chosen.matched
         );
         if cases.is_empty() {
             // An empty shard is no error: with few cases and many shards it happens.
@@ -250,7 +217,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_OK));
     }
     if let Some(p) = &profile {
-        let mut used = std::collections::BTreeMap::<String, usize>::new();
+        let mut used = BTreeMap::<String, usize>::new();
         for c in &cases {
             *used.entry(c.caller.clone()).or_default() += 1;
         }
@@ -262,65 +229,49 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .max(1);
-    let run_id = format!(
-        "{}-{}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
-        &uuid::Uuid::new_v4().simple().to_string()[..6]
-    );
+    let run_id = setup::run_id(chrono::Utc::now());
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&run_id));
-    let options = TargetOptions {
+    let settings = Settings {
+        options: TargetOptions {
+            show_cpr: args.show_cpr,
+            insecure: args.insecure,
+            ..TargetOptions::default()
+        },
+        clock,
+        timeout: Duration::from_secs_f64(args.timeout),
         show_cpr: args.show_cpr,
-        insecure: args.insecure,
-        ..TargetOptions::default()
+        retries: args.retries,
     };
     if args.insecure || profile.as_ref().is_some_and(|p| p.insecure_tls) {
         eprintln!("warning: TLS certificate verification is off for this run; the reports say so");
     }
-    let timeout = Duration::from_secs_f64(args.timeout);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let settings = RunSettings {
-        options,
-        clock,
-        timeout,
+    let live = Live {
         jobs,
-        show_cpr: args.show_cpr,
-        retries: args.retries,
         max_fail: args.max_fail.map(|n| n as usize),
         verbose: args.verbose,
         rerun_flags: rerun_flags(&args),
     };
-    let summary = runtime.block_on(async {
-        run_async(corpus.spec.clone(), profile, cases, settings, &run_id).await
+    let (mut summary, secrets, repro) = runtime.block_on(async {
+        run_async(&corpus.spec, profile, cases, settings, live, &run_id).await
     })?;
-    let mut summary = summary;
-    report::repro::attach(&mut summary.0, &summary.2);
+    report::repro::attach(&mut summary, &repro);
     // The coverage matrix of the methods this run covered, with the cases that passed.
-    let ran: std::collections::BTreeSet<(&str, &str)> = summary
-        .0
-        .methods
-        .iter()
-        .map(|m| (m.service.as_str(), m.method.as_str()))
-        .collect();
-    let mut matrix = coverage::compute(&corpus.spec, &models, Some(&summary.0));
-    matrix.retain(|m| ran.contains(&(m.service.as_str(), m.method.as_str())));
-    summary.0.coverage = matrix;
+    summary.coverage = coverage::of_run(&corpus.spec, &models, &summary);
     if let (Some(file), Some(path)) = (&waivers, &args.waivers) {
-        summary.0.gate = Some(gate_summary(
-            &waiver::judge(&summary.0, file, clock.today()),
-            path,
-        ));
+        summary.gate = Some(waiver::judge(&summary, file, clock.today()).summary(path));
     }
     let written = report::write_all_with(
-        &summary.0,
+        &summary,
         &out,
         &ReportOptions {
-            secrets: summary.1.clone(),
+            secrets: secrets.clone(),
         },
     )
     .with_context(|| format!("writing the reports to {}", out.display()))?;
@@ -330,9 +281,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Colour::Never
     };
     // The terminal summary is redacted like the reports, the target's secrets included.
-    let shown = Redactor::new(summary.0.cpr_shown)
-        .with_secrets(summary.1.clone())
-        .summary(&summary.0);
+    let shown = Redactor::new(summary.cpr_shown)
+        .with_secrets(secrets)
+        .summary(&summary);
     let mut stdout = std::io::stdout().lock();
     report::print_summary_with(
         &shown,
@@ -342,31 +293,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             written: Some(written),
         },
     )?;
-    if let Some(gate) = &summary.0.gate {
+    if let Some(gate) = &summary.gate {
         print_gate(gate, waivers.as_ref(), &mut stdout)?;
     }
     stdout.flush()?;
-    Ok(ExitCode::from(exit_code(&summary.0)))
-}
-
-fn gate_summary(gate: &waiver::Gate, path: &std::path::Path) -> GateSummary {
-    GateSummary {
-        passed: gate.passed(),
-        file: path.display().to_string(),
-        waived: gate.waived.clone(),
-        unwaived: gate.unwaived.clone(),
-        expired: gate
-            .expired
-            .iter()
-            .map(|w| ExpiredWaiver {
-                case: w.case.clone(),
-                ticket: w.ticket.clone(),
-                expires: w.expires.to_string(),
-            })
-            .collect(),
-        unexpected_passes: gate.unexpected_passes.clone(),
-        unmatched: gate.unmatched.clone(),
-    }
+    Ok(ExitCode::from(exit_code(&summary)))
 }
 
 /// The gate's judgement on the terminal, below the summary.
@@ -438,18 +369,104 @@ pub fn exit_code(summary: &RunSummary) -> u8 {
     }
 }
 
-/// The settings of one run.
-struct RunSettings {
-    options: TargetOptions,
-    clock: Clock,
-    timeout: Duration,
+/// Sets the run up, runs the cases with a progress line and Ctrl-C handling, and answers the
+/// summary with the target's secrets (for redaction).
+async fn run_async(
+    spec: &Arc<Spec>,
+    profile: Option<Profile>,
+    cases: Vec<Arc<konform::plan::PlannedCase>>,
+    settings: Settings,
+    live: Live,
+    run_id: &str,
+) -> anyhow::Result<(RunSummary, Vec<String>, ReproContext)> {
+    let show_cpr = settings.show_cpr;
+    let embedded_target = profile.is_none();
+    // The embedded reference, if any, lives as long as `setup`.
+    let setup = setup::start(spec, profile, settings).await?;
+    let redact_target = setup.target().clone();
+    let redact: super::progress::Redact = Box::new(move |line: &str| {
+        Redactor::new(show_cpr)
+            .with_secrets(redact_target.secrets())
+            .text(line)
+    });
+    let progress = std::sync::Mutex::new(Progress::new(cases.len(), redact));
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // Without a signal handler the run cannot be interrupted; wait for ever.
+            std::future::pending::<()>().await;
+        }
+        progress
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .line("interrupted: writing the reports of the cases that finished");
+    };
+    let verbose = live.verbose;
+    let summary = setup
+        .run_until(run_id, cases, live.jobs, live.max_fail, interrupt, |r| {
+            let mut progress = progress.lock().unwrap_or_else(|p| p.into_inner());
+            progress.case(r);
+            if verbose {
+                progress.exchanges(r);
+            }
+        })
+        .await;
+    progress.lock().unwrap_or_else(|p| p.into_inner()).finish();
+    let target = setup.target();
+    let repro = ReproContext {
+        run_flags: live.rerun_flags,
+        local_base: embedded_target
+            .then(|| target.profile.base_url.clone())
+            .flatten(),
+        tokens: token_sources(target, embedded_target),
+        cpr_shown: show_cpr,
+    };
+    Ok((summary, setup.secrets(), repro))
+}
+
+/// What `konform run` adds to the library's run: how many cases at once, when to stop, what
+/// to print live, and the flags a reproduction repeats.
+struct Live {
     jobs: usize,
-    show_cpr: bool,
-    retries: u32,
     max_fail: Option<usize>,
     verbose: bool,
-    /// The flags a reproduction's `konform run` line repeats.
     rerun_flags: Vec<String>,
+}
+
+/// `--rerun-failed`: keeps of `cases` those that did not pass in the earlier run. `Some(code)`
+/// ends the command (nothing failed then).
+fn only_failed(
+    dir: &std::path::Path,
+    cases: &mut Vec<Arc<konform::plan::PlannedCase>>,
+) -> anyhow::Result<Option<ExitCode>> {
+    let earlier =
+        report::json::read(dir).with_context(|| format!("--rerun-failed {}", dir.display()))?;
+    let failed: std::collections::BTreeSet<(String, String)> = earlier
+        .cases
+        .iter()
+        .filter(|c| c.verdict.is_failure())
+        .map(|c| (c.service.clone(), c.id.clone()))
+        .collect();
+    if failed.is_empty() {
+        eprintln!(
+            "run {} has no failing case: nothing to run again",
+            earlier.run_id
+        );
+        return Ok(Some(ExitCode::from(EXIT_OK)));
+    }
+    let before = failed.len();
+    cases.retain(|c| failed.contains(&(c.case.service.clone(), c.case.id.clone())));
+    eprintln!(
+        "rerunning {} of the {before} case(s) that did not pass in run {}",
+        cases.len(),
+        earlier.run_id
+    );
+    if cases.is_empty() {
+        bail!(
+            "none of the {before} failing case(s) of run {} is in the corpus (or the filters) now",
+            earlier.run_id
+        );
+    }
+    Ok(None)
 }
 
 /// The flags of this run a `konform run --case ID` line must repeat to run the case the
@@ -513,6 +530,7 @@ fn token_sources(target: &Target, embedded: bool) -> BTreeMap<String, TokenSourc
                         .client_id
                         .clone()
                         .unwrap_or_else(|| format!("{}:{}", role.organisation, role.code)),
+                    // `konform serve` reads its client secret from KONFORM_CLIENT_SECRET.
                     secret_env: if embedded {
                         "KONFORM_CLIENT_SECRET".to_string()
                     } else {
@@ -525,111 +543,4 @@ fn token_sources(target: &Target, embedded: bool) -> BTreeMap<String, TokenSourc
             Some((name.clone(), source))
         })
         .collect()
-}
-
-async fn run_async(
-    spec: Arc<Spec>,
-    profile: Option<Profile>,
-    cases: Vec<Arc<konform::case::PlannedCase>>,
-    settings: RunSettings,
-    run_id: &str,
-) -> anyhow::Result<(RunSummary, Vec<String>, ReproContext)> {
-    let RunSettings {
-        options,
-        clock,
-        timeout,
-        jobs,
-        show_cpr,
-        retries,
-        max_fail,
-        verbose,
-        rerun_flags,
-    } = settings;
-    let embedded_target = profile.is_none();
-    // The embedded reference lives as long as this function.
-    let (_embedded, target) = match profile {
-        None => {
-            let e = embedded::start(spec.clone(), &options).await?;
-            let t = e.target.clone();
-            (Some(e), t)
-        }
-        Some(p) => (
-            None,
-            Arc::new(Target::new(p, &spec.overlay, None, &options)?),
-        ),
-    };
-    let tls_off = target.tls_verification_off();
-    let provisioner: Arc<dyn Provisioner> = match &target.profile.citizen_pool {
-        Some(path) => Arc::new(CitizenPool::load(
-            path,
-            target.clone(),
-            &spec,
-            clock,
-            target.profile.derive_setup,
-        )?),
-        None => provision::for_target(&target),
-    };
-    let env = Arc::new(RunEnv {
-        provisioner,
-        target: target.clone(),
-        clock,
-        timeout,
-        show_cpr,
-        retries,
-    });
-    let started = chrono::Utc::now();
-    let mut results = Vec::with_capacity(cases.len());
-    let redact_target = target.clone();
-    let redact: super::progress::Redact = Box::new(move |line: &str| {
-        Redactor::new(show_cpr)
-            .with_secrets(redact_target.secrets())
-            .text(line)
-    });
-    let progress = std::sync::Mutex::new(Progress::new(cases.len(), redact));
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            // Without a signal handler the run cannot be interrupted; wait for ever.
-            std::future::pending::<()>().await;
-        }
-        progress
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .line("interrupted: writing the reports of the cases that finished");
-    };
-    let end = run_cases_until(cases, env, jobs, max_fail, interrupt, |r| {
-        let mut progress = progress.lock().unwrap_or_else(|p| p.into_inner());
-        progress.case(&r);
-        if verbose {
-            progress.exchanges(&r);
-        }
-        results.push(r);
-    })
-    .await;
-    let complete = end == RunEnd::Complete;
-    progress.lock().unwrap_or_else(|p| p.into_inner()).finish();
-    let finished = chrono::Utc::now();
-    let mut summary = RunSummary::from_cases(
-        run_id.to_string(),
-        started.to_rfc3339(),
-        finished.to_rfc3339(),
-        target.profile.describe(),
-        complete,
-        results,
-    );
-    summary.cpr_shown = show_cpr;
-    summary.tls_verification_off = tls_off;
-    if let RunEnd::CutShort { failures } = end {
-        summary.stopped = Some(format!(
-            "the run was cut short after {failures} failing case(s) (--max-fail)"
-        ));
-    }
-    let repro = ReproContext {
-        run_flags: rerun_flags,
-        local_base: embedded_target
-            .then(|| target.profile.base_url.clone())
-            .flatten(),
-        tokens: token_sources(&target, embedded_target),
-        cpr_shown: show_cpr,
-    };
-    Ok((summary, target.secrets(), repro))
 }
