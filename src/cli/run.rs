@@ -211,11 +211,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             eprintln!("this shard has no cases; writing an empty report");
         }
     }
-    if args.list {
-        let mut stdout = std::io::stdout().lock();
-        super::list::print(&cases, args.json, &mut stdout)?;
-        return Ok(ExitCode::from(EXIT_OK));
-    }
     if let Some(p) = &profile {
         let mut used = BTreeMap::<String, usize>::new();
         for c in &cases {
@@ -224,6 +219,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         for w in konform::target::audit::audit(p, &used) {
             eprintln!("warning: profile: {w}");
         }
+    }
+    if args.list {
+        let mut stdout = std::io::stdout().lock();
+        super::list::print(&cases, args.json, &mut stdout)?;
+        return Ok(ExitCode::from(EXIT_OK));
     }
     let jobs = args
         .jobs

@@ -3,5 +3,6 @@
 //! against `konform serve`; `--list`, `--rerun-failed`, `--max-fail`, `-v`; filter
 //! suggestions; the profile check; the lint of response paths; konform run from anywhere.
 
+mod commands;
 mod failure;
 mod support;
