@@ -30,8 +30,7 @@ pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
     };
     let loaded = load_dir(&args.corpus.cases);
     let planned = plan(&spec, &loaded.cases, &known_roles([]));
-    let mut all = loaded.diagnostics;
-    all.extend(planned.diagnostics);
+    let mut all = planned.all_diagnostics(loaded.diagnostics);
     all.sort();
     if all.is_empty() {
         println!(

@@ -52,10 +52,8 @@ pub fn prepare_with_spec(
 ) -> Result<Corpus, CorpusError> {
     let loaded = load_dir(cases);
     let planned = plan(&spec, &loaded.cases, roles);
-    let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(planned.diagnostics);
+    let diagnostics = planned.all_diagnostics(loaded.diagnostics);
     if !diagnostics.is_empty() {
-        diagnostics.sort();
         return Err(CorpusError::Cases(diagnostics));
     }
     Ok(Corpus {

@@ -106,15 +106,23 @@ impl Planner<'_> {
     }
 }
 
-/// The output field at a check path (numeric segments index arrays); `Ok(None)` when the
-/// method documents no output tree to check against.
+/// The output field at a check path (numeric segments index arrays); `Ok(None)` for an
+/// empty path. A method that documents no output has no field at any path.
 type Problem = (String, Option<String>);
 pub(super) fn output_field<'f>(
     output: &'f [Field],
     segments: &[String],
 ) -> Result<Option<&'f Field>, Problem> {
     if output.is_empty() {
-        return Ok(None);
+        // A method that documents no output has no field to check: a path is a mistake
+        // the run would otherwise find only as a failing case.
+        return match segments.first() {
+            Some(seg) => Err((
+                format!("the method documents no output, so its answer has no field `{seg}`"),
+                Some("check `success: true` alone, or name a method that answers fields".into()),
+            )),
+            None => Ok(None),
+        };
     }
     let mut level = output;
     let mut found = None;
@@ -138,7 +146,12 @@ pub(super) fn output_field<'f>(
                 level = &f.children;
             }
             None => {
-                let hint = did_you_mean(seg, level.iter().map(|f| f.name.as_str()))
+                // The names here, and those of a collection's folded item element.
+                let folded: &[Field] = match level {
+                    [item] if item.occurs.is_repeated() => &item.children,
+                    _ => &[],
+                };
+                let hint = did_you_mean(seg, level.iter().chain(folded).map(|f| f.name.as_str()))
                     .map(|s| format!("did you mean `{s}`?"));
                 return Err((format!("the output has no field `{seg}` here"), hint));
             }

@@ -38,6 +38,25 @@ use crate::spec::Spec;
 pub struct Plan {
     pub cases: Vec<PlannedCase>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Case files named after no method of their service: said once per file.
+    pub unknown_files: BTreeSet<std::path::PathBuf>,
+}
+
+impl Plan {
+    /// The loader's diagnostics and the planner's, as one sorted list. A file named after no
+    /// method is one problem, said once: the loader's requests to rename its case ids to the
+    /// file's name are left out (the file's name is what is wrong).
+    pub fn all_diagnostics(&self, loaded: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = loaded
+            .into_iter()
+            .filter(|d| {
+                !(self.unknown_files.contains(&d.file) && d.message.starts_with("case id `"))
+            })
+            .collect();
+        all.extend(self.diagnostics.iter().cloned());
+        all.sort();
+        all
+    }
 }
 
 /// Resolves every loaded case against the spec. `roles` are the caller role names cases may

@@ -95,8 +95,45 @@ impl Planner<'_> {
         let method = match self.method(&case.service, &case.method) {
             Ok(m) => m,
             Err(e) => {
-                sink.push(node.pos, "", e, None);
-                self.out.diagnostics.extend(sink.diags);
+                // The file is named after no method: one problem per file, not per case.
+                if self.out.unknown_files.insert(loaded.path.clone()) {
+                    let file = loaded
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let unknown_service = !self.spec.services.contains_key(&case.service);
+                    let what = if unknown_service {
+                        format!(
+                            "the folder `{}` is named after no service (one folder per service)",
+                            case.service
+                        )
+                    } else {
+                        format!(
+                            "`{file}` is named after no method (one file per method, named as STAR names it)"
+                        )
+                    };
+                    let mut d = Diagnostic::new(
+                        &loaded.path,
+                        Pos { line: 1, column: 1 },
+                        format!("{what}: {e}"),
+                    );
+                    if let Some(s) = e
+                        .split("did you mean `")
+                        .nth(1)
+                        .and_then(|s| s.split('`').next())
+                    {
+                        d = d.help(Some(if unknown_service {
+                            format!("rename the folder to `{s}`")
+                        } else {
+                            format!(
+                                "rename the file to `{s}.yaml` (and its case ids to `{s}.<slug>`)"
+                            )
+                        }));
+                    }
+                    self.out.diagnostics.push(d);
+                }
+                drop(sink);
                 return;
             }
         };

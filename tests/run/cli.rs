@@ -188,7 +188,7 @@ fn bad_input_exits_2_with_every_problem() {
         "Nothing*",
     ]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("no case matches the filters"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--case Nothing*: no case matches"));
     let output = konform(&["run", "--jobs", "x"]);
     assert_eq!(output.status.code(), Some(2));
 }

@@ -15,9 +15,7 @@ fn every_problem_in_every_file_is_reported_at_once() {
     assert!(root.is_dir(), "run from the crate root");
     let loaded = load_dir(root);
     let planned = plan(&spec, &loaded.cases, &known_roles([]));
-    let mut all = loaded.diagnostics.clone();
-    all.extend(planned.diagnostics);
-    all.sort();
+    let all = planned.all_diagnostics(loaded.diagnostics.clone());
     let rendered = diagnostic::render(&all);
     let golden = support::data("cases_bad.expected");
     if std::env::var_os("KONFORM_BLESS").is_some() {

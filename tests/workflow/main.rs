@@ -5,4 +5,5 @@
 
 mod commands;
 mod failure;
+mod lint;
 mod support;
