@@ -18,6 +18,7 @@ pub mod provision;
 pub mod reference;
 pub mod report;
 pub mod run;
+pub mod shipped;
 pub mod soap;
 pub mod spec;
 pub mod state;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use konform::case::{diagnostic, load_dir};
+use konform::case::diagnostic;
 use konform::plan::plan;
 use konform::run::setup::known_roles;
 use konform::spec::Spec;
@@ -21,14 +21,15 @@ pub struct LintArgs {
 }
 
 pub fn run(args: LintArgs) -> anyhow::Result<ExitCode> {
-    let spec = match Spec::load(&args.corpus.specs) {
+    let spec = match Spec::load(&args.corpus.specs_dir()?) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(ExitCode::from(EXIT_BAD_INPUT));
         }
     };
-    let loaded = load_dir(&args.corpus.cases);
+    let loaded =
+        konform::plan::corpus::load_all(&args.corpus.cases_dir()?, &args.corpus.cases_extra);
     let planned = plan(&spec, &loaded.cases, &known_roles([]));
     let mut all = planned.all_diagnostics(loaded.diagnostics);
     all.sort();

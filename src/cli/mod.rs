@@ -100,27 +100,33 @@ pub enum SpecCommand {
 }
 
 /// Where the case corpus and its spec live: shared by every command that reads cases.
+/// Without `--cases`/`--specs`, `./cases` and `./specs` when they exist, else the ones built
+/// into konform (see `konform::shipped`).
 #[derive(Debug, Clone, Args)]
 pub struct CorpusArgs {
-    /// The case folder.
-    #[arg(
-        long,
-        default_value = "cases",
-        value_name = "DIR",
-        env = "KONFORM_CASES"
-    )]
-    pub cases: PathBuf,
-    /// The spec folder.
-    #[arg(
-        long,
-        default_value = "specs",
-        value_name = "DIR",
-        env = "KONFORM_SPECS"
-    )]
-    pub specs: PathBuf,
+    /// The case folder; default `./cases` if there is one, else the shipped corpus.
+    #[arg(long, value_name = "DIR", env = "KONFORM_CASES")]
+    pub cases: Option<PathBuf>,
+    /// A folder of your own cases, run beside the corpus (`<Service>/<Method>.yaml`, ids
+    /// unique across both); repeatable.
+    #[arg(long = "cases-extra", value_name = "DIR")]
+    pub cases_extra: Vec<PathBuf>,
+    /// The spec folder; default `./specs` if there is one, else the shipped spec.
+    #[arg(long, value_name = "DIR", env = "KONFORM_SPECS")]
+    pub specs: Option<PathBuf>,
 }
 
 impl CorpusArgs {
+    /// The case folder this command reads.
+    pub fn cases_dir(&self) -> anyhow::Result<PathBuf> {
+        Ok(konform::shipped::cases_dir(self.cases.as_deref())?)
+    }
+
+    /// The spec folder this command reads.
+    pub fn specs_dir(&self) -> anyhow::Result<PathBuf> {
+        Ok(konform::shipped::specs_dir(self.specs.as_deref())?)
+    }
+
     /// Loads and plans the corpus (with the generated cases unless `generated` is false),
     /// printing every problem; `Err(code)` ends the command.
     pub fn load(
@@ -128,7 +134,15 @@ impl CorpusArgs {
         roles: &std::collections::BTreeSet<String>,
         generated: bool,
     ) -> Result<konform::plan::corpus::Corpus, ExitCode> {
-        let mut corpus = run::prepare(&self.specs, &self.cases, roles)?;
+        let dirs = self.specs_dir().and_then(|s| Ok((s, self.cases_dir()?)));
+        let (specs, cases) = match dirs {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(ExitCode::from(EXIT_BAD_INPUT));
+            }
+        };
+        let mut corpus = run::prepare(&specs, &cases, &self.cases_extra, roles)?;
         if generated {
             run::add_generated(&mut corpus, roles)?;
         }
@@ -138,9 +152,16 @@ impl CorpusArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct SpecArgs {
-    /// The spec folder.
-    #[arg(long, default_value = "specs", env = "KONFORM_SPECS")]
-    pub specs: PathBuf,
+    /// The spec folder; default `./specs` if there is one, else the shipped spec.
+    #[arg(long, env = "KONFORM_SPECS")]
+    pub specs: Option<PathBuf>,
+}
+
+impl SpecArgs {
+    /// The spec folder this command reads.
+    pub fn dir(&self) -> anyhow::Result<PathBuf> {
+        Ok(konform::shipped::specs_dir(self.specs.as_deref())?)
+    }
 }
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {

@@ -125,9 +125,13 @@ impl FilterArgs {
 pub fn prepare(
     specs: &std::path::Path,
     cases: &std::path::Path,
+    extra: &[PathBuf],
     roles: &std::collections::BTreeSet<String>,
 ) -> Result<corpus::Corpus, ExitCode> {
-    match corpus::prepare(specs, cases, roles) {
+    let prepared = Spec::load(specs)
+        .map_err(CorpusError::from)
+        .and_then(|spec| corpus::prepare_with_extra(Arc::new(spec), cases, extra, roles));
+    match prepared {
         Ok(c) => Ok(c),
         Err(CorpusError::Spec(e)) => {
             eprintln!("error: {e}");
@@ -183,7 +187,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let models = corpus.case_models();
     if corpus.cases.is_empty() {
-        bail!("no cases in {}", args.corpus.cases.display());
+        bail!("no cases in {}", args.corpus.cases_dir()?.display());
     }
     let chosen = match setup::choose_checked(&corpus.cases, &args.filter.filter(), args.shard) {
         Ok(chosen) => chosen,
@@ -480,11 +484,14 @@ fn rerun_flags(args: &RunArgs) -> Vec<String> {
     if let Some(t) = &args.target {
         pair("--target", t.display().to_string());
     }
-    if args.corpus.specs != std::path::Path::new("specs") {
-        pair("--specs", args.corpus.specs.display().to_string());
+    if let Some(specs) = &args.corpus.specs {
+        pair("--specs", specs.display().to_string());
     }
-    if args.corpus.cases != std::path::Path::new("cases") {
-        pair("--cases", args.corpus.cases.display().to_string());
+    if let Some(cases) = &args.corpus.cases {
+        pair("--cases", cases.display().to_string());
+    }
+    for extra in &args.corpus.cases_extra {
+        pair("--cases-extra", extra.display().to_string());
     }
     if let Some(c) = &args.clock {
         pair("--clock", c.clone());

@@ -39,9 +39,9 @@ pub struct ServeArgs {
     /// The address to listen on (loopback by default).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// The spec folder.
-    #[arg(long, default_value = "specs", env = "KONFORM_SPECS")]
-    pub specs: PathBuf,
+    /// The spec folder; default `./specs` if there is one, else the shipped spec.
+    #[arg(long, env = "KONFORM_SPECS")]
+    pub specs: Option<PathBuf>,
     /// Enable the state-change endpoint `POST /konform/state` (for tests; never in production).
     #[arg(long)]
     pub test_mode: bool,
@@ -136,8 +136,9 @@ fn load_citizens(
 const SECRET_VAR: &str = "KONFORM_CLIENT_SECRET";
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let spec = Spec::load(&args.specs)
-        .with_context(|| format!("cannot load the spec from {}", args.specs.display()))?;
+    let specs = konform::shipped::specs_dir(args.specs.as_deref())?;
+    let spec = Spec::load(&specs)
+        .with_context(|| format!("cannot load the spec from {}", specs.display()))?;
     if args.list_checks {
         use std::io::Write;
         let mut out = std::io::stdout().lock();

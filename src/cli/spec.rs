@@ -21,9 +21,9 @@ use super::{EXIT_FAILED, SpecCommand};
 pub fn run(cmd: SpecCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         SpecCommand::Import { docs, out } => import_docs(&docs, &out),
-        SpecCommand::Lint(args) => lint_specs(&args.specs),
+        SpecCommand::Lint(args) => lint_specs(&args.dir()?),
         SpecCommand::List { spec, json } => {
-            let spec = load(&spec.specs)?;
+            let spec = load(&spec.dir()?)?;
             if json {
                 println!("{}", list_json(&spec)?);
             } else {
@@ -32,7 +32,7 @@ pub fn run(cmd: SpecCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         SpecCommand::Show { method, spec } => {
-            let spec = load(&spec.specs)?;
+            let spec = load(&spec.dir()?)?;
             let m = find_method(&spec, &method)?;
             print!("{}", show(&spec, &m));
             Ok(ExitCode::SUCCESS)

@@ -50,7 +50,52 @@ pub fn prepare_with_spec(
     cases: &Path,
     roles: &BTreeSet<String>,
 ) -> Result<Corpus, CorpusError> {
-    let loaded = load_dir(cases);
+    prepare_with_extra(spec, cases, &[], roles)
+}
+
+/// Loads every case below `cases` and below each of `extra` (a vendor's own folders, beside
+/// the shipped corpus), and plans them together. An id given in two folders is a problem at
+/// the later one: reports, waivers and reruns key cases by id.
+pub fn load_all(cases: &Path, extra: &[std::path::PathBuf]) -> crate::case::load::Loaded {
+    let mut loaded = load_dir(cases);
+    for dir in extra {
+        let more = load_dir(dir);
+        let seen: BTreeSet<String> = loaded.cases.iter().map(|c| c.case.id.clone()).collect();
+        for c in &more.cases {
+            if seen.contains(&c.case.id) {
+                loaded.diagnostics.push(
+                    Diagnostic::new(
+                        &c.path,
+                        c.node.pos,
+                        format!(
+                            "case id `{}` is also in {}: ids are unique across every case folder",
+                            c.case.id,
+                            cases.display()
+                        ),
+                    )
+                    .case(Some(&c.case.id)),
+                );
+            }
+        }
+        loaded.files += more.files;
+        loaded.diagnostics.extend(more.diagnostics);
+        loaded.cases.extend(
+            more.cases
+                .into_iter()
+                .filter(|c| !seen.contains(&c.case.id)),
+        );
+    }
+    loaded
+}
+
+/// [`prepare_with_spec`] with extra case folders ([`load_all`]).
+pub fn prepare_with_extra(
+    spec: Arc<Spec>,
+    cases: &Path,
+    extra: &[std::path::PathBuf],
+    roles: &BTreeSet<String>,
+) -> Result<Corpus, CorpusError> {
+    let loaded = load_all(cases, extra);
     let planned = plan(&spec, &loaded.cases, roles);
     let diagnostics = planned.all_diagnostics(loaded.diagnostics);
     if !diagnostics.is_empty() {

@@ -3,6 +3,7 @@
 //! against `konform serve`; `--list`, `--rerun-failed`, `--max-fail`, `-v`; filter
 //! suggestions; the profile check; the lint of response paths; konform run from anywhere.
 
+mod anywhere;
 mod commands;
 mod failure;
 mod lint;
