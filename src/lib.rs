@@ -11,6 +11,7 @@ pub mod case;
 pub mod clock;
 pub mod coverage;
 pub mod cpr;
+pub mod doctor;
 pub mod generate;
 pub mod mutate;
 pub mod provision;

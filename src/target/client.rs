@@ -13,11 +13,10 @@ use serde_json::Value;
 
 use super::http::{self, RawResponse, Recording, SendError};
 use super::outcome::{Exchange, Failure, Outcome};
-use super::profile::{AuthConfig, ClientAuth, Profile, Role, SoapVersionName, join};
+use super::profile::{AuthConfig, ClientAuth, Profile, Role, join};
 use super::request::RenderedRequest;
 use super::{rest, soap};
 use crate::case::plan::{MethodCall, MethodInfo};
-use crate::soap::SoapVersion;
 use crate::spec::model::OrganisationType;
 use crate::spec::overlay::Overlay;
 
@@ -243,6 +242,19 @@ impl Target {
             .and_then(|p| self.profile.resolve(p))
     }
 
+    /// A plain `GET` of `url`, answering the HTTP status, for `konform doctor` and the run's
+    /// reachability check: any answer proves the address and TLS; the body is not read.
+    pub async fn probe(&self, url: &str) -> Result<u16, SendError> {
+        let resp = self.client.get(url).send().await.map_err(http::classify)?;
+        Ok(resp.status().as_u16())
+    }
+
+    /// Gets (or takes from the cache) the bearer token of `role` for `scope`, for
+    /// `konform doctor`; `Err` says why there is none. The token itself is not shown.
+    pub async fn check_token(&self, role: &str, scope: Option<&str>) -> Result<bool, String> {
+        self.token(role, scope).await.map(|t| t.is_some())
+    }
+
     /// Posts JSON (the state-change request), recording the exchange.
     pub async fn post_json(
         &self,
@@ -283,30 +295,17 @@ impl Target {
         let client = self.client_for(role);
         let built = match &method.call {
             MethodCall::Rest { verb, path } => {
+                let path = super::wire::rest_path(&self.profile, method).unwrap_or(path);
                 self.rest_request(client, base, verb.as_str(), path, method, role, req)
                     .await
             }
             MethodCall::Soap {
-                action,
-                request_element,
-                endpoint,
-                namespace,
-                header_namespace,
+                request_element, ..
             } => {
-                let settings = self.profile.services.get(&method.service);
-                let endpoint = settings
-                    .and_then(|s| s.soap_path.as_deref())
-                    .unwrap_or(endpoint);
-                let namespace = settings
-                    .and_then(|s| s.namespace.as_deref())
-                    .unwrap_or(namespace);
-                let header_namespace = settings
-                    .and_then(|s| s.header_namespace.as_deref())
-                    .unwrap_or(header_namespace);
-                let version = match settings.and_then(|s| s.soap_version) {
-                    Some(SoapVersionName::V12) => SoapVersion::V12,
-                    Some(SoapVersionName::V11) | None => SoapVersion::V11,
+                let Some(wire) = super::wire::soap_wire(&self.profile, method) else {
+                    return failure(Failure::Other, "not a SOAP method".into());
                 };
+                let version = wire.version;
                 let user = caller.user.as_ref().unwrap_or(&self.profile.user);
                 let soap_caller = soap::SoapCaller {
                     organisation_type_id: caller.organisation_type_identifier.or_else(|| {
@@ -324,20 +323,20 @@ impl Target {
                         version,
                         &soap::caller_headers(
                             &soap_caller,
-                            header_namespace,
+                            &wire.header_namespace,
                             !req.omit.active_organisation,
                             !req.omit.user_metadata,
                         ),
                         request_element,
-                        namespace,
+                        &wire.namespace,
                         req.body
                             .as_ref()
                             .unwrap_or(&Value::Object(Default::default())),
                         &method.body,
                     ),
                 };
-                let mut builder = client.post(join(base, endpoint)).body(envelope);
-                for (name, value) in soap::content_headers(version, action) {
+                let mut builder = client.post(join(base, &wire.endpoint)).body(envelope);
+                for (name, value) in soap::content_headers(version, &wire.action) {
                     builder = builder.header(name, value);
                 }
                 builder.build().map_err(|e| http::classify(e).detail)
@@ -392,9 +391,9 @@ impl Target {
         }
         // `omit: [Scope]` asks for another method's scope, so the token lacks this one's.
         let scope = if req.omit.scope {
-            method.other_scope.clone()
+            Some(super::wire::scope_without(&self.profile, method)?)
         } else {
-            self.scope(method)
+            super::wire::scope(&self.profile, method)
         };
         if !req.omit.authorization
             && let Some(token) = self.token(role, scope.as_deref()).await?
@@ -402,16 +401,6 @@ impl Target {
             builder = builder.bearer_auth(token);
         }
         builder.build().map_err(|e| http::classify(e).detail)
-    }
-
-    /// The scope to ask for when calling `method`: the profile's, else the spec's.
-    fn scope(&self, method: &MethodInfo) -> Option<String> {
-        if let AuthConfig::Oauth2(o) = &self.profile.auth
-            && let Some(s) = o.scopes.get(&method.name)
-        {
-            return Some(s.clone()).filter(|s| !s.trim().is_empty());
-        }
-        method.scope.clone()
     }
 
     /// The bearer token for a role and scope: cached until shortly before it expires, then

@@ -11,6 +11,7 @@ pub mod profile;
 pub mod request;
 pub mod rest;
 pub mod soap;
+pub mod wire;
 
 pub use client::{Target, TargetError, TargetOptions};
 pub use outcome::{Exchange, Failure, Outcome};

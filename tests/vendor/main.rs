@@ -9,3 +9,4 @@ mod pool;
 mod secrets;
 mod shard;
 mod support;
+mod wire;
