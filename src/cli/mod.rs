@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 mod bench;
 mod coverage;
 mod diff;
+mod doctor;
 mod generate;
 mod lint;
 mod merge;
@@ -47,6 +48,9 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Run the case corpus against a target (default: the embedded reference) and write reports.
     Run(run::RunArgs),
+    /// Check a target profile against its environment: reachability and TLS, tokens, the
+    /// state endpoint or pool, one harmless call per service; each with the fix.
+    Doctor(doctor::DoctorArgs),
     /// Check every case file against the spec, reporting every problem at once.
     Lint(lint::LintArgs),
     /// Write the JSON Schema of the case format, for editors.
@@ -147,6 +151,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Spec(cmd) => spec::run(cmd),
         Command::Serve(args) => serve::run(args),
         Command::Run(args) => run::run(args),
+        Command::Doctor(args) => doctor::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Gen(args) => generate::run(args),

@@ -408,10 +408,14 @@ async fn run_async(
             let t = e.target.clone();
             (Some(e), t)
         }
-        Some(p) => (
-            None,
-            Arc::new(Target::new(p, &spec.overlay, None, &options)?),
-        ),
+        Some(p) => {
+            let target = Arc::new(Target::new(p, &spec.overlay, None, &options)?);
+            // A target nothing answers at stops the run with one error, not one per case.
+            if let Some(why) = konform::doctor::unreachable(&target, &spec).await {
+                bail!("{why}");
+            }
+            (None, target)
+        }
     };
     let tls_off = target.tls_verification_off();
     let provisioner: Arc<dyn Provisioner> = match &target.profile.citizen_pool {

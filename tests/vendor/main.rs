@@ -3,6 +3,7 @@
 //! gate's waiver round trip, shards merged into one run, and secrets that never reach any
 //! output.
 
+mod doctor;
 mod examples;
 mod gate;
 mod pool;
