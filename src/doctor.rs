@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::case::plan::MethodInfo;
 use crate::clock::Clock;
+use crate::plan::MethodInfo;
 use crate::spec::Spec;
 use crate::target::profile::AuthConfig;
 use crate::target::{Failure, Outcome, RenderedRequest, Target, wire};

@@ -12,10 +12,10 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 use konform::case::diagnostic;
 use konform::clock::Clock;
-use konform::run::corpus::{self, CorpusError};
+use konform::plan::corpus::{self, CorpusError};
 use konform::run::result::Verdict;
-use konform::run::{RunEnv, run_case};
-use konform::target::{TargetOptions, embedded};
+use konform::run::run_case;
+use konform::run::setup::{self, Settings};
 
 fn main() {
     let args = Arguments::from_args();
@@ -26,7 +26,7 @@ fn main() {
         libtest_mimic::run(&args, Vec::new()).exit();
     }
     // The whole corpus: hand-written cases and the ones generated from the field constraints.
-    let roles = corpus::known_roles([]);
+    let roles = konform::run::setup::known_roles([]);
     let prepared = corpus::prepare(&specs, &cases, &roles)
         .and_then(|mut c| c.add_generated(&roles).map(|()| c));
     let corpus = match prepared {
@@ -46,14 +46,14 @@ fn main() {
             .build()
             .expect("a tokio runtime"),
     );
-    let embedded = runtime
-        .block_on(embedded::start(
-            corpus.spec.clone(),
-            &TargetOptions::default(),
+    let setup = runtime
+        .block_on(setup::start(
+            &corpus.spec,
+            None,
+            Settings::new(Clock::now(), Duration::from_secs(10)),
         ))
         .expect("the embedded reference starts");
-    let target = embedded.target.clone();
-    let env = Arc::new(RunEnv::new(target, Clock::now(), Duration::from_secs(10)));
+    let env = setup.env.clone();
     let trials = corpus
         .cases
         .iter()
@@ -86,6 +86,6 @@ fn main() {
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
-    drop(embedded);
+    drop(setup);
     conclusion.exit();
 }

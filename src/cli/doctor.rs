@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use konform::case::plan::MethodInfo;
 use konform::clock::Clock;
 use konform::doctor::{self, Status};
+use konform::plan::MethodInfo;
 use konform::spec::Spec;
 use konform::target::{Profile, Target, TargetOptions};
 

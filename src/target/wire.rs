@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::profile::{AuthConfig, Profile, SoapVersionName, fill_soap_action};
-use crate::case::plan::{MethodCall, MethodInfo};
+use crate::plan::{MethodCall, MethodInfo};
 use crate::soap::SoapVersion;
 
 /// The SOAP settings of a method as the target wants them.

@@ -330,9 +330,9 @@ fn with_tokens(mut c: std::process::Command) -> std::process::Command {
 /// The case ids (`Service/id`) whose request leaves out the method's scope (`omit: [Scope]`).
 fn scope_cases() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let roles = konform::run::corpus::known_roles([]);
+    let roles = konform::run::setup::known_roles([]);
     let mut corpus =
-        konform::run::corpus::prepare(&root.join("specs"), &root.join("cases"), &roles)
+        konform::plan::corpus::prepare(&root.join("specs"), &root.join("cases"), &roles)
             .expect("the corpus plans");
     corpus.add_generated(&roles).expect("generated cases plan");
     corpus
