@@ -14,6 +14,7 @@ mod generate;
 mod lint;
 mod merge;
 mod mutate;
+mod plan;
 mod progress;
 mod run;
 mod schema;
@@ -51,6 +52,12 @@ pub enum Command {
     /// Check a target profile against its environment: reachability and TLS, tokens, the
     /// state endpoint or pool, one harmless call per service; each with the fix.
     Doctor(doctor::DoctorArgs),
+    /// Show how each case's preconditions will be established on a target, or why not, with
+    /// counts per method and mode; nothing is sent.
+    Plan(plan::PlanArgs),
+    /// Citizen pools: `suggest` writes a starting pool file from the cases no profile serves.
+    #[command(subcommand)]
+    Pool(plan::PoolCommand),
     /// Check every case file against the spec, reporting every problem at once.
     Lint(lint::LintArgs),
     /// Write the JSON Schema of the case format, for editors.
@@ -152,6 +159,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Run(args) => run::run(args),
         Command::Doctor(args) => doctor::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Pool(cmd) => plan::pool(cmd),
         Command::Lint(args) => lint::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Gen(args) => generate::run(args),
