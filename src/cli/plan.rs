@@ -288,8 +288,10 @@ pub fn pool(cmd: PoolCommand) -> anyhow::Result<ExitCode> {
         }
     };
     let refs: Vec<&PlannedCase> = wanted.iter().map(|c| c.as_ref()).collect();
+    let pool = planning.pool.as_ref();
+    let existing = |request: &serde_json::Value| pool.and_then(|p| p.profile_for(request));
     let suggestions =
-        konform::provision::suggest::suggest(&refs, &planning.profile, planning.clock);
+        konform::provision::suggest::suggest(&refs, &planning.profile, planning.clock, &existing);
     let text = konform::provision::suggest::render(&suggestions, &source);
     match &args.out {
         Some(path) => {

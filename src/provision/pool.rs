@@ -486,6 +486,12 @@ impl CitizenPool {
         ))
     }
 
+    /// The pool profile whose `given` normalises to `request` (a state-change request; its
+    /// `now` is ignored), if any.
+    pub fn profile_for(&self, request: &Value) -> Option<String> {
+        self.matching(&without_now(request)).map(|s| s.name.clone())
+    }
+
     /// A profile's citizens and whether each serves more than one case (`reuse`).
     pub fn capacity(&self, profile: &str) -> Option<(usize, bool)> {
         self.slot(profile).map(|s| (s.citizens.len(), s.reuse))

@@ -27,10 +27,19 @@ pub struct Suggestion {
     /// Whether a case may change the citizen (its method creates or updates), so each citizen
     /// should serve one case (`reuse: false`).
     pub one_each: bool,
+    /// The pool profile that has these preconditions already (its citizens ran out): it needs
+    /// more citizens, not a new profile.
+    pub existing: Option<String>,
 }
 
-/// The pool profiles `cases` need, most cases first. Cases without a citizen are skipped.
-pub fn suggest(cases: &[&PlannedCase], profile: &Profile, clock: Clock) -> Vec<Suggestion> {
+/// The pool profiles `cases` need, most cases first; `existing` names the pool profile a
+/// state-change request matches, if any. Cases without a citizen are skipped.
+pub fn suggest(
+    cases: &[&PlannedCase],
+    profile: &Profile,
+    clock: Clock,
+    existing: &dyn Fn(&Value) -> Option<String>,
+) -> Vec<Suggestion> {
     let role_code = |name: &str| profile.roles.get(name).map(|r| r.code.clone());
     let mut groups: BTreeMap<String, Suggestion> = BTreeMap::new();
     for c in cases {
@@ -38,15 +47,18 @@ pub fn suggest(cases: &[&PlannedCase], profile: &Profile, clock: Clock) -> Vec<S
         let Some(citizen) = &given.citizen else {
             continue;
         };
+        // The case's caller is the profile's, so `registered_by` and `created_by` default alike.
         let wanted = Given {
             citizen: Some(citizen.clone()),
             projects: given.projects.clone(),
+            caller: (c.caller != "jobcenter").then(|| c.caller.clone()),
             ..Given::default()
         };
         let request = match state_request(&wanted, clock, &c.caller, &role_code) {
             Ok(r) => r,
             Err(StateError::UnknownRole(_) | StateError::BadTime(_)) => continue,
         };
+        let found = existing(&request);
         let mut key = request;
         if let Some(m) = key.as_object_mut() {
             m.shift_remove("now");
@@ -60,6 +72,7 @@ pub fn suggest(cases: &[&PlannedCase], profile: &Profile, clock: Clock) -> Vec<S
             given: wanted.clone(),
             unlocks: Vec::new(),
             one_each: false,
+            existing: found,
         });
         entry
             .unlocks
@@ -73,8 +86,15 @@ pub fn suggest(cases: &[&PlannedCase], profile: &Profile, clock: Clock) -> Vec<S
             .cmp(&a.unlocks.len())
             .then(a.unlocks.cmp(&b.unlocks))
     });
-    for (i, s) in out.iter_mut().enumerate() {
-        s.name = format!("suggested-{}", i + 1);
+    let mut n = 0;
+    for s in out.iter_mut() {
+        s.name = match &s.existing {
+            Some(name) => name.clone(),
+            None => {
+                n += 1;
+                format!("suggested-{n}")
+            }
+        };
     }
     out
 }
@@ -97,6 +117,15 @@ pub fn render(suggestions: &[Suggestion], source: &str) -> String {
             String::new()
         };
         let _ = writeln!(out, "  # unlocks {n} case(s): {}{more}", shown.join(", "));
+        if s.existing.is_some() {
+            let _ = writeln!(
+                out,
+                "  # => pool profile `{}` has these preconditions already: give it at least {} more citizen(s)",
+                s.name,
+                if s.one_each { n } else { 1 }
+            );
+            continue;
+        }
         let given = serde_saphyr::to_string(&s.given).unwrap_or_default();
         let _ = writeln!(out, "  - name: {}", s.name);
         out.push_str("    given:\n");

@@ -6,6 +6,7 @@
 mod doctor;
 mod examples;
 mod gate;
+mod plan;
 mod pool;
 mod secrets;
 mod shard;
