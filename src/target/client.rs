@@ -569,7 +569,7 @@ fn lifetime(expires_in: u64) -> Duration {
 }
 
 fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, TargetError> {
-    std::fs::read(path).map_err(|e| TargetError::Tls {
+    crate::input::read_bytes_capped(path, 16 * 1024 * 1024).map_err(|e| TargetError::Tls {
         what,
         path: path.to_path_buf(),
         detail: e.to_string(),

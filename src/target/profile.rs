@@ -396,7 +396,7 @@ impl Profile {
     /// Reads and checks a profile file; relative file paths in it become relative to its folder.
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+        let text = crate::input::read_to_string(path).map_err(|source| ProfileError::Read {
             path: shown.clone(),
             source,
         })?;
