@@ -370,6 +370,7 @@ impl Redactor {
             exchanges: case.exchanges.iter().map(|e| self.exchange(e)).collect(),
             duration_ms: case.duration_ms,
             attempts: case.attempts,
+            trimmed: case.trimmed.clone(),
         }
     }
 

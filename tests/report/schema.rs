@@ -77,6 +77,10 @@ struct Case {
     exchanges: Vec<Exchange>,
     duration_ms: f64,
     attempts: u32,
+    /// What the per-case size budget left out; absent when nothing was.
+    #[serde(default)]
+    #[expect(dead_code, reason = "free-form notes")]
+    trimmed: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Clone, Copy)]
