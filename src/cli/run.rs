@@ -112,11 +112,11 @@ pub fn prepare(
     match corpus::prepare(specs, cases, roles) {
         Ok(c) => Ok(c),
         Err(CorpusError::Spec(e)) => {
-            eprintln!("error: {e}");
+            super::signal::err_line(&format!("error: {e}"));
             Err(ExitCode::from(EXIT_BAD_INPUT))
         }
         Err(CorpusError::Cases(diags)) => {
-            eprint!("{}", diagnostic::render(&diags));
+            super::signal::err_text(&diagnostic::render(&diags));
             Err(ExitCode::from(EXIT_BAD_INPUT))
         }
     }
@@ -130,21 +130,19 @@ pub fn add_generated(
     match corpus.add_generated(roles) {
         Ok(()) => Ok(()),
         Err(CorpusError::Spec(e)) => {
-            eprintln!("error: {e}");
+            super::signal::err_line(&format!("error: {e}"));
             Err(ExitCode::from(EXIT_BAD_INPUT))
         }
         Err(CorpusError::Cases(diags)) => {
-            eprintln!("error: generated cases do not plan (a konform bug):");
-            eprint!("{}", diagnostic::render(&diags));
+            super::signal::err_line("error: generated cases do not plan (a konform bug):");
+            super::signal::err_text(&diagnostic::render(&diags));
             Err(ExitCode::from(EXIT_BAD_INPUT))
         }
     }
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        bail!("--timeout must be a positive number of seconds");
-    }
+    let timeout = super::seconds(args.timeout, "--timeout")?;
     let clock = match &args.clock {
         Some(s) => {
             Clock::parse_rfc3339(s).with_context(|| format!("--clock `{s}` is not RFC 3339"))?
@@ -189,15 +187,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         None => chosen,
     };
     if let Some(shard) = args.shard {
-        eprintln!(
+        super::signal::err_line(&format!(
             "shard {}/{}: {} of {chosen_count} cases",
             shard.index,
             shard.count,
             cases.len()
-        );
+        ));
         if cases.is_empty() {
             // An empty shard is no error: with few cases and many shards it happens.
-            eprintln!("this shard has no cases; writing an empty report");
+            super::signal::err_line("this shard has no cases; writing an empty report");
         }
     }
     let jobs = args
@@ -219,9 +217,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ..TargetOptions::default()
     };
     if args.insecure || profile.as_ref().is_some_and(|p| p.insecure_tls) {
-        eprintln!("warning: TLS certificate verification is off for this run; the reports say so");
+        super::signal::err_line(
+            "warning: TLS certificate verification is off for this run; the reports say so",
+        );
     }
-    let timeout = Duration::from_secs_f64(args.timeout);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -271,19 +270,23 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let shown = Redactor::new(summary.0.cpr_shown)
         .with_secrets(summary.1.clone())
         .summary(&summary.0);
+    // The reports are on disk: a reader that went away (`konform run | head`) changes
+    // nothing about the run, whose exit code stays its verdict.
     let mut stdout = std::io::stdout().lock();
-    report::print_summary_with(
+    let printed = report::print_summary_with(
         &shown,
         &mut stdout,
         &TerminalOptions {
             colour,
             written: Some(written),
         },
-    )?;
-    if let Some(gate) = &summary.0.gate {
-        print_gate(gate, waivers.as_ref(), &mut stdout)?;
-    }
-    stdout.flush()?;
+    )
+    .and_then(|()| match &summary.0.gate {
+        Some(gate) => print_gate(gate, waivers.as_ref(), &mut stdout),
+        None => Ok(()),
+    })
+    .and_then(|()| stdout.flush());
+    super::signal::ignore_closed(printed)?;
     Ok(ExitCode::from(exit_code(&summary.0)))
 }
 
@@ -442,14 +445,13 @@ async fn run_async(
     });
     let progress = std::sync::Mutex::new(Progress::new(cases.len(), redact));
     let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            // Without a signal handler the run cannot be interrupted; wait for ever.
-            std::future::pending::<()>().await;
-        }
+        let signal = super::signal::interrupted().await;
         progress
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .line("interrupted: writing the reports of the cases that finished");
+            .line(&format!(
+                "interrupted ({signal}): writing the reports of the cases that finished"
+            ));
     };
     let complete = run_cases(cases, env, jobs, interrupt, |r| {
         progress.lock().unwrap_or_else(|p| p.into_inner()).case(&r);
