@@ -211,6 +211,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&run_id));
+    report::check_writable(&out)
+        .with_context(|| format!("the report folder {} (--out)", out.display()))?;
     let options = TargetOptions {
         show_cpr: args.show_cpr,
         insecure: args.insecure,

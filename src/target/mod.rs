@@ -3,6 +3,7 @@
 //! normalised [`outcome`] of a call.
 
 pub mod client;
+pub mod decode;
 pub mod embedded;
 pub mod http;
 pub mod locate;
