@@ -8,6 +8,7 @@
 //! default target; it reads the same spec.
 
 pub mod case;
+pub mod clock;
 pub mod coverage;
 pub mod cpr;
 pub mod generate;
@@ -20,5 +21,7 @@ pub mod run;
 pub mod sanitise;
 pub mod soap;
 pub mod spec;
+pub mod state;
+pub mod suggest;
 pub mod target;
 pub mod waiver;

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-use konform::case::clock::Clock;
 use konform::case::diagnostic;
+use konform::clock::Clock;
 use konform::run::corpus::{self, CorpusError};
 use konform::run::result::Verdict;
 use konform::run::{RunEnv, run_case};

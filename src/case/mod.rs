@@ -1,8 +1,7 @@
 //! Declarative cases: the [`model`], the [`given`] precondition language, loading case files
-//! with positioned problems ([`load`], [`diagnostic`]), templating ([`template`], [`clock`]) and
-//! planning against the spec ([`plan`]).
+//! with positioned problems ([`load`], [`diagnostic`]), templating ([`template`], with times
+//! from [`crate::clock`]) and planning against the spec ([`plan`]).
 
-pub mod clock;
 pub mod diagnostic;
 pub mod given;
 pub mod load;
@@ -10,7 +9,6 @@ pub mod model;
 pub mod node;
 pub mod plan;
 pub mod schema;
-pub mod suggest;
 pub mod template;
 
 pub use diagnostic::Diagnostic;

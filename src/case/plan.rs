@@ -9,20 +9,20 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::clock::{TimeFormat, TimeSpec};
 use super::diagnostic::Diagnostic;
 use super::given::{CitizenState, Given, SetupCall};
 use super::load::LoadedCase;
 use super::model::{Case, Check, Then, When};
 use super::node::{Node, NodeValue, Pos};
-use super::suggest::did_you_mean;
 use super::template::{Placeholder, TValue, Template};
+use crate::clock::{TimeFormat, TimeSpec};
 use crate::spec::model::{
     Binding, Field, FieldKind, FieldLocation, HttpVerb, MethodRef, MethodStatus, Transport,
     WITHDRAWN_CODE,
 };
 use crate::spec::overlay::Overlay;
 use crate::spec::{Spec, XsdPattern};
+use crate::suggest::did_you_mean;
 
 /// Everything the runner needs to know about one method, looked up once.
 #[derive(Debug, Clone)]

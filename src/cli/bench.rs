@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Args;
 
-use konform::case::clock::Clock;
 use konform::case::plan::PlannedCase;
+use konform::clock::Clock;
 use konform::run::result::Verdict;
 use konform::run::{RunEnv, run_cases};
 use konform::target::{TargetOptions, embedded};

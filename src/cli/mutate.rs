@@ -14,7 +14,7 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use konform::case::clock::Clock;
+use konform::clock::Clock;
 use konform::coverage::{self, KillRatio};
 use konform::mutate::{self, Mutant, MutateOptions};
 use konform::reference::check_ids;

@@ -12,8 +12,8 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use konform::case::clock::Clock;
 use konform::case::diagnostic;
+use konform::clock::Clock;
 use konform::coverage;
 use konform::provision::pool::CitizenPool;
 use konform::provision::{self, Provisioner};

@@ -261,9 +261,9 @@ pub fn matches(m: &Matcher, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::clock::{Clock, TimeFormat};
     use crate::case::plan::matcher;
     use crate::case::template::Template;
+    use crate::clock::{Clock, TimeFormat};
     use crate::target::outcome::{DfdgError, Failure};
     use serde_json::json;
     use std::collections::BTreeMap;

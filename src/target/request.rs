@@ -25,7 +25,7 @@ impl RenderedRequest {
         planned: &crate::case::plan::PlannedRequest,
         ctx: &mut crate::case::template::Context<'_>,
     ) -> Result<RenderedRequest, crate::case::template::RenderError> {
-        use crate::case::clock::TimeFormat;
+        use crate::clock::TimeFormat;
         let mut pairs = |list: &[(String, crate::case::template::Template)]| {
             list.iter()
                 .map(|(k, t)| Ok((k.clone(), t.render(ctx, TimeFormat::Natural)?)))

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use konform::case::clock::Clock;
 use konform::case::plan::Expect;
+use konform::clock::Clock;
 use konform::reference::{self, ReferenceConfig, check_ids};
 use konform::run::corpus::{known_roles, prepare};
 use konform::run::result::Verdict;

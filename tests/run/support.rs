@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use konform::case::clock::Clock;
 use konform::case::load::load_text;
 use konform::case::plan::{PlannedCase, plan};
+use konform::clock::Clock;
 use konform::run::corpus::known_roles;
 use konform::run::result::CaseResult;
 use konform::run::{RunEnv, run_case};
