@@ -57,7 +57,7 @@ fn update(args: UpdateArgs) -> anyhow::Result<ExitCode> {
     if reason.trim().is_empty() || args.ticket.trim().is_empty() {
         anyhow::bail!("--reason and --ticket must not be empty");
     }
-    let today = konform::case::clock::Clock::now().today();
+    let today = konform::clock::Clock::now().today();
     if let Some(expires) = args.expires
         && expires < today
     {
