@@ -123,7 +123,8 @@ fn walk(
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .map(|e| e.map(|e| e.path()))
         .collect::<std::io::Result<_>>()?;
-    entries.sort();
+    // Real folders and files before links, so a link is the repeat and the real path is read.
+    entries.sort_by_key(|p| (p.is_symlink(), p.clone()));
     for path in entries {
         let canonical = match std::fs::canonicalize(&path) {
             Ok(c) => c,

@@ -192,6 +192,18 @@ mod tests {
     }
 
     #[test]
+    fn a_quarter_million_errors_are_all_read() {
+        let mut xml = String::from(
+            r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>x</faultstring><detail><Errors>"#,
+        );
+        xml.push_str(&"<Error><Code>9393</Code></Error>".repeat(250_000));
+        xml.push_str("</Errors></detail></soap:Fault></soap:Body></soap:Envelope>");
+        // Every code is read (the verdict needs them all); the per-case budget trims later.
+        let codes = outcome(&resp(500, &xml), &[]).codes();
+        assert_eq!(codes.len(), 250_000);
+    }
+
+    #[test]
     fn reads_success_and_malformed_answers() {
         let ok = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><R xmlns="urn:x"><ServiceReceipt><MessageIdentifier>abc</MessageIdentifier></ServiceReceipt></R></s:Body></s:Envelope>"#;
         match outcome(&resp(200, ok), &[]) {

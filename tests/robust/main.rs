@@ -3,6 +3,8 @@
 //! retries only for unreachable targets, Ctrl-C leaving an incomplete report, TLS checked by
 //! default.
 
+mod attacks;
+mod hostile;
 mod interrupt;
 mod matrix;
 mod misbehaving;
