@@ -8,6 +8,7 @@ mod hostile;
 mod interrupt;
 mod matrix;
 mod misbehaving;
+mod props;
 mod retries;
 mod support;
 mod tls;
