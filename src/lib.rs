@@ -14,6 +14,7 @@ pub mod cpr;
 pub mod generate;
 pub mod input;
 pub mod mutate;
+pub mod plan;
 pub mod provision;
 pub mod reference;
 pub mod report;

@@ -669,7 +669,7 @@ impl CaseReader<'_> {
                 }
                 if let Some(check) = self.decode::<Check>(&stringify_maps_at(v, "equals"), &field) {
                     if let Check::Matches(m) = &check
-                        && let Err(e) = super::plan::check_matcher(m)
+                        && let Err(e) = super::matcher::check_matcher(m)
                     {
                         self.push(v.pos, &field, e, None);
                         ok = false;

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::case::plan::Omit;
+use crate::plan::Omit;
 
 /// What to send, in transport-independent terms.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,7 +22,7 @@ pub struct RenderedRequest {
 impl RenderedRequest {
     /// Renders a planned request's templates against a case's context.
     pub fn render(
-        planned: &crate::case::plan::PlannedRequest,
+        planned: &crate::plan::PlannedRequest,
         ctx: &mut crate::case::template::Context<'_>,
     ) -> Result<RenderedRequest, crate::case::template::RenderError> {
         use crate::clock::TimeFormat;

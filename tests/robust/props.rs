@@ -10,7 +10,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use konform::clock::{Clock, RelTime};
-use konform::run::corpus;
+use konform::plan::corpus;
 use konform::target::Profile;
 
 /// How long one input may take before it counts as a hang.
@@ -200,7 +200,7 @@ proptest! {
         std::fs::create_dir_all(cases.join("TestRestService")).unwrap();
         std::fs::write(cases.join("TestRestService/CreateThing.yaml"), &text).unwrap();
         let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/specs");
-        let roles = corpus::known_roles([]);
+        let roles = konform::run::setup::known_roles([]);
         let planned = bounded("planning a case file", move || {
             corpus::prepare(&specs, &cases, &roles).map(|c| c.cases.len()).ok()
         });

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use konform::case::load::load_text;
-use konform::case::plan::{PlannedCase, plan};
 use konform::clock::Clock;
-use konform::run::corpus::known_roles;
+use konform::plan::{PlannedCase, plan};
 use konform::run::result::CaseResult;
+use konform::run::setup::known_roles;
 use konform::run::{RunEnv, run_case};
 use konform::spec::Spec;
 use konform::target::profile::AuthConfig;
