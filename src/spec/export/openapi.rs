@@ -55,6 +55,10 @@ pub const READINGS: &[(&str, &str)] = &[
         "The documents' answer tables nest a repeated item (YdelseDto 0 - *) under a collection member (ydelser); in JSON the collection member is the array of items.",
     ),
     (
+        "empty-answer",
+        "The document's answer is one element without members (UpdateSygemelding: \"Intet output\", then UpdateIllnessResponse, EmptyResponseType, \"Tom kvittering\"); konform reads it as an answer without a body.",
+    ),
+    (
         "renamed-members",
         "Where the documents rename a member (Sygemelding was AbsenceItem), the reference accepts the former name too; it is listed as a deprecated property.",
     ),
@@ -321,10 +325,19 @@ fn operation(spec: &Spec, service: &ServiceSpec, m: &Method, path_basis: Option<
     let mut responses = Map::new();
     let out = output_fields(m);
     if out.is_empty() {
-        responses.insert(
-            "200".into(),
-            json!({ "description": "Done. The document shows no answer body." }),
-        );
+        let description = match m.output.as_slice() {
+            [root] => {
+                readings.push(reading("empty-answer"));
+                format!(
+                    "Done, with no body: the document's answer {} ({}) has no members ({}).",
+                    root.name,
+                    root.type_name.as_deref().unwrap_or("untyped"),
+                    service.source
+                )
+            }
+            _ => format!("Done. The document shows no answer ({}).", service.source),
+        };
+        responses.insert("200".into(), json!({ "description": description }));
     } else {
         let mut renamed = false;
         let mut collapsed = false;
@@ -413,10 +426,12 @@ fn codes(spec: &Spec, service: &ServiceSpec, m: &Method) -> Vec<Value> {
     out
 }
 
-/// The answer's fields: the children of the one `response` root, or the fields themselves.
+/// The answer's fields: the children of the one root (`response`), or the fields themselves.
+/// A root without children (UpdateSygemelding's `UpdateIllnessResponse`, an EmptyResponseType)
+/// has no members: the answer has no body.
 fn output_fields(m: &Method) -> &[Field] {
     match m.output.as_slice() {
-        [only] if !only.children.is_empty() => &only.children,
+        [only] => &only.children,
         other => other,
     }
 }
