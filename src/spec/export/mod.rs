@@ -263,3 +263,6 @@ pub fn generated_note(service: &crate::spec::model::ServiceSpec) -> String {
         service.service, service.source
     )
 }
+
+#[cfg(test)]
+mod tests;
