@@ -2,12 +2,12 @@
 //! ([`runner`]) within bounds, judging answers ([`judge`]); the [`result`] model every reporter
 //! reads.
 
-pub mod corpus;
 pub mod execute;
 pub mod filter;
 pub mod judge;
 pub mod result;
 pub mod runner;
+pub mod setup;
 
 pub use execute::{RunEnv, run_case};
 pub use filter::Filter;
