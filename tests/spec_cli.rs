@@ -272,3 +272,35 @@ fn export_writes_every_format_and_check_finds_a_file_out_of_step() {
         stderr(&out)
     );
 }
+
+#[test]
+fn export_with_a_profile_takes_its_namespaces_and_endpoint() {
+    let dir = scratch("spec-export-profile");
+    let profile = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/target.yaml");
+    let out = konform(&[
+        "spec",
+        "export",
+        "--specs",
+        specs().to_str().unwrap(),
+        "--format",
+        "wsdl",
+        "--out",
+        dir.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+        "--base-url",
+        "https://test.vendor.example",
+    ]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let wsdl = std::fs::read_to_string(dir.join("PersonRegistrationService.wsdl")).unwrap();
+    assert!(
+        wsdl.contains("targetNamespace=\"http://star.dk/dfdg/PersonRegistrationService/2024/2\"")
+    );
+    assert!(wsdl.contains("xmlns:h=\"http://star.dk/dfdg/headers\""));
+    assert!(
+        wsdl.contains("location=\"https://test.vendor.example/services/PersonRegistration.svc\"")
+    );
+    assert!(wsdl.contains("from the target profile"));
+    let xsd = std::fs::read_to_string(dir.join("PersonRegistrationService.headers.xsd")).unwrap();
+    assert!(xsd.contains("targetNamespace=\"http://star.dk/dfdg/headers\""));
+}
