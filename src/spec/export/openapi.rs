@@ -55,6 +55,10 @@ pub const READINGS: &[(&str, &str)] = &[
         "The documents' answer tables nest a repeated item (YdelseDto 0 - *) under a collection member (ydelser); in JSON the collection member is the array of items.",
     ),
     (
+        "integer-literals",
+        "JSON Schema counts 11.0 as an integer; the documents type these members as XSD integers, whose lexical form has no fraction, and konform's reference refuses 11.0 or 1e1 for an integer member with 1014. Send integers without a fraction or exponent.",
+    ),
+    (
         "empty-answer",
         "The document's answer is one element without members (UpdateSygemelding: \"Intet output\", then UpdateIllnessResponse, EmptyResponseType, \"Tom kvittering\"); konform reads it as an answer without a body.",
     ),
@@ -271,7 +275,7 @@ fn operation(spec: &Spec, service: &ServiceSpec, m: &Method, path_basis: Option<
         if f.name.eq_ignore_ascii_case("x-requestId") {
             // The request id is any string up to its documented length; the reference answers a
             // repeat with 412.
-            schema = json!({ "type": "string", "minLength": 1 });
+            schema = json!({ "type": "string" });
             if let Some(max) = f.length.and_then(|l| l.max) {
                 schema["maxLength"] = json!(max);
             }
@@ -311,6 +315,9 @@ fn operation(spec: &Spec, service: &ServiceSpec, m: &Method, path_basis: Option<
         let schema = object_schema(body_fields(&m.input), &mut renamed);
         if renamed {
             readings.push(reading("renamed-members"));
+        }
+        if schema.to_string().contains("\"integer\"") {
+            readings.push(reading("integer-literals"));
         }
         let mut body = json!({
             "required": root.is_required(),
@@ -517,11 +524,14 @@ fn object_schema(fields: &[Field], renamed: &mut bool) -> Value {
                 let mut old = member;
                 old["deprecated"] = json!(true);
                 props.insert(former.clone(), old);
+                // One of the two names, never both (the reference refuses the pair with 1014).
                 if f.is_required() {
                     either.push(json!({ "oneOf": [
                         { "required": [f.name] },
                         { "required": [former] },
                     ]}));
+                } else {
+                    either.push(json!({ "not": { "required": [f.name, former] } }));
                 }
             }
             _ => {
@@ -579,16 +589,16 @@ pub fn leaf_schema(f: &Field) -> Value {
                 Some("positiveInteger") => Some(1),
                 _ => None,
             };
-            if let Some(min) = f.min_inclusive.or(floor) {
-                s["minimum"] = json!(min);
-            } else if int32 {
-                s["minimum"] = json!(i32::MIN);
-            }
-            if let Some(max) = f.max_inclusive {
-                s["maximum"] = json!(max);
-            } else if int32 {
-                s["maximum"] = json!(i32::MAX);
-            }
+            // Without a documented range, the base type's: int is 32 bits; any other integer
+            // travels as a 64-bit JSON number (the reference refuses larger ones with 1014).
+            let (low, high) = if int32 {
+                (i64::from(i32::MIN), i64::from(i32::MAX))
+            } else {
+                s["format"] = json!("int64");
+                (i64::MIN, i64::MAX)
+            };
+            s["minimum"] = json!(f.min_inclusive.or(floor).unwrap_or(low));
+            s["maximum"] = json!(f.max_inclusive.unwrap_or(high));
             s
         }
         FieldKind::Boolean => json!({ "type": "boolean" }),
@@ -623,8 +633,9 @@ pub fn leaf_schema(f: &Field) -> Value {
             s["maxLength"] = json!(max);
         }
     }
-    if untyped {
-        // The document gives no type: the reference takes a string, a number or a boolean.
+    if untyped && kind == FieldKind::String {
+        // The document gives no type: the reference takes a string, or a number or boolean
+        // written as text, and checks the text.
         s["type"] = json!(["string", "number", "boolean"]);
     }
     describe(&mut s, f);
