@@ -64,7 +64,7 @@ pub const READINGS: &[(&str, &str)] = &[
     ),
     (
         "renamed-members",
-        "Where the documents rename a member (Sygemelding was AbsenceItem), the reference accepts the former name too; it is listed as a deprecated property.",
+        "Where the documents rename a member (Sygemelding was AbsenceItem), the reference accepts the former name too (never both); the schema has the current name and names the former one in its description.",
     ),
 ];
 
@@ -510,43 +510,33 @@ fn describe(s: &mut Value, f: &Field) {
     }
 }
 
-/// A request object: its members, the required ones, no others (a reading).
+/// A request object: its members, the required ones, no others (a reading). A renamed member
+/// appears under its current name, the former one in its description: generators and fuzzers
+/// handle plain objects, and the current name is what the document prescribes.
 fn object_schema(fields: &[Field], renamed: &mut bool) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
-    let mut either = Vec::new();
     for f in fields {
-        let member = request_member(f, renamed);
-        props.insert(f.name.clone(), member.clone());
-        match &f.former_name {
-            Some(former) if former != &f.name => {
-                *renamed = true;
-                let mut old = member;
-                old["deprecated"] = json!(true);
-                props.insert(former.clone(), old);
-                // One of the two names, never both (the reference refuses the pair with 1014).
-                if f.is_required() {
-                    either.push(json!({ "oneOf": [
-                        { "required": [f.name] },
-                        { "required": [former] },
-                    ]}));
-                } else {
-                    either.push(json!({ "not": { "required": [f.name, former] } }));
-                }
-            }
-            _ => {
-                if f.is_required() {
-                    required.push(Value::String(f.name.clone()));
-                }
-            }
+        let mut member = request_member(f, renamed);
+        if let Some(former) = f.former_name.as_ref().filter(|n| **n != f.name) {
+            *renamed = true;
+            let note = format!(
+                "Formerly {former}; the reference still accepts that name (reading renamed-members)."
+            );
+            let text = match member.get("description").and_then(Value::as_str) {
+                Some(d) => format!("{d} {note}"),
+                None => note,
+            };
+            member["description"] = json!(text);
+        }
+        props.insert(f.name.clone(), member);
+        if f.is_required() {
+            required.push(Value::String(f.name.clone()));
         }
     }
     let mut s = json!({ "type": "object", "additionalProperties": false, "properties": props });
     if !required.is_empty() {
         s["required"] = Value::Array(required);
-    }
-    if !either.is_empty() {
-        s["allOf"] = Value::Array(either);
     }
     s
 }
