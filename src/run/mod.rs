@@ -3,6 +3,7 @@
 //! reads.
 
 pub mod budget;
+pub mod embedded;
 pub mod execute;
 pub mod filter;
 pub mod judge;

@@ -4,7 +4,6 @@
 
 pub mod client;
 pub mod decode;
-pub mod embedded;
 pub mod http;
 pub mod locate;
 pub mod outcome;
