@@ -276,7 +276,7 @@ pub fn result(
         },
     };
     let outcome = outcome.map(|o| if show_cpr { o } else { mask_outcome(o) });
-    CaseResult {
+    let mut r = CaseResult {
         id: case.id.clone(),
         title: mask(case.title.clone()),
         service: case.service.clone(),
@@ -292,7 +292,10 @@ pub fn result(
         exchanges,
         duration_ms: elapsed.as_secs_f64() * 1000.0,
         attempts: 1,
-    }
+        trimmed: Vec::new(),
+    };
+    super::budget::Budget::default().apply(&mut r);
+    r
 }
 
 fn mask_outcome(o: Outcome) -> Outcome {
