@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -12,7 +12,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            collect(root, &path, out);
+            collect(&path, out);
         } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             out.push(path);
         }
@@ -27,7 +27,7 @@ fn main() {
     for top in ["specs", "cases"] {
         println!("cargo:rerun-if-changed={top}");
         let mut files = Vec::new();
-        collect(&manifest, &manifest.join(top), &mut files);
+        collect(&manifest.join(top), &mut files);
         for file in files {
             let rel = file
                 .strip_prefix(&manifest)

@@ -64,7 +64,7 @@ impl WaiverFile {
     /// Reads and checks a waiver file: every field present, no case waived twice, no empty
     /// reason or ticket. Every problem is reported at once.
     pub fn load(path: &Path) -> Result<WaiverFile, WaiverError> {
-        let text = std::fs::read_to_string(path).map_err(|source| WaiverError::Read {
+        let text = crate::input::read_to_string(path).map_err(|source| WaiverError::Read {
             path: path.into(),
             source,
         })?;
@@ -265,6 +265,7 @@ mod tests {
             attempts: 1,
             caller: None,
             reproduce: None,
+            trimmed: vec![],
         }
     }
 

@@ -319,7 +319,8 @@ impl Planner<'_> {
                         | Placeholder::Id(_)
                         | Placeholder::Uuid
                         | Placeholder::NamedUuid(_)
-                        | Placeholder::Time(_) => {}
+                        | Placeholder::Time(_)
+                        | Placeholder::Wire(_) => {}
                     }
                 }
             }

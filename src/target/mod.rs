@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod client;
+pub mod decode;
 pub mod http;
 pub mod locate;
 pub mod outcome;
@@ -11,6 +12,7 @@ pub mod profile;
 pub mod request;
 pub mod rest;
 pub mod soap;
+pub mod wire;
 
 pub use client::{Target, TargetError, TargetOptions};
 pub use outcome::{Exchange, Failure, Outcome};

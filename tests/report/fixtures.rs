@@ -95,6 +95,7 @@ pub fn case(
         attempts: 1,
         caller: None,
         reproduce: None,
+        trimmed: vec![],
     }
 }
 
