@@ -6,7 +6,7 @@
 //! $ konform spec export --out exports
 //! wrote exports/BorgerFlytteService.headers.xsd
 //! ...
-//! 14 files (3 WSDL, 7 XSD, 2 OpenAPI) in exports
+//! 12 files (3 WSDL, 7 XSD, 2 OpenAPI) in exports
 //! ```
 
 use std::path::PathBuf;
