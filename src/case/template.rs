@@ -10,6 +10,7 @@
 //! | `${ids.NAME}` | the identifier the target created for the `given` entry named NAME |
 //! | `${today}`, `${today-8d}`, `${now}`, `${now+1m}` | relative to the case's clock; units `s m h d y` |
 //! | `${code:LIST:MEANING}` | a code-list value from the overlay, as an integer |
+//! | `${soap:envelope}`, `${soap:namespace}`, `${soap:header_namespace}`, `${soap:action}` | the SOAP envelope namespace of the target's SOAP version, the body and caller-header namespaces and the SOAPAction the target uses for the method (for `when.raw`) |
 //!
 //! `$${` writes a literal `${`. A date renders as `2026-11-16` for a `date` field and as
 //! `2026-11-16T00:00:00+01:00` for a `dateTime` field; elsewhere `today±Nd` is a date and
@@ -37,7 +38,13 @@ pub enum Placeholder {
         meaning: String,
         value: Option<i64>,
     },
+    /// `${soap:NAME}`: a wire choice of the target for the case's SOAP method, one of
+    /// [`WIRE_PLACEHOLDERS`], filled in from the target profile when the case runs.
+    Wire(String),
 }
+
+/// The names of the `${soap:NAME}` placeholders.
+pub const WIRE_PLACEHOLDERS: [&str; 4] = ["envelope", "namespace", "header_namespace", "action"];
 
 impl fmt::Display for Placeholder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -48,6 +55,7 @@ impl fmt::Display for Placeholder {
             Placeholder::Id(n) => write!(f, "${{ids.{n}}}"),
             Placeholder::Time(_) => write!(f, "${{time}}"),
             Placeholder::Code { list, meaning, .. } => write!(f, "${{code:{list}:{meaning}}}"),
+            Placeholder::Wire(name) => write!(f, "${{soap:{name}}}"),
         }
     }
 }
@@ -210,6 +218,18 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, String> {
             )),
         };
     }
+    if let Some(name) = inner.strip_prefix("soap:") {
+        return if WIRE_PLACEHOLDERS.contains(&name) {
+            Ok(Placeholder::Wire(name.to_string()))
+        } else {
+            Err(format!(
+                "`${{soap:{name}}}`: expected one of {}",
+                WIRE_PLACEHOLDERS
+                    .map(|w| format!("`${{soap:{w}}}`"))
+                    .join(", ")
+            ))
+        };
+    }
     if inner.starts_with("today") || inner.starts_with("now") {
         return RelTime::parse(inner).map(Placeholder::Time).ok_or_else(|| {
             format!(
@@ -225,6 +245,7 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, String> {
         "today",
         "now",
         "code:LIST:MEANING",
+        "soap:namespace",
     ];
     let hint = crate::suggest::did_you_mean(inner, known.iter().copied())
         .map(|s| format!("; did you mean `${{{s}}}`?"))
@@ -246,6 +267,8 @@ pub enum RenderError {
     TimeOutOfRange(String),
     #[error("`{0}` was not resolved at planning")]
     Unresolved(String),
+    #[error("`{0}` names a SOAP wire choice, and the method is not a SOAP method")]
+    NoWire(String),
 }
 
 /// What a case's templates render against.
@@ -255,6 +278,9 @@ pub struct Context<'a> {
     pub cpr: Option<&'a str>,
     pub ids: &'a BTreeMap<String, String>,
     pub uuids: HashMap<String, String>,
+    /// The values of the `${soap:NAME}` placeholders: the target's wire choices for the
+    /// case's method (empty for a REST method).
+    pub wire: BTreeMap<&'static str, String>,
 }
 
 impl<'a> Context<'a> {
@@ -264,6 +290,7 @@ impl<'a> Context<'a> {
             cpr,
             ids,
             uuids: HashMap::new(),
+            wire: BTreeMap::new(),
         }
     }
 
@@ -287,6 +314,11 @@ impl<'a> Context<'a> {
             Placeholder::Code { value, .. } => value
                 .map(|v| v.to_string())
                 .ok_or_else(|| RenderError::Unresolved(p.to_string())),
+            Placeholder::Wire(name) => self
+                .wire
+                .get(name.as_str())
+                .cloned()
+                .ok_or_else(|| RenderError::NoWire(p.to_string())),
         }
     }
 }

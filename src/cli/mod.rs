@@ -9,17 +9,36 @@ use clap::{Args, Parser, Subcommand};
 mod bench;
 mod coverage;
 mod diff;
+mod doctor;
 mod export;
 mod generate;
 mod lint;
 mod merge;
 mod mutate;
+mod plan;
 mod progress;
 mod run;
 mod schema;
 mod serve;
+mod signal;
 mod spec;
 mod waivers;
+
+/// The longest time a `--timeout` may give: a day. More is a typo, and far more would not fit
+/// the clocks it is added to.
+pub const MAX_TIMEOUT_SECONDS: f64 = 86_400.0;
+
+/// A `--timeout`-like number of seconds as a duration: positive, finite, at most a day.
+pub fn seconds(value: f64, flag: &str) -> anyhow::Result<std::time::Duration> {
+    if !(value > 0.0 && value.is_finite()) {
+        anyhow::bail!("{flag} must be a positive number of seconds (got {value})");
+    }
+    if value > MAX_TIMEOUT_SECONDS {
+        anyhow::bail!("{flag} must be at most {MAX_TIMEOUT_SECONDS} seconds (got {value})");
+    }
+    std::time::Duration::try_from_secs_f64(value)
+        .map_err(|e| anyhow::anyhow!("{flag} {value}: {e}"))
+}
 
 /// Every method conformant, or the check passed.
 pub const EXIT_OK: u8 = 0;
@@ -48,6 +67,15 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Run the case corpus against a target (default: the embedded reference) and write reports.
     Run(run::RunArgs),
+    /// Check a target profile against its environment: reachability and TLS, tokens, the
+    /// state endpoint or pool, one harmless call per service; each with the fix.
+    Doctor(doctor::DoctorArgs),
+    /// Show how each case's preconditions will be established on a target, or why not, with
+    /// counts per method and mode; nothing is sent.
+    Plan(plan::PlanArgs),
+    /// Citizen pools: `suggest` writes a starting pool file from the cases no profile serves.
+    #[command(subcommand)]
+    Pool(plan::PoolCommand),
     /// Check every case file against the spec, reporting every problem at once.
     Lint(lint::LintArgs),
     /// Write the JSON Schema of the case format, for editors.
@@ -150,6 +178,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Spec(cmd) => spec::run(cmd),
         Command::Serve(args) => serve::run(args),
         Command::Run(args) => run::run(args),
+        Command::Doctor(args) => doctor::run(args),
+        Command::Plan(args) => plan::run(args),
+        Command::Pool(cmd) => plan::pool(cmd),
         Command::Lint(args) => lint::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Gen(args) => generate::run(args),

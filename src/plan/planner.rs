@@ -282,7 +282,8 @@ impl Planner<'_> {
                         | Placeholder::Id(_)
                         | Placeholder::Uuid
                         | Placeholder::NamedUuid(_)
-                        | Placeholder::Time(_) => {}
+                        | Placeholder::Time(_)
+                        | Placeholder::Wire(_) => {}
                     }
                 }
             }

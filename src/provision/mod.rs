@@ -11,9 +11,11 @@
 //! it never passes.
 
 pub mod derive;
+pub mod plan;
 pub mod pool;
 pub mod setup;
 pub mod state;
+pub mod suggest;
 
 use std::future::Future;
 use std::pin::Pin;

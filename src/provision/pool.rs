@@ -139,7 +139,7 @@ impl PoolFile {
     /// Reads and checks a pool file: profile names unique, every CPR valid and in one place,
     /// no `clock` or `calls` in a profile's `given`. Every problem at once.
     pub fn load(path: &Path) -> Result<PoolFile, PoolError> {
-        let text = std::fs::read_to_string(path).map_err(|error| PoolError::Read {
+        let text = crate::input::read_to_string(path).map_err(|error| PoolError::Read {
             path: path.into(),
             error,
         })?;
@@ -422,6 +422,82 @@ fn shown(v: &Value) -> String {
     }
 }
 
+/// How the pool would establish a need, decided without leasing anything: what `konform plan`
+/// shows and what [`CitizenPool::establish`](Provisioner::establish) acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// A citizen of the profile, as it is (named by a `pool:NAME` tag or matching).
+    Citizen { profile: String },
+    /// A citizen of the profile, plus the contact groups created through CreateContactGroup.
+    WithDerived { profile: String, groups: usize },
+}
+
+impl Choice {
+    /// The pool profile chosen.
+    pub fn profile(&self) -> &str {
+        match self {
+            Choice::Citizen { profile } | Choice::WithDerived { profile, .. } => profile,
+        }
+    }
+}
+
+impl CitizenPool {
+    /// How `need` would be established, or why it cannot be (the not-applicable reason).
+    pub fn choose(&self, need: &Need<'_>) -> Result<Choice, String> {
+        if need.pins_clock && need.clock != self.clock {
+            return Err(format!(
+                "the case pins the clock to {}; a target without a state-change endpoint keeps its own clock",
+                need.clock.rfc3339()
+            ));
+        }
+        if let Some(name) = need.tags.iter().find_map(|t| t.strip_prefix("pool:")) {
+            return match self.slot(name) {
+                Some(slot) => Ok(Choice::Citizen {
+                    profile: slot.name.clone(),
+                }),
+                None => Err(format!(
+                    "the case names pool profile `{name}`, which the citizen pool does not have"
+                )),
+            };
+        }
+        let wanted = without_now(need.request);
+        if let Some(slot) = self.matching(&wanted) {
+            return Ok(Choice::Citizen {
+                profile: slot.name.clone(),
+            });
+        }
+        if self.deriver.is_some()
+            && let Some((base, groups)) = Deriver::split(&wanted)
+        {
+            if let Some(slot) = self.matching(&base) {
+                return Ok(Choice::WithDerived {
+                    profile: slot.name.clone(),
+                    groups: groups.len(),
+                });
+            }
+            return Err(format!(
+                "no citizen pool profile satisfies these preconditions, with or without their contact groups (which could be created through CreateContactGroup): {}",
+                shown(&base)
+            ));
+        }
+        Err(format!(
+            "no citizen pool profile satisfies these preconditions: {}",
+            shown(&wanted)
+        ))
+    }
+
+    /// The pool profile whose `given` normalises to `request` (a state-change request; its
+    /// `now` is ignored), if any.
+    pub fn profile_for(&self, request: &Value) -> Option<String> {
+        self.matching(&without_now(request)).map(|s| s.name.clone())
+    }
+
+    /// A profile's citizens and whether each serves more than one case (`reuse`).
+    pub fn capacity(&self, profile: &str) -> Option<(usize, bool)> {
+        self.slot(profile).map(|s| (s.citizens.len(), s.reuse))
+    }
+}
+
 impl Provisioner for CitizenPool {
     fn establish<'a>(
         &'a self,
@@ -429,80 +505,56 @@ impl Provisioner for CitizenPool {
         exchanges: &'a mut Vec<Exchange>,
     ) -> BoxFuture<'a, Result<Provisioned, ProvisionError>> {
         Box::pin(async move {
-            if need.pins_clock && need.clock != self.clock {
-                return Err(ProvisionError::NotApplicable(format!(
-                    "the case pins the clock to {}; a target without a state-change endpoint keeps its own clock",
-                    need.clock.rfc3339()
-                )));
-            }
-            if let Some(name) = need.tags.iter().find_map(|t| t.strip_prefix("pool:")) {
-                let slot = self.slot(name).ok_or_else(|| {
-                    ProvisionError::NotApplicable(format!(
-                        "the case names pool profile `{name}`, which the citizen pool does not have"
-                    ))
-                })?;
-                let lease = self.lease(slot).await?;
+            let choice = self.choose(&need).map_err(ProvisionError::NotApplicable)?;
+            let slot = self
+                .slot(choice.profile())
+                .ok_or_else(|| ProvisionError::Failed("the chosen profile vanished".into()))?;
+            let mut lease = self.lease(slot).await?;
+            let mut established = Self::established(&lease);
+            let Choice::WithDerived { .. } = choice else {
                 return Ok(Provisioned {
-                    established: Self::established(&lease),
+                    established,
                     lease: Some(lease),
                 });
-            }
-            let wanted = without_now(need.request);
-            if let Some(slot) = self.matching(&wanted) {
-                let lease = self.lease(slot).await?;
-                return Ok(Provisioned {
-                    established: Self::established(&lease),
-                    lease: Some(lease),
-                });
-            }
-            let derivable = self
-                .deriver
-                .as_ref()
-                .and_then(|d| Deriver::split(&wanted).map(|(base, groups)| (d, base, groups)));
-            if let Some((deriver, base, groups)) = derivable {
-                if let Some(slot) = self.matching(&base) {
-                    let mut lease = self.lease(slot).await?;
-                    let mut established = Self::established(&lease);
-                    let Some(cpr) = established.cpr.clone() else {
-                        return Err(ProvisionError::NotApplicable(format!(
-                            "pool profile `{}` has no citizen to create contact groups for",
-                            slot.name
-                        )));
-                    };
-                    // A citizen derived setup may have changed does not go back to the pool,
-                    // also when the case times out mid-call; one whose first call the target
-                    // refused is as it was, and does.
-                    lease.taint();
-                    let mut created = 0;
-                    let result = deriver
-                        .create(
-                            &self.target,
-                            &cpr,
-                            &groups,
-                            &mut established.ids,
-                            &mut created,
-                            exchanges,
-                        )
-                        .await;
-                    if created == 0 && matches!(result, Err(ProvisionError::NotApplicable(_))) {
-                        lease.keep_out = false;
-                        lease.unused = true;
-                    }
-                    result?;
-                    return Ok(Provisioned {
-                        established,
-                        lease: Some(lease),
-                    });
-                }
+            };
+            let (Some(deriver), Some((_, groups))) = (
+                self.deriver.as_ref(),
+                Deriver::split(&without_now(need.request)),
+            ) else {
+                return Err(ProvisionError::Failed(
+                    "derived setup was chosen but cannot be made".into(),
+                ));
+            };
+            let Some(cpr) = established.cpr.clone() else {
                 return Err(ProvisionError::NotApplicable(format!(
-                    "no citizen pool profile satisfies these preconditions, with or without their contact groups (which could be created through CreateContactGroup): {}",
-                    shown(&base)
+                    "pool profile `{}` has no citizen to create contact groups for",
+                    slot.name
                 )));
+            };
+            // A citizen derived setup may have changed does not go back to the pool, also
+            // when the case times out mid-call; one whose first call the target refused is as
+            // it was, and does.
+            lease.taint();
+            let mut created = 0;
+            let result = deriver
+                .create(
+                    &self.target,
+                    &cpr,
+                    &groups,
+                    &mut established.ids,
+                    &mut created,
+                    exchanges,
+                )
+                .await;
+            if created == 0 && matches!(result, Err(ProvisionError::NotApplicable(_))) {
+                lease.keep_out = false;
+                lease.unused = true;
             }
-            Err(ProvisionError::NotApplicable(format!(
-                "no citizen pool profile satisfies these preconditions: {}",
-                shown(&wanted)
-            )))
+            result?;
+            Ok(Provisioned {
+                established,
+                lease: Some(lease),
+            })
         })
     }
 }

@@ -25,11 +25,22 @@ pub async fn run_calls(
                 call.caller
             )));
         }
-        let request = RenderedRequest::render(&call.request, ctx).map_err(|e| match e {
+        // `${soap:…}` in a setup call names the wire choices of the call's own method.
+        let case_wire = std::mem::replace(
+            &mut ctx.wire,
+            crate::target::wire::soap_wire(&target.profile, &call.method)
+                .map(|w| w.placeholders())
+                .unwrap_or_default(),
+        );
+        let rendered = RenderedRequest::render(&call.request, ctx);
+        ctx.wire = case_wire;
+        let request = rendered.map_err(|e| match e {
             RenderError::MissingId(_) | RenderError::NoCpr => ProvisionError::NotApplicable(
                 format!("setup call {} {}: {e}", i + 1, call.method.name),
             ),
-            RenderError::TimeOutOfRange(_) | RenderError::Unresolved(_) => {
+            RenderError::TimeOutOfRange(_)
+            | RenderError::Unresolved(_)
+            | RenderError::NoWire(_) => {
                 ProvisionError::Failed(format!("setup call {} {}: {e}", i + 1, call.method.name))
             }
         })?;

@@ -197,17 +197,31 @@ async fn execute(
     {
         return provision_verdict(e, retriable);
     }
+    if let Some(wire) = crate::target::wire::soap_wire(&env.target.profile, &planned.method) {
+        ctx.wire = wire.placeholders();
+    }
     let request = match RenderedRequest::render(&planned.request, &mut ctx) {
         Ok(r) => r,
         Err(e @ (RenderError::MissingId(_) | RenderError::NoCpr)) => {
             return na(format!("the preconditions are incomplete: {e}"));
         }
-        Err(e @ (RenderError::TimeOutOfRange(_) | RenderError::Unresolved(_))) => {
+        Err(
+            e @ (RenderError::TimeOutOfRange(_)
+            | RenderError::Unresolved(_)
+            | RenderError::NoWire(_)),
+        ) => {
             return Verdict::Error {
                 reason: e.to_string(),
             };
         }
     };
+    if request.omit.scope
+        && planned.method.transport() == crate::spec::model::Transport::Rest
+        && let Err(reason) =
+            crate::target::wire::scope_without(&env.target.profile, &planned.method)
+    {
+        return na(reason);
+    }
     let answer = env
         .target
         .call(&planned.method, &planned.caller, &request, exchanges)
@@ -262,7 +276,7 @@ pub fn result(
         },
     };
     let outcome = outcome.map(|o| if show_cpr { o } else { mask_outcome(o) });
-    CaseResult {
+    let mut r = CaseResult {
         id: case.id.clone(),
         title: mask(case.title.clone()),
         service: case.service.clone(),
@@ -278,7 +292,10 @@ pub fn result(
         exchanges,
         duration_ms: elapsed.as_secs_f64() * 1000.0,
         attempts: 1,
-    }
+        trimmed: Vec::new(),
+    };
+    super::budget::Budget::default().apply(&mut r);
+    r
 }
 
 fn mask_outcome(o: Outcome) -> Outcome {

@@ -83,6 +83,10 @@ pub enum SetupError {
     Target(#[from] TargetError),
     #[error(transparent)]
     Pool(#[from] PoolError),
+    /// Nothing answers at the target (or no TLS connection can be made): one error for the
+    /// run, not one per case.
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 /// A run ready to start: the environment every case runs in, and the embedded reference when
@@ -122,10 +126,13 @@ pub async fn start(
             let t = e.target.clone();
             (Some(e), t)
         }
-        Some(p) => (
-            None,
-            Arc::new(Target::new(p, &spec.overlay, None, &options)?),
-        ),
+        Some(p) => {
+            let target = Arc::new(Target::new(p, &spec.overlay, None, &options)?);
+            if let Some(why) = crate::doctor::unreachable(&target, spec).await {
+                return Err(SetupError::Unreachable(why));
+            }
+            (None, target)
+        }
     };
     let provisioner: Arc<dyn Provisioner> = match &target.profile.citizen_pool {
         Some(path) => Arc::new(CitizenPool::load(

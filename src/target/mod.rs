@@ -3,6 +3,7 @@
 //! normalised [`outcome`] of a call.
 
 pub mod client;
+pub mod decode;
 pub mod http;
 pub mod locate;
 pub mod outcome;
@@ -10,6 +11,7 @@ pub mod profile;
 pub mod request;
 pub mod rest;
 pub mod soap;
+pub mod wire;
 
 pub use client::{Target, TargetError, TargetOptions};
 pub use outcome::{Exchange, Failure, Outcome};

@@ -23,7 +23,7 @@
 //! Secrets are never written in a profile: it names the environment variable that holds them.
 //! File paths in a profile (`citizen_pool`, certificates) are relative to the profile's folder.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -44,6 +44,10 @@ pub struct Profile {
     /// Per-service settings, keyed by service name as the spec writes it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub services: BTreeMap<String, ServiceEndpoint>,
+    /// Per-method wire settings (a REST path, a SOAPAction), keyed by method name as the spec
+    /// writes it; they win over the service's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub methods: BTreeMap<String, MethodEndpoint>,
     /// How callers authenticate (REST: bearer token; SOAP services use the caller headers).
     #[serde(default)]
     pub auth: AuthConfig,
@@ -80,6 +84,30 @@ pub struct Profile {
     /// The largest answer read, in bytes (default 10 MiB); a larger one is an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_response_bytes: Option<usize>,
+    /// Which redirects of service calls are followed: `same-origin` (default: the same scheme,
+    /// host and port), `never`, or `any-host`. Token requests are never redirected, and a
+    /// redirect to another origin never carries the Authorization header.
+    #[serde(default, skip_serializing_if = "FollowRedirects::is_default")]
+    pub follow_redirects: FollowRedirects,
+}
+
+/// Which redirects of service calls konform follows (`follow_redirects`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FollowRedirects {
+    /// Only to the same scheme, host and port.
+    #[default]
+    SameOrigin,
+    /// None: a redirect is the answer.
+    Never,
+    /// To any host (never from `https` to `http`); the Authorization header stays behind.
+    AnyHost,
+}
+
+impl FollowRedirects {
+    fn is_default(&self) -> bool {
+        *self == FollowRedirects::SameOrigin
+    }
 }
 
 fn yes() -> bool {
@@ -111,6 +139,62 @@ pub struct ServiceEndpoint {
     /// The namespace of the caller headers, where it differs from the overlay's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_namespace: Option<String>,
+    /// The SOAPAction of every method of the service, as a template over `{method}`,
+    /// `{service}`, `{namespace}` (the body namespace in use) and `{action}` (the documents'
+    /// action): `"{namespace}/I{service}/{method}"` for a WCF-style service. Sent as the
+    /// SOAP 1.1 `SOAPAction` header or the SOAP 1.2 `action` parameter. Default: `{action}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soap_action: Option<String>,
+}
+
+/// Per-method wire settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MethodEndpoint {
+    /// The REST path of the method below the service's base URL, with the documents'
+    /// `{param}` placeholders (`/api/v1/raskmelding/{id}`), where it differs from the spec's.
+    /// The verb stays the documents'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The SOAPAction of the method, a template as the service's `soap_action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soap_action: Option<String>,
+}
+
+/// The placeholders a `soap_action` template may use.
+pub const SOAP_ACTION_PLACEHOLDERS: [&str; 4] = ["method", "service", "namespace", "action"];
+
+/// Fills a `soap_action` template. Unknown placeholders are refused by [`Profile::check`].
+pub fn fill_soap_action(
+    template: &str,
+    method: &str,
+    service: &str,
+    namespace: &str,
+    action: &str,
+) -> String {
+    template
+        .replace("{method}", method)
+        .replace("{service}", service)
+        .replace("{namespace}", namespace.trim_end_matches('/'))
+        .replace("{action}", action)
+}
+
+/// The placeholders of a template that are not among `known` (`{name}` spans).
+fn unknown_placeholders(template: &str, known: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            out.push(rest[start..].to_string());
+            break;
+        };
+        let name = &rest[start + 1..start + len];
+        if !known.contains(&name) {
+            out.push(format!("{{{name}}}"));
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -396,7 +480,7 @@ impl Profile {
     /// Reads and checks a profile file; relative file paths in it become relative to its folder.
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+        let text = crate::input::read_to_string(path).map_err(|source| ProfileError::Read {
             path: shown.clone(),
             source,
         })?;
@@ -443,6 +527,7 @@ impl Profile {
             name: "embedded reference".into(),
             base_url: Some(base_url.to_string()),
             services: BTreeMap::new(),
+            methods: BTreeMap::new(),
             auth: AuthConfig::Oauth2(OAuth2 {
                 token_url: "/oauth2/token".into(),
                 ..OAuth2::default()
@@ -462,6 +547,7 @@ impl Profile {
             proxy: None,
             error_codes: ErrorCodes::default(),
             max_response_bytes: None,
+            follow_redirects: FollowRedirects::SameOrigin,
         }
     }
 
@@ -517,6 +603,40 @@ impl Profile {
                 return Err("error_codes.soap: an empty element path".into());
             }
         }
+        let actions = self
+            .services
+            .iter()
+            .map(|(n, s)| (format!("services.{n}.soap_action"), s.soap_action.as_ref()))
+            .chain(
+                self.methods
+                    .iter()
+                    .map(|(n, m)| (format!("methods.{n}.soap_action"), m.soap_action.as_ref())),
+            );
+        for (key, template) in actions {
+            let Some(template) = template else { continue };
+            if template.trim().is_empty() {
+                return Err(format!("{key} is empty"));
+            }
+            let unknown = unknown_placeholders(template, &SOAP_ACTION_PLACEHOLDERS);
+            if !unknown.is_empty() {
+                return Err(format!(
+                    "{key}: unknown placeholder {} (known: {})",
+                    unknown.join(", "),
+                    SOAP_ACTION_PLACEHOLDERS
+                        .map(|p| format!("{{{p}}}"))
+                        .join(", ")
+                ));
+            }
+        }
+        for (name, m) in &self.methods {
+            if let Some(path) = &m.path
+                && !path.starts_with('/')
+            {
+                return Err(format!(
+                    "methods.{name}.path: `{path}` is not a path below the base URL (it starts with `/`)"
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -544,6 +664,7 @@ impl Profile {
                 }
             }
             let soap_only = [
+                ("soap_action", endpoint.soap_action.is_some()),
                 ("soap_version", endpoint.soap_version.is_some()),
                 ("soap_path", endpoint.soap_path.is_some()),
                 ("namespace", endpoint.namespace.is_some()),
@@ -556,6 +677,60 @@ impl Profile {
                             "services.{name}.{key}: a SOAP setting on a REST service"
                         ));
                     }
+                }
+            }
+        }
+        for (name, m) in &self.methods {
+            let Some(found) = spec.method(name) else {
+                let hint = crate::suggest::did_you_mean(
+                    name,
+                    spec.methods().map(|m| m.method.name.as_str()),
+                )
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+                problems.push(format!("methods: no method `{name}` in the spec{hint}"));
+                continue;
+            };
+            let transport = found.service.transport;
+            if m.path.is_some() && transport != Transport::Rest {
+                problems.push(format!(
+                    "methods.{name}.path: a REST path for a method of a SOAP service"
+                ));
+            }
+            if m.soap_action.is_some() && transport != Transport::Soap {
+                problems.push(format!(
+                    "methods.{name}.soap_action: a SOAPAction for a method of a REST service"
+                ));
+            }
+            if let Some(path) = &m.path {
+                let documented = match &found.method.binding {
+                    crate::spec::model::Binding::Rest { path, .. } if !path.trim().is_empty() => {
+                        path.clone()
+                    }
+                    _ => spec
+                        .overlay
+                        .rest_paths
+                        .get(name)
+                        .map(|p| p.path.clone())
+                        .unwrap_or_default(),
+                };
+                let spec_params: BTreeSet<String> = unknown_placeholders(&documented, &[])
+                    .into_iter()
+                    .map(|p| p.trim_matches(['{', '}']).to_string())
+                    .collect();
+                let used: BTreeSet<String> = unknown_placeholders(path, &[])
+                    .into_iter()
+                    .map(|p| p.trim_matches(['{', '}']).to_string())
+                    .collect();
+                for missing in spec_params.difference(&used) {
+                    problems.push(format!(
+                        "methods.{name}.path: `{path}` has no `{{{missing}}}`, a path parameter of the method"
+                    ));
+                }
+                for extra in used.difference(&spec_params) {
+                    problems.push(format!(
+                        "methods.{name}.path: `{{{extra}}}` is no path parameter of the method"
+                    ));
                 }
             }
         }
@@ -590,6 +765,27 @@ impl Profile {
         }
         let base = self.base_url.as_deref()?;
         Some(join(base, path))
+    }
+
+    /// Whether every URL the profile calls is on this machine (`localhost`, `127.0.0.0/8`,
+    /// `[::1]`): the embedded reference, or a target started beside konform.
+    pub fn is_loopback(&self) -> bool {
+        let mut urls: Vec<String> = self.base_url.iter().cloned().collect();
+        urls.extend(self.services.values().filter_map(|s| s.base_url.clone()));
+        if let AuthConfig::Oauth2(o) = &self.auth {
+            urls.extend(self.resolve(&o.token_url));
+        }
+        !urls.is_empty()
+            && urls.iter().all(|u| {
+                reqwest::Url::parse(u).is_ok_and(|u| {
+                    let host = u.host_str().unwrap_or("");
+                    let ip = host.trim_start_matches('[').trim_end_matches(']');
+                    host.eq_ignore_ascii_case("localhost")
+                        || ip
+                            .parse::<std::net::IpAddr>()
+                            .is_ok_and(|ip| ip.is_loopback())
+                })
+            })
     }
 
     /// What reports name the target by: its name and base URLs.
@@ -691,6 +887,41 @@ error_codes:
         let mut p = Profile::embedded("http://127.0.0.1:1");
         p.error_codes.rest[0].code = "code".into();
         assert!(p.check().unwrap_err().contains("JSON pointer"));
+    }
+
+    #[test]
+    fn wire_choices_are_checked() {
+        let mut p = Profile::embedded("http://127.0.0.1:1");
+        p.services.insert(
+            "PersonRegistrationService".into(),
+            ServiceEndpoint {
+                soap_action: Some("{namespace}/{operation}".into()),
+                ..ServiceEndpoint::default()
+            },
+        );
+        let err = p.check().unwrap_err();
+        assert!(
+            err.contains("services.PersonRegistrationService.soap_action")
+                && err.contains("{operation}"),
+            "{err}"
+        );
+        let mut p = Profile::embedded("http://127.0.0.1:1");
+        p.methods.insert(
+            "CreateYdelse".into(),
+            MethodEndpoint {
+                path: Some("api/ydelse".into()),
+                ..MethodEndpoint::default()
+            },
+        );
+        assert!(p.check().unwrap_err().contains("methods.CreateYdelse.path"));
+        assert_eq!(
+            fill_soap_action("{namespace}/I{service}/{method}", "M", "S", "urn:x/", "A"),
+            "urn:x/IS/M"
+        );
+        assert_eq!(
+            unknown_placeholders("/v1/{id}/{x", &["id"]),
+            vec!["{x".to_string()]
+        );
     }
 
     #[test]

@@ -3,9 +3,12 @@
 //! gate's waiver round trip, shards merged into one run, and secrets that never reach any
 //! output.
 
+mod doctor;
 mod examples;
 mod gate;
+mod plan;
 mod pool;
 mod secrets;
 mod shard;
 mod support;
+mod wire;
