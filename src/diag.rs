@@ -2,7 +2,7 @@
 //! line and column the YAML library reports with the first line of its message. Used by spec
 //! loading, target profiles, citizen pools and waiver files, so every input file's problems
 //! read alike (`specs/overlay.yaml:12:3: unknown field ...`). The main entry point is
-//! [`read_yaml`].
+//! [`read_yaml`]. Files are read through [`crate::input`] (regular files, size-capped).
 //!
 //! Case files are read differently (`case::node` keeps a position for every node, so the
 //! planner can point at the line of a field it rejects).
@@ -43,7 +43,7 @@ impl YamlError {
 
 /// Reads `path` and deserialises it as `T`. `what` names the kind of file in a read error.
 pub fn read_yaml<T: DeserializeOwned>(path: &Path, what: &'static str) -> Result<T, YamlError> {
-    let text = std::fs::read_to_string(path).map_err(|source| YamlError::Read {
+    let text = crate::input::read_to_string(path).map_err(|source| YamlError::Read {
         what,
         path: path.into(),
         source,

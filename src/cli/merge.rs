@@ -1,6 +1,8 @@
 //! `konform merge DIR... --out DIR`: join the reports of shards (runs over disjoint case sets)
-//! into one run and write all three reports again. Exit 0 when every method is conformant,
-//! 1 when one is not, 2 when a report cannot be read or the shards overlap.
+//! into one run and write all three reports again. Exits like `run` would have for the whole
+//! run: 0 when it completed and every method is conformant (or it passed the gate), 1 when a
+//! method is not conformant or not applicable or a shard was interrupted, 2 when a report
+//! cannot be read or the shards overlap.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +12,6 @@ use clap::Args;
 
 use konform::report::merge::{self, Shard};
 use konform::report::{Colour, TerminalOptions, json};
-use konform::run::result::MethodVerdict;
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -40,21 +41,15 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let merged = merge::merge(&shards, run_id)?;
     let written = konform::report::write_all(&merged, &args.out)
         .with_context(|| format!("writing the merged reports to {}", args.out.display()))?;
-    konform::report::print_summary_with(
+    let printed = konform::report::print_summary_with(
         &merged,
         &mut std::io::stdout(),
         &TerminalOptions {
             colour: Colour::detect(),
             written: Some(written),
         },
-    )?;
-    let failed = merged
-        .methods
-        .iter()
-        .any(|m| m.verdict == MethodVerdict::NotConformant);
-    Ok(ExitCode::from(if failed {
-        super::EXIT_FAILED
-    } else {
-        super::EXIT_OK
-    }))
+    );
+    super::signal::ignore_closed(printed)?;
+    // One rule for the whole run, whether it ran in one piece or in shards.
+    Ok(ExitCode::from(super::run::exit_code(&merged)))
 }

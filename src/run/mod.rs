@@ -2,6 +2,7 @@
 //! ([`runner`]) within bounds, judging answers ([`judge`]); the [`result`] model every reporter
 //! reads.
 
+pub mod budget;
 pub mod embedded;
 pub mod execute;
 pub mod filter;

@@ -78,6 +78,9 @@ pub struct CaseResult {
     pub duration_ms: f64,
     /// How many times the request was sent (more than 1 after transport-error retries).
     pub attempts: u32,
+    /// What the per-case size budget left out (`errors: the first 100 of 250000 kept`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trimmed: Vec<String>,
 }
 
 /// The conformance verdict of one method.

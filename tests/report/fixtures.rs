@@ -93,6 +93,7 @@ pub fn case(
         exchanges,
         duration_ms: 12.5,
         attempts: 1,
+        trimmed: vec![],
     }
 }
 
