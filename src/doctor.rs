@@ -208,6 +208,7 @@ async fn tokens(target: &Target, methods: &[MethodInfo]) -> Vec<Finding> {
                     match target.check_token(name, scope.as_deref()).await {
                         Ok(_) => out.push(Finding::pass("token", subject, "granted")),
                         Err(why) => {
+                            let why = why.to_string();
                             let fix = if why.contains("invalid_client") || why.contains("HTTP 401")
                             {
                                 format!(

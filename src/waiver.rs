@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::diag::{YamlError, read_yaml};
 use crate::run::result::{ExpiredWaiver, GateSummary, RunSummary, Verdict};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,18 +40,8 @@ pub struct Waiver {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WaiverError {
-    #[error("cannot read waiver file {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{}:{line}:{column}: {message}", path.display())]
-    Parse {
-        path: PathBuf,
-        line: u64,
-        column: u64,
-        message: String,
-    },
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
     #[error("{}: {problems}", path.display())]
     Invalid { path: PathBuf, problems: String },
     #[error("cannot write waiver file {}: {source}", path.display())]
@@ -64,19 +55,7 @@ impl WaiverFile {
     /// Reads and checks a waiver file: every field present, no case waived twice, no empty
     /// reason or ticket. Every problem is reported at once.
     pub fn load(path: &Path) -> Result<WaiverFile, WaiverError> {
-        let text = crate::input::read_to_string(path).map_err(|source| WaiverError::Read {
-            path: path.into(),
-            source,
-        })?;
-        let file: WaiverFile = serde_saphyr::from_str(&text).map_err(|e| {
-            let p = crate::spec::load::problem_from_yaml(path, &e);
-            WaiverError::Parse {
-                path: path.into(),
-                line: p.line.unwrap_or(0),
-                column: p.column.unwrap_or(0),
-                message: p.message,
-            }
-        })?;
+        let file: WaiverFile = read_yaml(path, "waiver file")?;
         let mut problems = Vec::new();
         let mut seen = BTreeMap::new();
         for (i, w) in file.waivers.iter().enumerate() {

@@ -671,7 +671,7 @@ impl CaseReader<'_> {
                     if let Check::Matches(m) = &check
                         && let Err(e) = super::matcher::check_matcher(m)
                     {
-                        self.push(v.pos, &field, e, None);
+                        self.push(v.pos, &field, e.to_string(), None);
                         ok = false;
                     }
                     fields.insert(k.name.clone(), check);

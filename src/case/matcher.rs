@@ -15,8 +15,25 @@ pub enum Matcher {
     Pattern(XsdPattern),
 }
 
+/// A `matches:` value that is neither a kind name nor a valid XSD pattern.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct MatcherError(pub String);
+
+impl From<String> for MatcherError {
+    fn from(s: String) -> MatcherError {
+        MatcherError(s)
+    }
+}
+
+impl From<&str> for MatcherError {
+    fn from(s: &str) -> MatcherError {
+        MatcherError(s.to_string())
+    }
+}
+
 /// Compiles a `matches:` value: a kind name or an XSD pattern.
-pub fn matcher(s: &str) -> Result<Matcher, String> {
+pub fn matcher(s: &str) -> Result<Matcher, MatcherError> {
     Ok(match s {
         "guid" | "uuid" => Matcher::Guid,
         "datetime" | "dateTime" | "date-time" => Matcher::DateTime,
@@ -30,6 +47,6 @@ pub fn matcher(s: &str) -> Result<Matcher, String> {
 }
 
 /// Checks a `matches:` value without keeping it.
-pub fn check_matcher(s: &str) -> Result<(), String> {
+pub fn check_matcher(s: &str) -> Result<(), MatcherError> {
     matcher(s).map(|_| ())
 }

@@ -45,13 +45,6 @@ pub fn case_file_schema() -> String {
     serde_json::to_string_pretty(&schema).expect("a schema serialises")
 }
 
-/// The schema of a target profile, as pretty JSON.
-pub fn profile_schema() -> String {
-    let mut schema = schemars::schema_for!(crate::target::profile::Profile);
-    schema.insert("title".into(), "konform target profile".into());
-    serde_json::to_string_pretty(&schema).expect("a schema serialises")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,7 +110,7 @@ impl Template {
             let inner = &after[2..end];
             let placeholder = parse_placeholder(inner).map_err(|message| TemplateError {
                 offset: offset + at,
-                message,
+                message: message.to_string(),
             })?;
             if !literal.is_empty() {
                 parts.push(Part::Literal(std::mem::take(&mut literal)));
@@ -174,7 +174,24 @@ impl Template {
     }
 }
 
-fn parse_placeholder(inner: &str) -> Result<Placeholder, String> {
+/// Why the text inside `${...}` is no placeholder, with a hint where one is near.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PlaceholderError(pub String);
+
+impl From<String> for PlaceholderError {
+    fn from(s: String) -> PlaceholderError {
+        PlaceholderError(s)
+    }
+}
+
+impl From<&str> for PlaceholderError {
+    fn from(s: &str) -> PlaceholderError {
+        PlaceholderError(s.to_string())
+    }
+}
+
+fn parse_placeholder(inner: &str) -> Result<Placeholder, PlaceholderError> {
     let name_ok = |n: &str| {
         !n.is_empty()
             && n.chars()
@@ -190,18 +207,18 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, String> {
         return if name_ok(name) {
             Ok(Placeholder::NamedUuid(name.to_string()))
         } else {
-            Err(format!(
+            Err(PlaceholderError::from(format!(
                 "`${{uuid:{name}}}`: a uuid name is letters, digits, `_` and `-`"
-            ))
+            )))
         };
     }
     if let Some(name) = inner.strip_prefix("ids.") {
         return if name_ok(name) {
             Ok(Placeholder::Id(name.to_string()))
         } else {
-            Err(format!(
+            Err(PlaceholderError::from(format!(
                 "`${{ids.{name}}}`: an id name is letters, digits, `_` and `-`"
-            ))
+            )))
         };
     }
     if let Some(rest) = inner.strip_prefix("code:") {
@@ -213,29 +230,29 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, String> {
                     value: None,
                 })
             }
-            _ => Err(format!(
+            _ => Err(PlaceholderError::from(format!(
                 "`${{code:{rest}}}`: expected `${{code:LIST:MEANING}}`"
-            )),
+            ))),
         };
     }
     if let Some(name) = inner.strip_prefix("soap:") {
         return if WIRE_PLACEHOLDERS.contains(&name) {
             Ok(Placeholder::Wire(name.to_string()))
         } else {
-            Err(format!(
+            Err(PlaceholderError::from(format!(
                 "`${{soap:{name}}}`: expected one of {}",
                 WIRE_PLACEHOLDERS
                     .map(|w| format!("`${{soap:{w}}}`"))
                     .join(", ")
-            ))
+            )))
         };
     }
     if inner.starts_with("today") || inner.starts_with("now") {
-        return RelTime::parse(inner).map(Placeholder::Time).ok_or_else(|| {
+        return RelTime::parse(inner).map(Placeholder::Time).ok_or_else(|| PlaceholderError(
             format!(
                 "`${{{inner}}}`: expected `today` or `now`, optionally followed by `+N` or `-N` and a unit `s`, `m`, `h`, `d` or `y` (`today-8d`)"
             )
-        });
+        ));
     }
     let known = [
         "uuid",
@@ -250,10 +267,10 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, String> {
     let hint = crate::suggest::did_you_mean(inner, known.iter().copied())
         .map(|s| format!("; did you mean `${{{s}}}`?"))
         .unwrap_or_default();
-    Err(format!(
+    Err(PlaceholderError::from(format!(
         "unknown placeholder `${{{inner}}}`: expected one of {}{hint}",
         known.map(|k| format!("`${{{k}}}`")).join(", ")
-    ))
+    )))
 }
 
 /// Why a template could not be rendered for one case.

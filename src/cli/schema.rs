@@ -21,7 +21,7 @@ pub struct SchemaArgs {
 
 pub fn run(args: SchemaArgs) -> anyhow::Result<ExitCode> {
     let text = if args.profile {
-        schema::profile_schema()
+        konform::target::profile::profile_schema()
     } else {
         schema::case_file_schema()
     };

@@ -86,7 +86,7 @@ impl Planner<'_> {
                         Check::Matches(m) => match matcher(m) {
                             Ok(m) => CompiledCheck::Matches(m),
                             Err(e) => {
-                                sink.push(at, &format!("then.fields.{path}"), e, None);
+                                sink.push(at, &format!("then.fields.{path}"), e.to_string(), None);
                                 continue;
                             }
                         },

@@ -9,6 +9,23 @@ use crate::spec::model::{
     Binding, Field, FieldLocation, HttpVerb, MethodRef, MethodStatus, Transport, WITHDRAWN_CODE,
 };
 
+/// Why a method cannot be called: its binding is incomplete in the spec and the overlay.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Uncallable(pub String);
+
+impl From<String> for Uncallable {
+    fn from(s: String) -> Uncallable {
+        Uncallable(s)
+    }
+}
+
+impl From<&str> for Uncallable {
+    fn from(s: &str) -> Uncallable {
+        Uncallable(s.to_string())
+    }
+}
+
 /// Everything the runner needs to know about one method, looked up once.
 #[derive(Debug, Clone)]
 pub struct MethodInfo {
@@ -59,7 +76,7 @@ impl MethodInfo {
     }
 
     /// Builds the info for one method; `Err` says why it cannot be called.
-    pub fn build(spec: &Spec, m: MethodRef<'_>) -> Result<MethodInfo, String> {
+    pub fn build(spec: &Spec, m: MethodRef<'_>) -> Result<MethodInfo, Uncallable> {
         let method = m.method;
         let call = match &method.binding {
             Binding::Rest { verb, path } => {

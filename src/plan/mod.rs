@@ -15,6 +15,8 @@ pub mod method;
 pub mod model;
 pub mod planner;
 pub mod request;
+#[cfg(test)]
+mod tests;
 
 pub use compile::compile_value;
 pub use method::{MethodCall, MethodInfo};

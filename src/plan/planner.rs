@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::Plan;
-use super::method::MethodInfo;
+use super::method::{MethodInfo, Uncallable};
 use super::model::PlannedCase;
 use super::request::code_value;
 use crate::case::diagnostic::Diagnostic;
@@ -26,7 +26,7 @@ use crate::suggest::did_you_mean;
 pub struct Planner<'a> {
     pub(super) spec: &'a Spec,
     pub(super) roles: &'a BTreeSet<String>,
-    pub(super) methods: HashMap<(String, String), Result<Arc<MethodInfo>, String>>,
+    pub(super) methods: HashMap<(String, String), Result<Arc<MethodInfo>, Uncallable>>,
     pub(super) out: Plan,
 }
 
@@ -50,7 +50,11 @@ impl Sink<'_> {
 }
 
 impl Planner<'_> {
-    pub(super) fn method(&mut self, service: &str, name: &str) -> Result<Arc<MethodInfo>, String> {
+    pub(super) fn method(
+        &mut self,
+        service: &str,
+        name: &str,
+    ) -> Result<Arc<MethodInfo>, Uncallable> {
         let key = (service.to_string(), name.to_string());
         if let Some(found) = self.methods.get(&key) {
             return found.clone();
@@ -61,7 +65,9 @@ impl Planner<'_> {
                 let hint = did_you_mean(service, spec.services.keys().map(String::as_str))
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                Err(format!("unknown service `{service}`{hint}"))
+                Err(Uncallable::from(format!(
+                    "unknown service `{service}`{hint}"
+                )))
             }
             Some(svc) => match spec.service_method(service, name) {
                 Some(m) => MethodInfo::build(spec, m).map(Arc::new),
@@ -76,7 +82,9 @@ impl Planner<'_> {
                             .map(|s| format!("; did you mean `{s}`?"))
                             .unwrap_or_default(),
                     };
-                    Err(format!("{service} has no method `{name}`{hint}"))
+                    Err(Uncallable::from(format!(
+                        "{service} has no method `{name}`{hint}"
+                    )))
                 }
             },
         };
@@ -96,6 +104,7 @@ impl Planner<'_> {
             Ok(m) => m,
             Err(e) => {
                 // The file is named after no method: one problem per file, not per case.
+                let e = e.to_string();
                 if self.out.unknown_files.insert(loaded.path.clone()) {
                     let file = loaded
                         .path
@@ -237,7 +246,7 @@ impl Planner<'_> {
                 sink.push(
                     seq_pos(node, &["assumes"], i),
                     &format!("assumes[{i}]"),
-                    e,
+                    e.to_string(),
                     None,
                 );
             }
@@ -437,8 +446,25 @@ impl Planner<'_> {
     }
 }
 
+/// An `assumes:` entry that names nothing in the overlay, with a hint where one is near.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownOverlayEntry(pub String);
+
+impl From<String> for UnknownOverlayEntry {
+    fn from(s: String) -> UnknownOverlayEntry {
+        UnknownOverlayEntry(s)
+    }
+}
+
+impl From<&str> for UnknownOverlayEntry {
+    fn from(s: &str) -> UnknownOverlayEntry {
+        UnknownOverlayEntry(s.to_string())
+    }
+}
+
 /// Whether `entry` (`code_lists.kontaktgruppe.KTH`, `method_access.X`, ...) names an overlay entry.
-pub fn overlay_entry_exists(o: &Overlay, entry: &str) -> Result<(), String> {
+pub fn overlay_entry_exists(o: &Overlay, entry: &str) -> Result<(), UnknownOverlayEntry> {
     let (section, rest) = entry.split_once('.').unwrap_or((entry, ""));
     let found = match section {
         "soap_services" => o.soap_services.contains_key(rest),
@@ -475,13 +501,17 @@ pub fn overlay_entry_exists(o: &Overlay, entry: &str) -> Result<(), String> {
             let hint = did_you_mean(section, sections)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            return Err(format!("`{entry}` names no overlay section{hint}"));
+            return Err(UnknownOverlayEntry::from(format!(
+                "`{entry}` names no overlay section{hint}"
+            )));
         }
     };
     if found {
         Ok(())
     } else {
-        Err(format!("the overlay has no entry `{entry}`"))
+        Err(UnknownOverlayEntry::from(format!(
+            "the overlay has no entry `{entry}`"
+        )))
     }
 }
 

@@ -39,7 +39,7 @@ impl Planner<'_> {
                     .and_then(|n| n.get("method"))
                     .map(|n| n.pos)
                     .unwrap_or(pos);
-                sink.push(pos, &format!("{field}.method"), e, None);
+                sink.push(pos, &format!("{field}.method"), e.to_string(), None);
                 return None;
             }
         };

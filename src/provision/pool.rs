@@ -44,6 +44,7 @@ use super::derive::Deriver;
 use super::{BoxFuture, Need, ProvisionError, Provisioned, Provisioner, state_request};
 use crate::case::given::Given;
 use crate::clock::Clock;
+use crate::diag::{YamlError, read_yaml};
 use crate::spec::Spec;
 use crate::state::Established;
 use crate::target::{Exchange, Target};
@@ -116,18 +117,8 @@ fn default_caller() -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PoolError {
-    #[error("cannot read citizen pool {}: {error}", path.display())]
-    Read {
-        path: PathBuf,
-        error: std::io::Error,
-    },
-    #[error("{}:{line}:{column}: {message}", path.display())]
-    Parse {
-        path: PathBuf,
-        line: u64,
-        column: u64,
-        message: String,
-    },
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
     #[error("{}: {}", path.display(), problems.join("; "))]
     Invalid {
         path: PathBuf,
@@ -139,19 +130,7 @@ impl PoolFile {
     /// Reads and checks a pool file: profile names unique, every CPR valid and in one place,
     /// no `clock` or `calls` in a profile's `given`. Every problem at once.
     pub fn load(path: &Path) -> Result<PoolFile, PoolError> {
-        let text = crate::input::read_to_string(path).map_err(|error| PoolError::Read {
-            path: path.into(),
-            error,
-        })?;
-        let file: PoolFile = serde_saphyr::from_str(&text).map_err(|e| {
-            let p = crate::spec::load::problem_from_yaml(path, &e);
-            PoolError::Parse {
-                path: path.into(),
-                line: p.line.unwrap_or(0),
-                column: p.column.unwrap_or(0),
-                message: p.message,
-            }
-        })?;
+        let file: PoolFile = read_yaml(path, "citizen pool")?;
         let problems = file.problems();
         if problems.is_empty() {
             Ok(file)

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::run::filter::qualified_id;
 use crate::run::result::{CaseResult, Counts, MethodVerdict, Verdict};
-use crate::target::outcome::{Exchange, Failure, Outcome};
+use crate::target::outcome::{Exchange, Outcome};
 
 /// An outcome in words, to stand beside the expectation (`error 4653`, `success`, `HTTP 412`).
 pub fn outcome(outcome: &Outcome) -> String {
@@ -29,7 +29,7 @@ pub fn outcome(outcome: &Outcome) -> String {
         }
         Outcome::HttpStatus { status, .. } => format!("HTTP {status}"),
         Outcome::TransportFailure { failure, detail } => {
-            format!("no answer: {} ({detail})", failure_name(*failure))
+            format!("no answer: {} ({detail})", failure.describe())
         }
     }
 }
@@ -39,18 +39,6 @@ pub fn outcome_or_none(o: Option<&Outcome>) -> String {
     match o {
         Some(o) => outcome(o),
         None => "no answer recorded".to_string(),
-    }
-}
-
-pub fn failure_name(failure: Failure) -> &'static str {
-    match failure {
-        Failure::Timeout => "timeout",
-        Failure::Refused => "connection refused",
-        Failure::Reset => "connection reset",
-        Failure::Unparsable => "unreadable answer",
-        Failure::TooLarge => "answer too large",
-        Failure::Tls => "TLS failure",
-        Failure::Other => "other failure",
     }
 }
 

@@ -187,10 +187,27 @@ impl Shard {
     }
 }
 
-impl std::str::FromStr for Shard {
-    type Err = String;
+/// A `--shard` value that is not `K/N` with 1 ≤ K ≤ N.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ShardError(pub String);
 
-    fn from_str(s: &str) -> Result<Shard, String> {
+impl From<String> for ShardError {
+    fn from(s: String) -> ShardError {
+        ShardError(s)
+    }
+}
+
+impl From<&str> for ShardError {
+    fn from(s: &str) -> ShardError {
+        ShardError(s.to_string())
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = ShardError;
+
+    fn from_str(s: &str) -> Result<Shard, ShardError> {
         let (k, n) = s
             .split_once('/')
             .ok_or_else(|| format!("`{s}` is not K/N (the K-th of N shards, `1/4`)"))?;
@@ -199,9 +216,9 @@ impl std::str::FromStr for Shard {
             (Some(index), Some(count)) if count >= 1 && (1..=count).contains(&index) => {
                 Ok(Shard { index, count })
             }
-            _ => Err(format!(
+            _ => Err(ShardError::from(format!(
                 "`{s}` is not K/N with 1 <= K <= N (the K-th of N shards, `1/4`)"
-            )),
+            ))),
         }
     }
 }

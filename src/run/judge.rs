@@ -73,7 +73,7 @@ pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdi
             Outcome::Success { body, .. } => {
                 let problems: Vec<String> = checks
                     .iter()
-                    .filter_map(|c| check(c, body, ctx).err())
+                    .filter_map(|c| check(c, body, ctx).err().map(|e| e.0))
                     .collect();
                 if problems.is_empty() {
                     Verdict::Pass
@@ -131,16 +131,36 @@ pub fn lookup<'v>(body: &'v Value, segments: &[String]) -> Option<&'v Value> {
     Some(v)
 }
 
-fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), String> {
+/// Why a field check does not hold on an answer, in words for the case's reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CheckFailed(pub String);
+
+impl From<String> for CheckFailed {
+    fn from(s: String) -> CheckFailed {
+        CheckFailed(s)
+    }
+}
+
+impl From<&str> for CheckFailed {
+    fn from(s: &str) -> CheckFailed {
+        CheckFailed(s.to_string())
+    }
+}
+
+fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), CheckFailed> {
     let found = lookup(body, &c.segments).filter(|v| !v.is_null());
     let path = &c.path;
     match &c.check {
         CompiledCheck::Present(true) => found
             .map(|_| ())
-            .ok_or_else(|| format!("`{path}` is absent")),
+            .ok_or_else(|| CheckFailed(format!("`{path}` is absent"))),
         CompiledCheck::Present(false) => match found {
             None => Ok(()),
-            Some(v) => Err(format!("`{path}` is present ({})", short(v))),
+            Some(v) => Err(CheckFailed::from(format!(
+                "`{path}` is present ({})",
+                short(v)
+            ))),
         },
         CompiledCheck::Count(n) => {
             let count = match found {
@@ -151,7 +171,9 @@ fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), St
             if count == *n {
                 Ok(())
             } else {
-                Err(format!("`{path}` has {count} item(s), expected {n}"))
+                Err(CheckFailed::from(format!(
+                    "`{path}` has {count} item(s), expected {n}"
+                )))
             }
         }
         CompiledCheck::Equals(t, format) => {
@@ -159,29 +181,35 @@ fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), St
                 .render(ctx, *format)
                 .map_err(|e| format!("`{path}`: {e}"))?;
             let Some(v) = found else {
-                return Err(format!("`{path}` is absent, expected `{expected}`"));
+                return Err(CheckFailed::from(format!(
+                    "`{path}` is absent, expected `{expected}`"
+                )));
             };
-            let actual = scalar(v)
-                .ok_or_else(|| format!("`{path}` is not a single value ({})", short(v)))?;
+            let actual = scalar(v).ok_or_else(|| {
+                CheckFailed(format!("`{path}` is not a single value ({})", short(v)))
+            })?;
             if actual == expected || same_instant(&actual, &expected) {
                 Ok(())
             } else {
-                Err(format!("`{path}` is `{actual}`, expected `{expected}`"))
+                Err(CheckFailed::from(format!(
+                    "`{path}` is `{actual}`, expected `{expected}`"
+                )))
             }
         }
         CompiledCheck::Matches(m) => {
             let Some(v) = found else {
-                return Err(format!("`{path}` is absent"));
+                return Err(CheckFailed::from(format!("`{path}` is absent")));
             };
-            let actual = scalar(v)
-                .ok_or_else(|| format!("`{path}` is not a single value ({})", short(v)))?;
+            let actual = scalar(v).ok_or_else(|| {
+                CheckFailed(format!("`{path}` is not a single value ({})", short(v)))
+            })?;
             if matches(m, &actual) {
                 Ok(())
             } else {
-                Err(format!(
+                Err(CheckFailed::from(format!(
                     "`{path}` is `{actual}`, which is not {}",
                     matcher_name(m)
-                ))
+                )))
             }
         }
     }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::model::{ServiceSpec, Spec};
 use super::overlay::Overlay;
+use crate::diag::{YamlError, read_yaml};
 
 /// The overlay's file name inside the spec folder.
 pub const OVERLAY_FILE: &str = "overlay.yaml";
@@ -60,28 +61,16 @@ impl Spec {
         let mut spec = Spec::default();
         let mut problems = Vec::new();
         for file in files {
-            let text = match crate::input::read_to_string(&file) {
-                Ok(t) => t,
-                Err(e) => {
-                    problems.push(SpecProblem {
-                        file,
-                        line: None,
-                        column: None,
-                        message: e.to_string(),
-                    });
-                    continue;
-                }
-            };
             let is_overlay = file.file_name().is_some_and(|n| n == OVERLAY_FILE);
-            let parsed = if is_overlay {
-                serde_saphyr::from_str::<Overlay>(&text).map(|o| spec.overlay = o)
+            let read = if is_overlay {
+                read_yaml::<Overlay>(&file, "spec file").map(|o| spec.overlay = o)
             } else {
-                serde_saphyr::from_str::<ServiceSpec>(&text).map(|s| {
+                read_yaml::<ServiceSpec>(&file, "spec file").map(|s| {
                     spec.services.insert(s.service.clone(), s);
                 })
             };
-            if let Err(e) = parsed {
-                problems.push(problem_from_yaml(&file, &e));
+            if let Err(e) = read {
+                problems.push(e.into());
             }
         }
         if !problems.is_empty() {
@@ -94,13 +83,26 @@ impl Spec {
     }
 }
 
-/// Turns a YAML error into a problem with the file, line and column it carries.
-pub fn problem_from_yaml(file: &Path, e: &serde_saphyr::Error) -> SpecProblem {
-    let loc = e.location();
-    SpecProblem {
-        file: file.to_path_buf(),
-        line: loc.map(|l| l.line()),
-        column: loc.map(|l| l.column()),
-        message: e.to_string().lines().next().unwrap_or_default().to_string(),
+impl From<YamlError> for SpecProblem {
+    fn from(e: YamlError) -> SpecProblem {
+        match e {
+            YamlError::Read { path, source, .. } => SpecProblem {
+                file: path,
+                line: None,
+                column: None,
+                message: source.to_string(),
+            },
+            YamlError::Parse {
+                path,
+                line,
+                column,
+                message,
+            } => SpecProblem {
+                file: path,
+                line,
+                column,
+                message,
+            },
+        }
     }
 }

@@ -26,7 +26,7 @@ impl XsdPattern {
     pub fn new(pattern: &str) -> Result<XsdPattern, PatternError> {
         let translated = translate(pattern).map_err(|reason| PatternError {
             pattern: pattern.to_string(),
-            reason,
+            reason: reason.to_string(),
         })?;
         let regex = Regex::new(&translated).map_err(|e| PatternError {
             pattern: pattern.to_string(),
@@ -64,8 +64,25 @@ const XML_SPACE: &str = r"\x20\t\n\r";
 const NAME_START: &str = r"_:A-Za-z\p{L}";
 const NAME_CHAR: &str = r"\-._:A-Za-z0-9\p{L}\p{N}";
 
+/// Why an XSD pattern cannot be translated (malformed, or a construct konform does not support).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct XsdSyntaxError(pub String);
+
+impl From<String> for XsdSyntaxError {
+    fn from(s: String) -> XsdSyntaxError {
+        XsdSyntaxError(s)
+    }
+}
+
+impl From<&str> for XsdSyntaxError {
+    fn from(s: &str) -> XsdSyntaxError {
+        XsdSyntaxError(s.to_string())
+    }
+}
+
 /// Translates an XSD regular expression to Rust `regex` syntax, anchored.
-pub fn translate(pattern: &str) -> Result<String, String> {
+pub fn translate(pattern: &str) -> Result<String, XsdSyntaxError> {
     let mut out = String::with_capacity(pattern.len() + 16);
     out.push_str("^(?:");
     let chars: Vec<char> = pattern.chars().collect();
@@ -76,7 +93,7 @@ pub fn translate(pattern: &str) -> Result<String, String> {
         match c {
             '\\' => {
                 let Some(&next) = chars.get(i + 1) else {
-                    return Err("trailing backslash".into());
+                    return Err(XsdSyntaxError::from("trailing backslash"));
                 };
                 i += 1;
                 let inside = depth > 0;
@@ -84,7 +101,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                     's' if inside => out.push_str(XML_SPACE),
                     's' => out.push_str(&format!("[{XML_SPACE}]")),
                     'S' if inside => {
-                        return Err(r"`\S` inside a character class is not supported".into());
+                        return Err(XsdSyntaxError::from(
+                            r"`\S` inside a character class is not supported",
+                        ));
                     }
                     'S' => out.push_str(&format!("[^{XML_SPACE}]")),
                     'i' if inside => out.push_str(NAME_START),
@@ -92,9 +111,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                     'c' if inside => out.push_str(NAME_CHAR),
                     'c' => out.push_str(&format!("[{NAME_CHAR}]")),
                     'I' | 'C' if inside => {
-                        return Err(format!(
+                        return Err(XsdSyntaxError::from(format!(
                             r"`\{next}` inside a character class is not supported"
-                        ));
+                        )));
                     }
                     'I' => out.push_str(&format!("[^{NAME_START}]")),
                     'C' => out.push_str(&format!("[^{NAME_CHAR}]")),
@@ -102,9 +121,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                         // \p{Name}: Unicode categories carry over; XSD block names (IsBasicLatin) do not.
                         let rest: String = chars[i + 1..].iter().collect();
                         if rest.starts_with("{Is") {
-                            return Err(
-                                "Unicode block escapes (\\p{Is...}) are not supported".into()
-                            );
+                            return Err(XsdSyntaxError::from(
+                                "Unicode block escapes (\\p{Is...}) are not supported",
+                            ));
                         }
                         out.push('\\');
                         out.push(next);
@@ -114,7 +133,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                         out.push('\\');
                         out.push(next);
                     }
-                    other => return Err(format!("unknown escape `\\{other}`")),
+                    other => {
+                        return Err(XsdSyntaxError::from(format!("unknown escape `\\{other}`")));
+                    }
                 }
             }
             '[' => {
@@ -148,7 +169,7 @@ pub fn translate(pattern: &str) -> Result<String, String> {
         i += 1;
     }
     if depth != 0 {
-        return Err("unclosed character class".into());
+        return Err(XsdSyntaxError::from("unclosed character class"));
     }
     out.push_str(")$");
     Ok(out)

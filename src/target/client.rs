@@ -20,6 +20,24 @@ use crate::plan::{MethodCall, MethodInfo};
 use crate::spec::model::OrganisationType;
 use crate::spec::overlay::Overlay;
 
+/// Why a request could not be built or authorised (a bad verb, header or token), in words for
+/// the case's reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RequestError(pub String);
+
+impl From<String> for RequestError {
+    fn from(s: String) -> RequestError {
+        RequestError(s)
+    }
+}
+
+impl From<&str> for RequestError {
+    fn from(s: &str) -> RequestError {
+        RequestError(s.to_string())
+    }
+}
+
 /// The monotonic clock token lifetimes are measured on; tests inject their own.
 #[derive(Clone)]
 pub struct TokenClock(pub Arc<dyn Fn() -> Instant + Send + Sync>);
@@ -262,7 +280,7 @@ impl Target {
 
     /// Gets (or takes from the cache) the bearer token of `role` for `scope`, for
     /// `konform doctor`; `Err` says why there is none. The token itself is not shown.
-    pub async fn check_token(&self, role: &str, scope: Option<&str>) -> Result<bool, String> {
+    pub async fn check_token(&self, role: &str, scope: Option<&str>) -> Result<bool, RequestError> {
         self.token(role, scope).await.map(|t| t.is_some())
     }
 
@@ -358,12 +376,14 @@ impl Target {
                 for (name, value) in soap::content_headers(version, &wire.action) {
                     builder = builder.header(name, value);
                 }
-                builder.build().map_err(|e| http::classify(e).detail)
+                builder
+                    .build()
+                    .map_err(|e| RequestError(http::classify(e).detail))
             }
         };
         let request = match built {
             Ok(r) => r,
-            Err(detail) => return failure(Failure::Other, detail),
+            Err(RequestError(detail)) => return failure(Failure::Other, detail),
         };
         let resp = match http::send(
             client,
@@ -409,7 +429,7 @@ impl Target {
         method: &MethodInfo,
         role: &str,
         req: &RenderedRequest,
-    ) -> Result<reqwest::Request, String> {
+    ) -> Result<reqwest::Request, RequestError> {
         let url = join(base, &rest::fill_path(path, &req.path));
         let verb = reqwest::Method::from_bytes(verb.as_bytes()).map_err(|e| e.to_string())?;
         let mut builder = client
@@ -442,12 +462,14 @@ impl Target {
         {
             builder = builder.bearer_auth(token);
         }
-        builder.build().map_err(|e| http::classify(e).detail)
+        builder
+            .build()
+            .map_err(|e| RequestError(http::classify(e).detail))
     }
 
     /// The bearer token for a role and scope: cached until shortly before it expires, then
     /// fetched again. A refusal by the token endpoint is remembered; a transport failure is not.
-    async fn token(&self, role: &str, scope: Option<&str>) -> Result<Option<String>, String> {
+    async fn token(&self, role: &str, scope: Option<&str>) -> Result<Option<String>, RequestError> {
         match &self.profile.auth {
             AuthConfig::None => Ok(None),
             AuthConfig::Bearer => self
@@ -455,7 +477,7 @@ impl Target {
                 .get(role)
                 .cloned()
                 .map(Some)
-                .ok_or_else(|| format!("no bearer token for role `{role}`")),
+                .ok_or_else(|| RequestError(format!("no bearer token for role `{role}`"))),
             AuthConfig::Oauth2(_) => {
                 let slot = {
                     let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
@@ -472,7 +494,7 @@ impl Target {
                     {
                         return Ok(Some(token.clone()));
                     }
-                    Some(Cached::Refused(why)) => return Err(why.clone()),
+                    Some(Cached::Refused(why)) => return Err(RequestError::from(why.clone())),
                     Some(Cached::Token { .. }) | None => {}
                 }
                 match self.fetch_token(role, scope).await {
@@ -492,9 +514,9 @@ impl Target {
                     }
                     Err(TokenError::Refused(why)) => {
                         *cached = Some(Cached::Refused(why.clone()));
-                        Err(why)
+                        Err(RequestError::from(why))
                     }
-                    Err(TokenError::Transport(why)) => Err(why),
+                    Err(TokenError::Transport(why)) => Err(RequestError::from(why)),
                 }
             }
         }

@@ -64,7 +64,7 @@ impl Failure {
         }
     }
 
-    /// The failure in words, for reasons and logs.
+    /// The failure in words, for reasons, logs and reports: the one wording of a failure.
     pub fn describe(self) -> &'static str {
         match self {
             Failure::Timeout => "timeout",

@@ -29,6 +29,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::diag::{YamlError, read_yaml};
 use crate::spec::Spec;
 use crate::spec::model::{OrganisationType, Transport};
 
@@ -443,20 +444,54 @@ impl ErrorCodes {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
-    #[error("cannot read target profile {path}: {source}")]
-    Read {
+    #[error(transparent)]
+    Yaml(#[from] YamlError),
+    #[error("{path}: {problem}")]
+    Invalid {
         path: String,
-        source: std::io::Error,
+        problem: ProfileProblem,
     },
-    #[error("{path}:{line}:{column}: {message}")]
-    Parse {
-        path: String,
-        line: u64,
-        column: u64,
-        message: String,
+}
+
+/// What is wrong in a profile that parsed: found by [`Profile::check`] on its own, or by
+/// [`Profile::check_against`] with the spec.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileProblem {
+    #[error("base URL `{url}` is not a URL: {reason}")]
+    BaseUrl { url: String, reason: String },
+    #[error("proxy `{url}` is not a URL: {reason}")]
+    Proxy { url: String, reason: String },
+    #[error("a service without `base_url` needs a profile `base_url`")]
+    NoBaseUrl,
+    #[error("the profile names no caller roles")]
+    NoRoles,
+    #[error("`auth: bearer` needs `token_env` on every role; `{0}` has none")]
+    NoTokenEnv(String),
+    #[error("`auth.oauth2.token_url` is empty")]
+    EmptyTokenUrl,
+    #[error(
+        "give either `state_endpoint` or `citizen_pool`: a target establishes preconditions one way"
+    )]
+    TwoWaysToProvision,
+    #[error("error_codes.rest: `{0}` is not a JSON pointer (they start with `/`)")]
+    NotAPointer(String),
+    #[error("error_codes.soap: an empty element path")]
+    EmptySoapPath,
+    #[error("{key} is empty")]
+    EmptySoapAction { key: String },
+    #[error("{key}: unknown placeholder {unknown} (known: {known})")]
+    UnknownPlaceholder {
+        key: String,
+        unknown: String,
+        known: String,
     },
-    #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
+    #[error(
+        "methods.{method}.path: `{path}` is not a path below the base URL (it starts with `/`)"
+    )]
+    NotAPath { method: String, path: String },
+    /// Disagreements with the spec, every one at once.
+    #[error("{}", .0.join("; "))]
+    Spec(Vec<String>),
 }
 
 /// The embedded reference's roles: name, organisation type, code.
@@ -479,23 +514,10 @@ pub const EMBEDDED_ROLES: [(&str, OrganisationType, &str); 9] = [
 impl Profile {
     /// Reads and checks a profile file; relative file paths in it become relative to its folder.
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
-        let shown = path.display().to_string();
-        let text = crate::input::read_to_string(path).map_err(|source| ProfileError::Read {
-            path: shown.clone(),
-            source,
-        })?;
-        let mut profile: Profile = serde_saphyr::from_str(&text).map_err(|e| {
-            let loc = e.location();
-            ProfileError::Parse {
-                path: shown.clone(),
-                line: loc.map(|l| l.line()).unwrap_or(0),
-                column: loc.map(|l| l.column()).unwrap_or(0),
-                message: e.to_string().lines().next().unwrap_or_default().to_string(),
-            }
-        })?;
-        profile.check().map_err(|message| ProfileError::Invalid {
-            path: shown,
-            message,
+        let mut profile: Profile = read_yaml(path, "target profile")?;
+        profile.check().map_err(|problem| ProfileError::Invalid {
+            path: path.display().to_string(),
+            problem,
         })?;
         profile.anchor(path.parent().unwrap_or(Path::new(".")));
         Ok(profile)
@@ -553,38 +575,39 @@ impl Profile {
 
     /// Checks what serde cannot: every URL parses, every service has a base, every role can
     /// authenticate, every error location is well formed.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), ProfileProblem> {
         let mut urls: Vec<&str> = self.base_url.iter().map(String::as_str).collect();
         urls.extend(self.services.values().filter_map(|s| s.base_url.as_deref()));
         for u in urls {
-            reqwest::Url::parse(u).map_err(|e| format!("base URL `{u}` is not a URL: {e}"))?;
+            reqwest::Url::parse(u).map_err(|e| ProfileProblem::BaseUrl {
+                url: u.to_string(),
+                reason: e.to_string(),
+            })?;
         }
         if let Some(p) = &self.proxy {
-            reqwest::Url::parse(p).map_err(|e| format!("proxy `{p}` is not a URL: {e}"))?;
+            reqwest::Url::parse(p).map_err(|e| ProfileProblem::Proxy {
+                url: p.to_string(),
+                reason: e.to_string(),
+            })?;
         }
         if self.base_url.is_none() && self.services.values().any(|s| s.base_url.is_none()) {
-            return Err("a service without `base_url` needs a profile `base_url`".into());
+            return Err(ProfileProblem::NoBaseUrl);
         }
         if self.roles.is_empty() {
-            return Err("the profile names no caller roles".into());
+            return Err(ProfileProblem::NoRoles);
         }
         if let AuthConfig::Bearer = self.auth
             && let Some((name, _)) = self.roles.iter().find(|(_, r)| r.token_env.is_none())
         {
-            return Err(format!(
-                "`auth: bearer` needs `token_env` on every role; `{name}` has none"
-            ));
+            return Err(ProfileProblem::NoTokenEnv(name.clone()));
         }
         if let AuthConfig::Oauth2(o) = &self.auth
             && o.token_url.trim().is_empty()
         {
-            return Err("`auth.oauth2.token_url` is empty".into());
+            return Err(ProfileProblem::EmptyTokenUrl);
         }
         if self.state_endpoint.is_some() && self.citizen_pool.is_some() {
-            return Err(
-                "give either `state_endpoint` or `citizen_pool`: a target establishes preconditions one way"
-                    .into(),
-            );
+            return Err(ProfileProblem::TwoWaysToProvision);
         }
         for loc in &self.error_codes.rest {
             for p in [Some(&loc.code), loc.items.as_ref(), loc.text.as_ref()]
@@ -592,15 +615,13 @@ impl Profile {
                 .flatten()
             {
                 if !p.is_empty() && !p.starts_with('/') {
-                    return Err(format!(
-                        "error_codes.rest: `{p}` is not a JSON pointer (they start with `/`)"
-                    ));
+                    return Err(ProfileProblem::NotAPointer(p.clone()));
                 }
             }
         }
         for loc in &self.error_codes.soap {
             if loc.code.trim().is_empty() {
-                return Err("error_codes.soap: an empty element path".into());
+                return Err(ProfileProblem::EmptySoapPath);
             }
         }
         let actions = self
@@ -615,26 +636,27 @@ impl Profile {
         for (key, template) in actions {
             let Some(template) = template else { continue };
             if template.trim().is_empty() {
-                return Err(format!("{key} is empty"));
+                return Err(ProfileProblem::EmptySoapAction { key });
             }
             let unknown = unknown_placeholders(template, &SOAP_ACTION_PLACEHOLDERS);
             if !unknown.is_empty() {
-                return Err(format!(
-                    "{key}: unknown placeholder {} (known: {})",
-                    unknown.join(", "),
-                    SOAP_ACTION_PLACEHOLDERS
+                return Err(ProfileProblem::UnknownPlaceholder {
+                    key,
+                    unknown: unknown.join(", "),
+                    known: SOAP_ACTION_PLACEHOLDERS
                         .map(|p| format!("{{{p}}}"))
-                        .join(", ")
-                ));
+                        .join(", "),
+                });
             }
         }
         for (name, m) in &self.methods {
             if let Some(path) = &m.path
                 && !path.starts_with('/')
             {
-                return Err(format!(
-                    "methods.{name}.path: `{path}` is not a path below the base URL (it starts with `/`)"
-                ));
+                return Err(ProfileProblem::NotAPath {
+                    method: name.clone(),
+                    path: path.clone(),
+                });
             }
         }
         Ok(())
@@ -642,7 +664,7 @@ impl Profile {
 
     /// Checks the profile against the spec: every service it names exists and is bound as the
     /// profile says, every method it gives a scope for exists. Every problem at once.
-    pub fn check_against(&self, spec: &Spec) -> Result<(), String> {
+    pub fn check_against(&self, spec: &Spec) -> Result<(), ProfileProblem> {
         let mut problems = Vec::new();
         for (name, endpoint) in &self.services {
             let Some(service) = spec.services.get(name) else {
@@ -746,7 +768,7 @@ impl Profile {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(problems.join("; "))
+            Err(ProfileProblem::Spec(problems))
         }
     }
 
@@ -809,6 +831,13 @@ pub fn join(base: &str, path: &str) -> String {
         base.trim_end_matches('/'),
         path.trim_start_matches('/')
     )
+}
+
+/// The JSON Schema of a target profile, as pretty JSON (`konform schema --profile`).
+pub fn profile_schema() -> String {
+    let mut schema = schemars::schema_for!(Profile);
+    schema.insert("title".into(), "konform target profile".into());
+    serde_json::to_string_pretty(&schema).expect("a schema serialises")
 }
 
 #[cfg(test)]
@@ -880,13 +909,13 @@ error_codes:
         assert!(p.check().is_err());
         let mut p = Profile::embedded("http://127.0.0.1:1");
         p.auth = AuthConfig::Bearer;
-        assert!(p.check().unwrap_err().contains("token_env"));
+        assert!(matches!(p.check(), Err(ProfileProblem::NoTokenEnv(_))));
         let mut p = Profile::embedded("http://127.0.0.1:1");
         p.citizen_pool = Some("pool.yaml".into());
-        assert!(p.check().unwrap_err().contains("either"));
+        assert_eq!(p.check(), Err(ProfileProblem::TwoWaysToProvision));
         let mut p = Profile::embedded("http://127.0.0.1:1");
         p.error_codes.rest[0].code = "code".into();
-        assert!(p.check().unwrap_err().contains("JSON pointer"));
+        assert!(matches!(p.check(), Err(ProfileProblem::NotAPointer(_))));
     }
 
     #[test]
@@ -899,7 +928,7 @@ error_codes:
                 ..ServiceEndpoint::default()
             },
         );
-        let err = p.check().unwrap_err();
+        let err = p.check().unwrap_err().to_string();
         assert!(
             err.contains("services.PersonRegistrationService.soap_action")
                 && err.contains("{operation}"),
@@ -913,7 +942,12 @@ error_codes:
                 ..MethodEndpoint::default()
             },
         );
-        assert!(p.check().unwrap_err().contains("methods.CreateYdelse.path"));
+        assert!(
+            p.check()
+                .unwrap_err()
+                .to_string()
+                .contains("methods.CreateYdelse.path")
+        );
         assert_eq!(
             fill_soap_action("{namespace}/I{service}/{method}", "M", "S", "urn:x/", "A"),
             "urn:x/IS/M"
