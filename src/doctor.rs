@@ -135,21 +135,44 @@ fn tls_note(base: &str, target: &Target) -> &'static str {
     }
 }
 
-/// The run's early stop: the first base URL nothing answers at (or no TLS connection can be
-/// made with), as one message with the fix. `None` when every base answers.
+/// The run's early stop: the first base URL nothing answers at (the connection is refused or
+/// the name does not resolve), as one message with the fix. `None` when every base answers
+/// something. A TLS failure or a broken connection is left to the cases, which report it each
+/// with its reason (a server may demand a role's own client certificate, or break once).
 pub async fn unreachable(target: &Target, spec: &Spec) -> Option<String> {
-    reach(target, spec)
-        .await
-        .into_iter()
-        .find(|f| f.status == Status::Fail)
-        .map(|f| {
-            format!(
-                "the target cannot be reached ({}): {}\n  fix: {}\n  (`konform doctor --target FILE` checks the whole profile)",
-                f.subject,
-                f.detail,
-                f.fix.unwrap_or_default()
-            )
-        })
+    // Through a proxy, only the proxy could say; and a TCP connection is all that is tried,
+    // so no request reaches the target before its cases.
+    if target.profile.proxy.is_some() {
+        return None;
+    }
+    for (base, services) in bases(target, spec) {
+        let Ok(url) = reqwest::Url::parse(&base) else {
+            continue;
+        };
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+            continue;
+        };
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let why = match tokio::net::TcpStream::connect((host.as_str(), port)).await {
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                format!("connection refused: {e}")
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Other || e.raw_os_error().is_none() => {
+                format!("the name does not resolve: {e}")
+            }
+            Err(_) => continue,
+        };
+        return Some(format!(
+            "the target cannot be reached ({}): {base}: {why}\n  fix: {}\n  (`konform doctor --target FILE` checks the whole profile)",
+            services.join(", "),
+            transport_fix(Failure::Refused, &base)
+        ));
+    }
+    None
 }
 
 /// The methods the doctor calls: per service, one without path parameters, a read method

@@ -128,7 +128,11 @@ pub async fn start(
         }
         Some(p) => {
             let target = Arc::new(Target::new(p, &spec.overlay, None, &options)?);
-            if let Some(why) = crate::doctor::unreachable(&target, spec).await {
+            // A target nothing answers at stops the run with one error, not one per case;
+            // with `--retries` the cases try (and report) it themselves.
+            if retries == 0
+                && let Some(why) = crate::doctor::unreachable(&target, spec).await
+            {
                 return Err(SetupError::Unreachable(why));
             }
             (None, target)
