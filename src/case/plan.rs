@@ -17,6 +17,7 @@ use super::model::{Case, Check, Then, When};
 use super::node::{Node, NodeValue, Pos};
 use super::suggest::did_you_mean;
 use super::template::{Placeholder, TValue, Template};
+use crate::spec::check::AnswerShape;
 use crate::spec::model::{
     Binding, Field, FieldKind, FieldLocation, HttpVerb, MethodRef, MethodStatus, Transport,
     WITHDRAWN_CODE,
@@ -45,6 +46,8 @@ pub struct MethodInfo {
     pub output: Vec<Field>,
     /// Codes documented for this method (and the general SOAP faults).
     pub codes: BTreeSet<u32>,
+    /// What every answer of the method must look like, compiled once.
+    pub answer: Arc<AnswerShape>,
 }
 
 /// How the method is reached.
@@ -183,6 +186,7 @@ impl MethodInfo {
             output,
             codes,
             call,
+            answer: Arc::new(AnswerShape::build(spec, m)),
         })
     }
 }

@@ -1,7 +1,8 @@
 //! Running cases: choosing them ([`filter`]), running one ([`execute`]) and many
-//! ([`runner`]) within bounds, judging answers ([`judge`]); the [`result`] model every reporter
-//! reads.
+//! ([`runner`]) within bounds, judging answers ([`judge`]) and checking them against the spec
+//! ([`conform`]); the [`result`] model every reporter reads.
 
+pub mod conform;
 pub mod corpus;
 pub mod execute;
 pub mod filter;

@@ -1,6 +1,7 @@
 //! The DFDG specification: the model ([`model`]), the hand-kept [`overlay`], loading `specs/`
-//! ([`load`]) and XSD patterns ([`pattern`]).
+//! ([`load`]), XSD patterns ([`pattern`]) and the answer checks ([`check`]).
 
+pub mod check;
 pub mod import;
 pub mod lint;
 pub mod load;

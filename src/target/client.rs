@@ -89,6 +89,16 @@ enum Cached {
 
 type TokenSlot = Arc<tokio::sync::Mutex<Option<Cached>>>;
 
+/// An answer as normalised, and as received (where one came), for the answer checks.
+#[derive(Debug)]
+pub struct Answered {
+    pub outcome: Outcome,
+    pub response: Option<RawResponse>,
+    /// SOAP: the namespace in force for the method's service (the profile's, else the
+    /// overlay's).
+    pub soap_namespace: Option<String>,
+}
+
 /// A target to run cases against.
 #[derive(Debug)]
 pub struct Target {
@@ -268,18 +278,35 @@ impl Target {
         req: &RenderedRequest,
         exchanges: &mut Vec<Exchange>,
     ) -> Outcome {
+        self.answer(method, role, req, exchanges).await.outcome
+    }
+
+    /// Like [`Target::call`], keeping the answer as received for the answer checks.
+    pub async fn answer(
+        &self,
+        method: &MethodInfo,
+        role: &str,
+        req: &RenderedRequest,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Answered {
+        let unsent = |outcome| Answered {
+            outcome,
+            response: None,
+            soap_namespace: None,
+        };
         let Some(base) = self.profile.base_url(&method.service) else {
-            return failure(
+            return unsent(failure(
                 Failure::Other,
                 format!("the target gives no base URL for {}", method.service),
-            );
+            ));
         };
         let Some(caller) = self.role(role) else {
-            return failure(
+            return unsent(failure(
                 Failure::Other,
                 format!("the target has no caller role `{role}`"),
-            );
+            ));
         };
+        let mut soap_namespace = None;
         let client = self.client_for(role);
         let built = match &method.call {
             MethodCall::Rest { verb, path } => {
@@ -300,6 +327,7 @@ impl Target {
                 let namespace = settings
                     .and_then(|s| s.namespace.as_deref())
                     .unwrap_or(namespace);
+                soap_namespace = Some(namespace.to_string());
                 let header_namespace = settings
                     .and_then(|s| s.header_namespace.as_deref())
                     .unwrap_or(header_namespace);
@@ -345,16 +373,20 @@ impl Target {
         };
         let request = match built {
             Ok(r) => r,
-            Err(detail) => return failure(Failure::Other, detail),
+            Err(detail) => return unsent(failure(Failure::Other, detail)),
         };
         match http::send(client, request, self.limit, self.recording, exchanges).await {
-            Ok(resp) => match method.call {
-                MethodCall::Rest { .. } => rest::outcome(&resp, &self.profile.error_codes.rest),
-                MethodCall::Soap { .. } => {
-                    soap::outcome(&resp, &method.output, &self.profile.error_codes.soap)
-                }
+            Ok(resp) => Answered {
+                outcome: match method.call {
+                    MethodCall::Rest { .. } => rest::outcome(&resp, &self.profile.error_codes.rest),
+                    MethodCall::Soap { .. } => {
+                        soap::outcome(&resp, &method.output, &self.profile.error_codes.soap)
+                    }
+                },
+                response: Some(resp),
+                soap_namespace,
             },
-            Err(e) => failure(e.failure, e.detail),
+            Err(e) => unsent(failure(e.failure, e.detail)),
         }
     }
 
