@@ -92,7 +92,9 @@ pub fn the_reads_answer_the_citizens_ydelser_tables() -> Vec<(Table, Vec<super::
         .given(citizen())
         .rows(vec![
             row("accepted", &[]),
-            row("4575", &[4575]).by(Caller::Rest("Kommune:999")),
+            row("refused: HTTP 400, 4575 is not documented", &[])
+                .status(400)
+                .by(Caller::Rest("Kommune:999")),
         ]),
     );
     out
