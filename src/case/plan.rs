@@ -13,7 +13,7 @@ use super::clock::{TimeFormat, TimeSpec};
 use super::diagnostic::Diagnostic;
 use super::given::{CitizenState, Given, SetupCall};
 use super::load::LoadedCase;
-use super::model::{Case, Check, Then, When};
+use super::model::{Case, Check, Expected, Then, When};
 use super::node::{Node, NodeValue, Pos};
 use super::suggest::did_you_mean;
 use super::template::{Placeholder, TValue, Template};
@@ -295,14 +295,100 @@ pub struct PlannedCheck {
     pub path: String,
     pub segments: Vec<String>,
     pub check: CompiledCheck,
+    /// The answer is typed JSON (REST): JSON types are compared too, and an empty collection
+    /// is an empty array. A SOAP answer is text, and zero items are no elements.
+    pub typed: bool,
 }
 
 #[derive(Debug, Clone)]
 pub enum CompiledCheck {
     Present(bool),
-    Equals(Template, TimeFormat),
+    Equals(EqualsCheck),
     Matches(Matcher),
     Count(usize),
+}
+
+/// A compiled `equals`.
+#[derive(Debug, Clone)]
+pub struct EqualsCheck {
+    pub template: Template,
+    pub format: TimeFormat,
+    pub value: EqualsType,
+}
+
+/// The JSON type an `equals` wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EqualsType {
+    Integer,
+    Boolean,
+    /// A string, or an integer where the template is one placeholder yielding one.
+    Text,
+    /// The string, whatever it holds (`{ string: ... }`).
+    String,
+}
+
+impl EqualsType {
+    pub fn of(e: &Expected, t: &Template) -> EqualsType {
+        match e {
+            Expected::Integer(_) => EqualsType::Integer,
+            Expected::Boolean(_) => EqualsType::Boolean,
+            Expected::String { .. } => EqualsType::String,
+            Expected::Text(_) if t.is_integer_placeholder() => EqualsType::Integer,
+            Expected::Text(_) => EqualsType::Text,
+        }
+    }
+
+    /// What is wrong with comparing a field of this kind to this value, if anything.
+    fn contradicts(self, kind: FieldKind) -> Option<&'static str> {
+        match (self, kind) {
+            (EqualsType::Integer, FieldKind::Integer)
+            | (EqualsType::Boolean, FieldKind::Boolean) => None,
+            (EqualsType::Text | EqualsType::String, FieldKind::Integer) => Some("a string"),
+            (EqualsType::Text | EqualsType::String, FieldKind::Boolean) => Some("a string"),
+            (EqualsType::Integer, _) => Some("an integer"),
+            (EqualsType::Boolean, _) => Some("a boolean"),
+            (
+                EqualsType::Text | EqualsType::String,
+                FieldKind::String
+                | FieldKind::Date
+                | FieldKind::DateTime
+                | FieldKind::Time
+                | FieldKind::Guid
+                | FieldKind::Complex,
+            ) => None,
+        }
+    }
+
+    fn hint(self, kind: FieldKind, source: &str) -> String {
+        match kind {
+            FieldKind::Integer => format!("write the number unquoted (`equals: {source}`)"),
+            FieldKind::Boolean => "write `true` or `false` unquoted".into(),
+            FieldKind::String
+            | FieldKind::Date
+            | FieldKind::DateTime
+            | FieldKind::Time
+            | FieldKind::Guid
+            | FieldKind::Complex => match self {
+                EqualsType::Integer | EqualsType::Boolean => {
+                    "quote the value, or write `{ string: ... }`".into()
+                }
+                EqualsType::Text | EqualsType::String => String::new(),
+            },
+        }
+    }
+}
+
+fn kind_name(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Complex => "complex",
+        FieldKind::String => "a string",
+        FieldKind::Integer => "an integer",
+        FieldKind::Boolean => "a boolean",
+        FieldKind::Date => "a date",
+        FieldKind::DateTime => "a dateTime",
+        FieldKind::Time => "a time",
+        FieldKind::Guid => "a guid",
+    }
 }
 
 /// A value kind or pattern a field must match.
@@ -848,7 +934,8 @@ impl Planner<'_> {
                     if let Err(e) = &field {
                         sink.push(at, &format!("then.fields.{path}"), e.0.clone(), e.1.clone());
                     }
-                    let format = match field.ok().flatten().map(Field::kind) {
+                    let kind = field.ok().flatten().map(Field::kind);
+                    let format = match kind {
                         Some(FieldKind::Date) => TimeFormat::Date,
                         Some(FieldKind::DateTime) => TimeFormat::DateTime,
                         _ => TimeFormat::Natural,
@@ -856,10 +943,25 @@ impl Planner<'_> {
                     let compiled = match check {
                         Check::Present(b) => CompiledCheck::Present(*b),
                         Check::Count(n) => CompiledCheck::Count(*n),
-                        Check::Equals(s) => {
-                            let mut t = compile(s);
+                        Check::Equals(e) => {
+                            let mut t = compile(&e.source());
                             self.resolve_template_codes(&mut t);
-                            CompiledCheck::Equals(t, format)
+                            let value = EqualsType::of(e, &t);
+                            if let Some(kind) = kind
+                                && let Some(problem) = value.contradicts(kind)
+                            {
+                                sink.push(
+                                    at,
+                                    &format!("then.fields.{path}.equals"),
+                                    format!("`{path}` is {} in the output table, but `equals` gives {problem}", kind_name(kind)),
+                                    Some(value.hint(kind, &e.source())),
+                                );
+                            }
+                            CompiledCheck::Equals(EqualsCheck {
+                                template: t,
+                                format,
+                                value,
+                            })
                         }
                         Check::Matches(m) => match matcher(m) {
                             Ok(m) => CompiledCheck::Matches(m),
@@ -873,6 +975,7 @@ impl Planner<'_> {
                         path: path.clone(),
                         segments,
                         check: compiled,
+                        typed: method.transport() == Transport::Rest,
                     });
                 }
                 if let Some(n) = node.and_then(|n| n.get("fields")) {

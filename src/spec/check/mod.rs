@@ -28,6 +28,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+pub use rest::json_words;
 pub use shape::{AnswerShape, FieldShape};
 
 /// The reading behind the JSON shape of REST collections (see [`FieldShape::json_items`]).
