@@ -8,7 +8,7 @@ use crate::target::Outcome;
 use crate::target::client::Answered;
 
 use super::result::Verdict;
-use crate::case::plan::MethodInfo;
+use crate::plan::MethodInfo;
 
 /// The mismatches of one answer; none where nothing readable came back or the answer is a
 /// bare HTTP status.

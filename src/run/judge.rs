@@ -7,8 +7,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde_json::Value;
 
 use super::result::Verdict;
-use crate::case::plan::{CompiledCheck, EqualsType, Expect, Matcher, PlannedCheck};
+use crate::case::matcher::Matcher;
 use crate::case::template::Context;
+use crate::plan::{CompiledCheck, EqualsType, Expect, PlannedCheck};
 use crate::spec::check::json_words;
 use crate::target::Outcome;
 
@@ -302,9 +303,10 @@ pub fn matches(m: &Matcher, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::clock::{Clock, TimeFormat};
-    use crate::case::plan::{EqualsCheck, matcher};
+    use crate::case::matcher::matcher;
     use crate::case::template::Template;
+    use crate::clock::{Clock, TimeFormat};
+    use crate::plan::EqualsCheck;
     use crate::target::outcome::{DfdgError, Failure};
     use serde_json::json;
     use std::collections::BTreeMap;

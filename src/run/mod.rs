@@ -3,12 +3,12 @@
 //! ([`conform`]); the [`result`] model every reporter reads.
 
 pub mod conform;
-pub mod corpus;
 pub mod execute;
 pub mod filter;
 pub mod judge;
 pub mod result;
 pub mod runner;
+pub mod setup;
 
 pub use execute::{RunEnv, run_case};
 pub use filter::Filter;
