@@ -6,13 +6,15 @@ pub mod client;
 pub mod embedded;
 pub mod http;
 pub mod locate;
+pub mod mutation;
 pub mod outcome;
 pub mod profile;
 pub mod request;
 pub mod rest;
 pub mod soap;
 
-pub use client::{Target, TargetError, TargetOptions};
+pub use client::{Answered, Target, TargetError, TargetOptions};
+pub use mutation::AnswerMutation;
 pub use outcome::{Exchange, Failure, Outcome};
 pub use profile::Profile;
 pub use request::RenderedRequest;
