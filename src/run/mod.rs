@@ -3,6 +3,7 @@
 //! ([`conform`]); the [`result`] model every reporter reads.
 
 pub mod conform;
+pub mod embedded;
 pub mod execute;
 pub mod filter;
 pub mod judge;
