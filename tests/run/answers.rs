@@ -357,3 +357,35 @@ async fn another_citizens_data_returned_fails() {
         "{reason}"
     );
 }
+
+#[test]
+fn every_cross_cutting_rule_has_a_case_on_every_method_it_applies_to() {
+    let spec = corpus().0.clone();
+    let mut planned = prepare_with_spec(spec.clone(), Path::new("cases"), &known_roles([]))
+        .expect("the corpus plans");
+    planned
+        .add_generated(&known_roles([]))
+        .expect("the generated cases plan");
+    let models = planned.case_models();
+    let crossing = konform::coverage::cross_cutting(&spec, &models);
+    let soap = crossing
+        .iter()
+        .filter(|m| m.rules.iter().any(|(r, _)| r.starts_with("caller-header")))
+        .count();
+    assert_eq!(soap, 30, "every current and deprecated SOAP method");
+    for m in &crossing {
+        for (rule, cases) in &m.rules {
+            assert!(
+                !cases.is_empty(),
+                "{}/{}: no case for {rule}",
+                m.service,
+                m.method
+            );
+        }
+    }
+    let rest: Vec<_> = crossing
+        .iter()
+        .filter(|m| m.rules.iter().any(|(r, _)| r == "token.scope"))
+        .collect();
+    assert_eq!(rest.len(), 7, "every REST method has a scope");
+}
