@@ -1,7 +1,9 @@
 //! The DFDG specification: the model ([`model`]), the hand-kept [`overlay`], loading `specs/`
-//! ([`load`]), XSD patterns ([`pattern`]) and the answer checks ([`check`]).
+//! ([`load`]), XSD patterns ([`pattern`]), the answer checks ([`check`]) and the
+//! WSDL/XSD/OpenAPI exports ([`export`]).
 
 pub mod check;
+pub mod export;
 pub mod import;
 pub mod lint;
 pub mod load;
