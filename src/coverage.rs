@@ -312,3 +312,47 @@ methods:
         );
     }
 }
+
+/// The cross-cutting rules of one method ([`crate::generate::cross`]): each rule that applies
+/// to the method's binding, with the cases that check it (none is a gap).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CrossCutting {
+    pub service: String,
+    pub method: String,
+    pub rules: Vec<(String, Vec<String>)>,
+}
+
+/// Which cross-cutting rules each current or deprecated method has cases for.
+pub fn cross_cutting(spec: &Spec, cases: &[Case]) -> Vec<CrossCutting> {
+    use crate::generate::cross;
+    let mut out = Vec::new();
+    for m in spec.methods() {
+        if m.method.status == MethodStatus::Withdrawn {
+            continue;
+        }
+        let transport = m.method.binding.transport();
+        let of_method: Vec<&Case> = cases
+            .iter()
+            .filter(|c| c.service == m.service.service && c.method == m.method.name)
+            .collect();
+        let rules = cross::RULES
+            .iter()
+            .filter(|(_, t)| *t == transport)
+            .filter(|(rule, _)| cross::applies(spec, m, rule))
+            .map(|(rule, _)| {
+                let ids = of_method
+                    .iter()
+                    .filter(|c| cross::rule_of(c) == Some(rule))
+                    .map(|c| c.id.clone())
+                    .collect();
+                (rule.to_string(), ids)
+            })
+            .collect();
+        out.push(CrossCutting {
+            service: m.service.service.clone(),
+            method: m.method.name.clone(),
+            rules,
+        });
+    }
+    out
+}

@@ -667,7 +667,7 @@ impl CaseReader<'_> {
                 if let Some(e) = v.get("equals") {
                     self.check_templates(e, &format!("{field}.equals"));
                 }
-                if let Some(check) = self.decode::<Check>(&stringify_maps_at(v, "equals"), &field) {
+                if let Some(check) = self.decode::<Check>(v, &field) {
                     if let Check::Matches(m) = &check
                         && let Err(e) = super::matcher::check_matcher(m)
                     {
@@ -775,18 +775,6 @@ fn stringify_maps(n: &Node, keys: &[&str]) -> Node {
                 for (_, leaf) in inner.iter_mut() {
                     stringify(leaf);
                 }
-            }
-        }
-    }
-    out
-}
-
-fn stringify_maps_at(n: &Node, key: &str) -> Node {
-    let mut out = n.clone();
-    if let NodeValue::Map(members) = &mut out.value {
-        for (k, v) in members.iter_mut() {
-            if k.name == key {
-                stringify(v);
             }
         }
     }

@@ -133,11 +133,45 @@ pub struct SuccessFlag(pub bool);
 pub enum Check {
     /// The field is there (`true`) or absent (`false`).
     Present(bool),
-    /// The field equals this value (templates allowed).
-    Equals(String),
+    /// The field equals this value, typed as written (see [`Expected`]).
+    Equals(Expected),
     /// The field matches a value kind: `guid`, `datetime`, `date`, `integer`, `boolean`, or an
     /// XSD pattern.
     Matches(String),
     /// An array field has exactly this many items.
     Count(usize),
+}
+
+/// The value of an `equals` check, typed as written. Over REST the answer's JSON type must be
+/// the same: `equals: 2` wants the number 2 and fails on the string `"2"`; over SOAP every
+/// value is text and the text is compared.
+///
+/// ```yaml
+/// ydelse/kontaktgruppe: { equals: 2 }                            # the integer
+/// ydelse/kontaktgruppe: { equals: "${code:kontaktgruppe:KTH}" }  # one integer placeholder: the integer
+/// ydelse/kyNoegle: { equals: KTH-1 }                             # a string (templates allowed)
+/// ydelse/kyNoegle: { equals: { string: "2" } }                   # the string, whatever it holds
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Expected {
+    Integer(i64),
+    Boolean(bool),
+    /// A string; a template that is one placeholder yielding an integer is that integer.
+    Text(String),
+    /// Explicitly the string, even where it reads as a number.
+    String {
+        string: String,
+    },
+}
+
+impl Expected {
+    /// The value as a template source.
+    pub fn source(&self) -> String {
+        match self {
+            Expected::Integer(i) => i.to_string(),
+            Expected::Boolean(b) => b.to_string(),
+            Expected::Text(s) | Expected::String { string: s } => s.clone(),
+        }
+    }
 }

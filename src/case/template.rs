@@ -126,6 +126,15 @@ impl Template {
         Ok(Template { parts })
     }
 
+    /// Whether the template is one placeholder yielding an integer (`${code:LIST:MEANING}`),
+    /// which renders to a JSON number.
+    pub fn is_integer_placeholder(&self) -> bool {
+        matches!(
+            self.parts.as_slice(),
+            [Part::Placeholder(Placeholder::Code { .. })]
+        )
+    }
+
     /// Whether the string holds no placeholder.
     pub fn is_literal(&self) -> bool {
         self.parts.iter().all(|p| matches!(p, Part::Literal(_)))

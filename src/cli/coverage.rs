@@ -1,7 +1,7 @@
 //! `konform coverage`: per method, the documented error codes with the cases that cover each,
 //! the codes declared untestable with their reasons, the codes not covered, and the prose rules
-//! with their cases. `--results` adds which covering cases passed in a run; `--json` prints one
-//! object per method. Exit 1 when a documented code is neither covered nor declared untestable.
+//! with their cases, and the cross-cutting rules each method has cases for. `--results` adds
+//! which covering cases passed in a run; `--json` prints one object per method (codes and rules). Exit 1 when a documented code is neither covered nor declared untestable.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,10 +48,12 @@ pub fn run(args: CoverageArgs) -> anyhow::Result<ExitCode> {
     };
     let matrix = coverage::compute(&corpus.spec, &corpus.case_models(), results.as_ref());
     let totals = coverage::totals(&matrix);
+    let crossing = coverage::cross_cutting(&corpus.spec, &corpus.case_models());
     if args.json {
         println!("{}", serde_json::to_string_pretty(&matrix)?);
     } else {
         print_table(&matrix);
+        print_cross_cutting(&crossing);
         let pct = |n: usize| {
             if totals.pairs == 0 {
                 100.0
@@ -146,5 +148,23 @@ fn print_table(matrix: &[MethodCoverage]) {
                 }
             }
         }
+    }
+}
+
+/// The cross-cutting rules per method: the cases of each, or `MISSING` where a rule applies
+/// and no case checks it (a method without a base case to generate from).
+fn print_cross_cutting(crossing: &[coverage::CrossCutting]) {
+    println!("cross-cutting rules (konform gen):");
+    for m in crossing {
+        let list: Vec<String> = m
+            .rules
+            .iter()
+            .map(|(rule, cases)| match cases.len() {
+                0 => format!("{rule} MISSING"),
+                1 => rule.clone(),
+                n => format!("{rule} ({n} cases)"),
+            })
+            .collect();
+        println!("  {}/{}: {}", m.service, m.method, list.join(", "));
     }
 }

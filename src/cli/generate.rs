@@ -1,5 +1,6 @@
 //! `konform gen` (the file is not `gen.rs`: `gen` is reserved in Rust 2024): print (or write) the negative cases generated from the spec's field
-//! constraints, as case files. `konform run` runs them anyway; this command is for reading
+//! constraints and the cross-cutting rules, as case files, or list them per method as JSON
+//! (`--json`). `konform run` runs them anyway; this command is for reading
 //! them, or for freezing them into a corpus of their own.
 
 use std::collections::BTreeMap;
@@ -23,8 +24,13 @@ pub struct GenArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Write `<DIR>/<Service>/<Method>.yaml` files instead of printing.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "json")]
     pub out: Option<PathBuf>,
+    /// Print one JSON document: per method, its generated cases (field-constraint and
+    /// cross-cutting, each with its rule), the cross-cutting rules it has and those that do not
+    /// apply to it, and the methods left out with the reason.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
@@ -45,6 +51,13 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let total: usize = files.values().map(Vec::len).sum();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_listing(&corpus, &files)).context("writing JSON")?
+        );
+        return Ok(ExitCode::from(EXIT_OK));
+    }
     match &args.out {
         None => {
             for ((service, method), cases) in &files {
@@ -119,4 +132,57 @@ fn case_file_entry(case: &Case) -> Value {
         serde_json::to_value(&case.then).unwrap_or(Value::Null),
     );
     v
+}
+
+/// `konform gen --json`: the generated cases per method, the cross-cutting ones apart.
+fn json_listing(
+    corpus: &konform::plan::corpus::Corpus,
+    files: &BTreeMap<(String, String), Vec<Value>>,
+) -> Value {
+    use konform::generate::cross;
+    let mut methods = Vec::new();
+    for m in corpus.spec.methods() {
+        let key = (m.service.service.clone(), m.method.name.clone());
+        let Some(cases) = files.get(&key) else {
+            continue;
+        };
+        let transport = m.method.binding.transport();
+        let (crossing, constraint): (Vec<&Value>, Vec<&Value>) = cases.iter().partition(|c| {
+            c["tags"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|t| t == cross::TAG))
+        });
+        let rule = |c: &Value| {
+            c["tags"].as_array().and_then(|t| {
+                t.iter()
+                    .find_map(|t| t.as_str().and_then(|t| t.strip_prefix("rule:")))
+                    .map(str::to_string)
+            })
+        };
+        let has: Vec<String> = crossing.iter().filter_map(|c| rule(c)).collect();
+        let missing: Vec<&str> = cross::RULES
+            .iter()
+            .filter(|(r, t)| *t == transport && !has.iter().any(|h| h == r))
+            .map(|(r, _)| *r)
+            .collect();
+        methods.push(json!({
+            "service": key.0,
+            "method": key.1,
+            "transport": transport.to_string(),
+            "cross_cutting": crossing.iter().map(|c| {
+                let mut c = (*c).clone();
+                c["rule"] = json!(rule(&c));
+                c
+            }).collect::<Vec<_>>(),
+            "cross_cutting_rules": has,
+            "cross_cutting_not_applicable": missing,
+            "field_constraints": constraint,
+        }));
+    }
+    json!({
+        "methods": methods,
+        "not_generated": corpus.not_generated.iter().map(|s| json!({
+            "service": s.service, "method": s.method, "reason": s.reason,
+        })).collect::<Vec<_>>(),
+    })
 }

@@ -1,7 +1,8 @@
 //! Negative cases generated from the field constraints of the spec (`konform gen`): each
 //! required field missing, each constrained field violated (pattern, length, range, type), each
 //! bound just outside (and just inside, accepted), an unknown element, a single element
-//! repeated. The main entry point is [`generate`].
+//! repeated; and the cross-cutting rules of every method ([`cross`]: caller headers, tokens,
+//! scopes, repeated request ids). The main entry point is [`generate`].
 //!
 //! Generation is deterministic: the same spec and corpus give the same cases, in the same
 //! order, with the same ids. Each generated case starts from a *base*, the first hand-written
@@ -9,6 +10,7 @@
 //! expected answer follows from the change alone: 1001 for a CPR that fails its pattern, 1014
 //! for any other schema violation, success for a value just inside its bound.
 
+pub mod cross;
 mod values;
 
 use std::collections::BTreeSet;
@@ -59,6 +61,25 @@ pub fn generate(spec: &Spec, corpus: &[Case]) -> Generated {
                 && c.when.raw.is_none()
                 && matches!(c.then, Then::Success { .. })
         });
+        // A deprecated method has no success: its valid call (answered 4588, after the caller
+        // is checked) is the base of its cross-cutting cases, though not of the others.
+        let refused_base = || {
+            corpus.iter().find(|c| {
+                c.service == m.service.service
+                    && c.method == m.method.name
+                    && !c.origin.generated
+                    && c.given.calls.is_empty()
+                    && c.when.raw.is_none()
+                    && matches!(c.then, Then::Error { error } if error == crate::spec::model::WITHDRAWN_CODE)
+            })
+        };
+        if base.is_none()
+            && m.method.status == MethodStatus::Deprecated
+            && let Some(refused) = refused_base()
+        {
+            out.cases
+                .extend(cross::for_method(spec, m, refused, &id_prefix(spec, m)));
+        }
         let Some(base) = base else {
             out.skipped.push(Skipped {
                 service: m.service.service.clone(),
@@ -69,6 +90,8 @@ pub fn generate(spec: &Spec, corpus: &[Case]) -> Generated {
         };
         let (cases, unanswerable) = for_method(spec, m, base);
         out.cases.extend(cases);
+        out.cases
+            .extend(cross::for_method(spec, m, base, &id_prefix(spec, m)));
         if !unanswerable.is_empty() {
             out.skipped.push(Skipped {
                 service: m.service.service.clone(),
@@ -95,6 +118,22 @@ fn answerable(spec: &Spec, m: MethodRef<'_>, code: u32) -> bool {
             .any(|f| f.code == code && f.transports.contains(&transport))
 }
 
+/// The start of a method's generated ids: its name, and its service's where two services
+/// share the name (AddInterviewParticipant), so ids stay unique across the corpus.
+fn id_prefix(spec: &Spec, m: MethodRef<'_>) -> String {
+    let method = m.method;
+    if spec
+        .methods()
+        .filter(|o| o.method.name == method.name)
+        .count()
+        > 1
+    {
+        format!("{}.{}", method.name, service_slug(&m.service.service))
+    } else {
+        method.name.clone()
+    }
+}
+
 /// Where a field travels in a case's `when`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slot {
@@ -107,18 +146,7 @@ enum Slot {
 /// left out because the method cannot answer them.
 pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case) -> (Vec<Case>, BTreeSet<u32>) {
     let method = m.method;
-    // A method name two services share (AddInterviewParticipant) gets the service in its
-    // generated ids, so ids stay unique across the corpus.
-    let prefix = if spec
-        .methods()
-        .filter(|o| o.method.name == method.name)
-        .count()
-        > 1
-    {
-        format!("{}.{}", method.name, service_slug(&m.service.service))
-    } else {
-        method.name.clone()
-    };
+    let prefix = id_prefix(spec, m);
     let mut cases = Vec::new();
     let mut unanswerable = BTreeSet::new();
     let mut emit = |path: &str, slot: Slot, violation: Violation, when: When| {

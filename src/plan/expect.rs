@@ -6,13 +6,14 @@ use std::collections::BTreeSet;
 
 use super::compile::compile;
 use super::method::MethodInfo;
-use super::model::{CompiledCheck, Expect, PlannedCheck};
+use super::model::{CompiledCheck, EqualsCheck, EqualsType, Expect, PlannedCheck};
 use super::planner::{Planner, Sink, codes_hint, seq_pos_in};
 use crate::case::matcher::matcher;
-use crate::case::model::{Check, Then};
+use crate::case::model::{Check, Expected, Then};
 use crate::case::node::{Node, Pos};
+use crate::case::template::Template;
 use crate::clock::TimeFormat;
-use crate::spec::model::{Field, FieldKind};
+use crate::spec::model::{Field, FieldKind, Transport};
 use crate::suggest::did_you_mean;
 
 impl Planner<'_> {
@@ -70,7 +71,8 @@ impl Planner<'_> {
                     if let Err(e) = &field {
                         sink.push(at, &format!("then.fields.{path}"), e.0.clone(), e.1.clone());
                     }
-                    let format = match field.ok().flatten().map(Field::kind) {
+                    let kind = field.ok().flatten().map(Field::kind);
+                    let format = match kind {
                         Some(FieldKind::Date) => TimeFormat::Date,
                         Some(FieldKind::DateTime) => TimeFormat::DateTime,
                         _ => TimeFormat::Natural,
@@ -78,10 +80,28 @@ impl Planner<'_> {
                     let compiled = match check {
                         Check::Present(b) => CompiledCheck::Present(*b),
                         Check::Count(n) => CompiledCheck::Count(*n),
-                        Check::Equals(s) => {
-                            let mut t = compile(s);
+                        Check::Equals(e) => {
+                            let mut t = compile(&e.source());
                             self.resolve_template_codes(&mut t);
-                            CompiledCheck::Equals(t, format)
+                            let value = EqualsType::of(e, &t);
+                            if let Some(kind) = kind
+                                && let Some(problem) = value.contradicts(kind)
+                            {
+                                sink.push(
+                                    at,
+                                    &format!("then.fields.{path}.equals"),
+                                    format!(
+                                        "`{path}` is {} in the output table, but `equals` gives {problem}",
+                                        kind_name(kind)
+                                    ),
+                                    Some(value.hint(kind, &e.source())),
+                                );
+                            }
+                            CompiledCheck::Equals(EqualsCheck {
+                                template: t,
+                                format,
+                                value,
+                            })
                         }
                         Check::Matches(m) => match matcher(m) {
                             Ok(m) => CompiledCheck::Matches(m),
@@ -95,6 +115,7 @@ impl Planner<'_> {
                         path: path.clone(),
                         segments,
                         check: compiled,
+                        typed: method.transport() == Transport::Rest,
                     });
                 }
                 if let Some(n) = node.and_then(|n| n.get("fields")) {
@@ -158,4 +179,70 @@ pub(super) fn output_field<'f>(
         }
     }
     Ok(found)
+}
+
+impl EqualsType {
+    /// The JSON type an `equals` as written wants.
+    pub fn of(e: &Expected, t: &Template) -> EqualsType {
+        match e {
+            Expected::Integer(_) => EqualsType::Integer,
+            Expected::Boolean(_) => EqualsType::Boolean,
+            Expected::String { .. } => EqualsType::String,
+            Expected::Text(_) if t.is_integer_placeholder() => EqualsType::Integer,
+            Expected::Text(_) => EqualsType::Text,
+        }
+    }
+
+    /// What is wrong with comparing a field of this kind to this value, if anything.
+    fn contradicts(self, kind: FieldKind) -> Option<&'static str> {
+        match (self, kind) {
+            (EqualsType::Integer, FieldKind::Integer)
+            | (EqualsType::Boolean, FieldKind::Boolean) => None,
+            (EqualsType::Text | EqualsType::String, FieldKind::Integer | FieldKind::Boolean) => {
+                Some("a string")
+            }
+            (EqualsType::Integer, _) => Some("an integer"),
+            (EqualsType::Boolean, _) => Some("a boolean"),
+            (
+                EqualsType::Text | EqualsType::String,
+                FieldKind::String
+                | FieldKind::Date
+                | FieldKind::DateTime
+                | FieldKind::Time
+                | FieldKind::Guid
+                | FieldKind::Complex,
+            ) => None,
+        }
+    }
+
+    fn hint(self, kind: FieldKind, source: &str) -> String {
+        match kind {
+            FieldKind::Integer => format!("write the number unquoted (`equals: {source}`)"),
+            FieldKind::Boolean => "write `true` or `false` unquoted".into(),
+            FieldKind::String
+            | FieldKind::Date
+            | FieldKind::DateTime
+            | FieldKind::Time
+            | FieldKind::Guid
+            | FieldKind::Complex => match self {
+                EqualsType::Integer | EqualsType::Boolean => {
+                    "quote the value, or write `{ string: ... }`".into()
+                }
+                EqualsType::Text | EqualsType::String => String::new(),
+            },
+        }
+    }
+}
+
+fn kind_name(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Complex => "complex",
+        FieldKind::String => "a string",
+        FieldKind::Integer => "an integer",
+        FieldKind::Boolean => "a boolean",
+        FieldKind::Date => "a date",
+        FieldKind::DateTime => "a dateTime",
+        FieldKind::Time => "a time",
+        FieldKind::Guid => "a guid",
+    }
 }

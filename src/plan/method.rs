@@ -4,7 +4,10 @@
 
 use std::collections::BTreeSet;
 
+use std::sync::Arc;
+
 use crate::spec::Spec;
+use crate::spec::check::AnswerShape;
 use crate::spec::model::{
     Binding, Field, FieldLocation, HttpVerb, MethodRef, MethodStatus, Transport, WITHDRAWN_CODE,
 };
@@ -47,6 +50,8 @@ pub struct MethodInfo {
     pub output: Vec<Field>,
     /// Codes documented for this method (and the general SOAP faults).
     pub codes: BTreeSet<u32>,
+    /// What every answer of the method must look like, compiled once.
+    pub answer: Arc<AnswerShape>,
 }
 
 /// How the method is reached.
@@ -185,6 +190,7 @@ impl MethodInfo {
             output,
             codes,
             call,
+            answer: Arc::new(AnswerShape::build(spec, m)),
         })
     }
 }

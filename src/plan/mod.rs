@@ -21,8 +21,8 @@ mod tests;
 pub use compile::compile_value;
 pub use method::{MethodCall, MethodInfo};
 pub use model::{
-    CompiledCheck, Expect, OMIT_VALUES, Omit, PlannedCall, PlannedCase, PlannedCheck,
-    PlannedRequest,
+    CompiledCheck, EqualsCheck, EqualsType, Expect, OMIT_VALUES, Omit, PlannedCall, PlannedCase,
+    PlannedCheck, PlannedRequest,
 };
 pub use planner::overlay_entry_exists;
 pub use request::path_params;

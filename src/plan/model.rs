@@ -104,12 +104,34 @@ pub struct PlannedCheck {
     pub path: String,
     pub segments: Vec<String>,
     pub check: CompiledCheck,
+    /// The answer is typed JSON (REST): JSON types are compared too, and an empty collection
+    /// is an empty array. A SOAP answer is text, and zero items are no elements.
+    pub typed: bool,
 }
 
 #[derive(Debug, Clone)]
 pub enum CompiledCheck {
     Present(bool),
-    Equals(Template, TimeFormat),
+    Equals(EqualsCheck),
     Matches(Matcher),
     Count(usize),
+}
+
+/// A compiled `equals`.
+#[derive(Debug, Clone)]
+pub struct EqualsCheck {
+    pub template: Template,
+    pub format: TimeFormat,
+    pub value: EqualsType,
+}
+
+/// The JSON type an `equals` wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EqualsType {
+    Integer,
+    Boolean,
+    /// A string, or an integer where the template is one placeholder yielding one.
+    Text,
+    /// The string, whatever it holds (`{ string: ... }`).
+    String,
 }

@@ -100,7 +100,11 @@ impl Planner<'_> {
                 .headers
                 .iter()
                 .find(|f| f.name.eq_ignore_ascii_case(name));
-            if known.is_none() && !name.eq_ignore_ascii_case("content-type") {
+            // The transport's own headers may be set on purpose: a wrong content type, a
+            // bearer token the target did not issue (with `omit: [Authorization]`).
+            let transport_header = name.eq_ignore_ascii_case("content-type")
+                || name.eq_ignore_ascii_case("authorization");
+            if known.is_none() && !transport_header {
                 let hint = did_you_mean(name, method.headers.iter().map(|f| f.name.as_str()))
                     .map(|s| format!("did you mean `{s}`?"));
                 sink.push(

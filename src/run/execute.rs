@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::conform;
 use super::judge::judge;
 use super::result::{Caller, CaseResult, Verdict};
 use crate::case::given::Given;
@@ -227,15 +228,16 @@ async fn execute(
     {
         return na(reason);
     }
-    let answer = env
+    let answered = env
         .target
-        .call(&planned.method, &planned.caller, &request, exchanges)
+        .answer(&planned.method, &planned.caller, &request, exchanges)
         .await;
-    if let Outcome::TransportFailure { failure, .. } = &answer {
+    if let Outcome::TransportFailure { failure, .. } = &answered.outcome {
         *retriable = failure.retriable();
     }
-    let verdict = judge(&planned.expect, &answer, &mut ctx);
-    *outcome = Some(answer);
+    let verdict = judge(&planned.expect, &answered.outcome, &mut ctx);
+    let verdict = conform::fold(verdict, &conform::mismatches(&planned.method, &answered));
+    *outcome = Some(answered.outcome);
     verdict
 }
 

@@ -9,7 +9,8 @@ use serde_json::Value;
 use super::result::Verdict;
 use crate::case::matcher::Matcher;
 use crate::case::template::Context;
-use crate::plan::{CompiledCheck, Expect, PlannedCheck};
+use crate::plan::{CompiledCheck, EqualsType, Expect, PlannedCheck};
+use crate::spec::check::json_words;
 use crate::target::Outcome;
 
 /// Judges an outcome.
@@ -164,7 +165,23 @@ fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), Ch
         },
         CompiledCheck::Count(n) => {
             let count = match found {
-                None => 0,
+                // Over SOAP, no element of a repeated row is how zero items are written: the
+                // element that holds them must be there. Over REST the array itself must be.
+                None if !c.typed && c.segments.len() > 1 => {
+                    match lookup(body, &c.segments[..c.segments.len() - 1]) {
+                        Some(v) if !v.is_null() => 0,
+                        Some(_) | None => {
+                            return Err(CheckFailed(format!(
+                                "`{path}` is absent, and so is the element that holds it; expected {n} item(s)"
+                            )));
+                        }
+                    }
+                }
+                None => {
+                    return Err(CheckFailed(format!(
+                        "`{path}` is absent, expected {n} item(s)"
+                    )));
+                }
                 Some(Value::Array(items)) => items.len(),
                 Some(_) => 1,
             };
@@ -176,9 +193,10 @@ fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), Ch
                 )))
             }
         }
-        CompiledCheck::Equals(t, format) => {
-            let expected = t
-                .render(ctx, *format)
+        CompiledCheck::Equals(eq) => {
+            let expected = eq
+                .template
+                .render(ctx, eq.format)
                 .map_err(|e| format!("`{path}`: {e}"))?;
             let Some(v) = found else {
                 return Err(CheckFailed::from(format!(
@@ -188,7 +206,25 @@ fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), Ch
             let actual = scalar(v).ok_or_else(|| {
                 CheckFailed(format!("`{path}` is not a single value ({})", short(v)))
             })?;
-            if actual == expected || same_instant(&actual, &expected) {
+            if c.typed && !same_type(eq.value, v) {
+                return Err(CheckFailed(format!(
+                    "`{path}` is {}, expected {} `{expected}`",
+                    json_words(v),
+                    match eq.value {
+                        EqualsType::Integer => "the number",
+                        EqualsType::Boolean => "the boolean",
+                        EqualsType::Text | EqualsType::String => "the string",
+                    }
+                )));
+            }
+            let equal = match (c.typed, eq.value, v) {
+                // Numbers compare as numbers (`2` and `2.0` alike).
+                (true, EqualsType::Integer, Value::Number(n)) => {
+                    expected.parse::<f64>().ok() == n.as_f64()
+                }
+                _ => actual == expected || same_instant(&actual, &expected),
+            };
+            if equal {
                 Ok(())
             } else {
                 Err(CheckFailed::from(format!(
@@ -212,6 +248,15 @@ fn check(c: &PlannedCheck, body: &Value, ctx: &mut Context<'_>) -> Result<(), Ch
                 )))
             }
         }
+    }
+}
+
+/// Whether a JSON value has the type an `equals` wants.
+fn same_type(want: EqualsType, v: &Value) -> bool {
+    match want {
+        EqualsType::Integer => v.is_number(),
+        EqualsType::Boolean => v.is_boolean(),
+        EqualsType::Text | EqualsType::String => v.is_string(),
     }
 }
 
@@ -293,6 +338,7 @@ mod tests {
     use crate::case::matcher::matcher;
     use crate::case::template::Template;
     use crate::clock::{Clock, TimeFormat};
+    use crate::plan::EqualsCheck;
     use crate::target::outcome::{DfdgError, Failure};
     use serde_json::json;
     use std::collections::BTreeMap;
@@ -403,8 +449,9 @@ mod tests {
             path: path.into(),
             segments: path.split('/').map(str::to_string).collect(),
             check: c,
+            typed: false,
         };
-        let eq = |s: &str| CompiledCheck::Equals(Template::parse(s).unwrap(), TimeFormat::Natural);
+        let eq = |s: &str| text_eq(s);
         let body = json!({
             "ServiceReceipt": { "MessageIdentifier": "6f0c1c3e-2a7b-4a55-8d63-0d5e8f1b9a10", "EventDate": "2026-11-24T09:00:00Z" },
             "items": [ { "n": 1 }, { "n": 2 } ],
@@ -429,7 +476,6 @@ mod tests {
             check("items/1/n", eq("2")),
             check("id", eq("${ids.iv}")),
             check("nothing", CompiledCheck::Present(false)),
-            check("absent", CompiledCheck::Count(0)),
             check("id", CompiledCheck::Matches(matcher("[a-c]{3}").unwrap())),
         ]);
         assert_eq!(judge(&all, &ok, &mut ctx), Verdict::Pass);
@@ -438,6 +484,7 @@ mod tests {
             check("id", eq("abd")),
             check("absent", CompiledCheck::Present(true)),
             check("id", CompiledCheck::Matches(matcher("guid").unwrap())),
+            check("absent", CompiledCheck::Count(0)),
         ]);
         match judge(&wrong, &ok, &mut ctx) {
             Verdict::Fail { reason } => {
@@ -448,6 +495,11 @@ mod tests {
                 assert!(reason.contains("`id` is `abc`, expected `abd`"), "{reason}");
                 assert!(reason.contains("`absent` is absent"), "{reason}");
                 assert!(reason.contains("not a guid"), "{reason}");
+                assert!(
+                    reason.contains("`absent` is absent, and so is the element that holds it; expected 0 item(s)")
+                        || reason.contains("`absent` is absent, expected 0 item(s)"),
+                    "count wants the collection present: {reason}"
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -455,6 +507,126 @@ mod tests {
             judge(&Expect::Success(vec![]), &err(&[1]), &mut ctx),
             Verdict::Fail { .. }
         ));
+    }
+
+    fn text_eq(s: &str) -> CompiledCheck {
+        let template = Template::parse(s).unwrap();
+        let value = if template.is_integer_placeholder() {
+            EqualsType::Integer
+        } else {
+            EqualsType::Text
+        };
+        CompiledCheck::Equals(EqualsCheck {
+            template,
+            format: TimeFormat::Natural,
+            value,
+        })
+    }
+
+    fn typed(path: &str, c: CompiledCheck) -> PlannedCheck {
+        PlannedCheck {
+            path: path.into(),
+            segments: path.split('/').map(str::to_string).collect(),
+            check: c,
+            typed: true,
+        }
+    }
+
+    fn typed_eq(source: &str, value: EqualsType) -> CompiledCheck {
+        CompiledCheck::Equals(EqualsCheck {
+            template: Template::parse(source).unwrap(),
+            format: TimeFormat::Natural,
+            value,
+        })
+    }
+
+    fn reasons(checks: Vec<PlannedCheck>, body: Value) -> String {
+        let ids = ctx_ids();
+        let mut ctx = Context::new(clock(), None, &ids);
+        let ok = Outcome::Success { status: 200, body };
+        match judge(&Expect::Success(checks), &ok, &mut ctx) {
+            Verdict::Pass => String::new(),
+            Verdict::Fail { reason } => reason,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn equals_compares_json_types_over_rest() {
+        let body = json!({"n": 2, "s": "2", "b": true, "f": 2.0});
+        let int = |p: &str| typed(p, typed_eq("2", EqualsType::Integer));
+        let text = |p: &str| typed(p, typed_eq("2", EqualsType::Text));
+        let string = |p: &str| typed(p, typed_eq("2", EqualsType::String));
+        assert_eq!(
+            reasons(
+                vec![int("n"), int("f"), text("s"), string("s")],
+                body.clone()
+            ),
+            ""
+        );
+        let r = reasons(vec![int("s")], body.clone());
+        assert!(
+            r.contains("`s` is the string \"2\", expected the number `2`"),
+            "{r}"
+        );
+        let r = reasons(vec![text("n")], body.clone());
+        assert!(
+            r.contains("`n` is the number 2, expected the string `2`"),
+            "{r}"
+        );
+        let r = reasons(vec![string("n")], body.clone());
+        assert!(r.contains("expected the string `2`"), "{r}");
+        let r = reasons(
+            vec![typed("b", typed_eq("true", EqualsType::Text))],
+            body.clone(),
+        );
+        assert!(
+            r.contains("`b` is the boolean true, expected the string `true`"),
+            "{r}"
+        );
+        assert_eq!(
+            reasons(
+                vec![typed("b", typed_eq("true", EqualsType::Boolean))],
+                body
+            ),
+            ""
+        );
+    }
+
+    #[test]
+    fn count_wants_the_collection_and_absent_is_not_empty() {
+        let rest = json!({"list": [], "empty": "", "zero": 0, "obj": {}});
+        assert_eq!(
+            reasons(
+                vec![
+                    typed("list", CompiledCheck::Count(0)),
+                    typed("list", CompiledCheck::Present(true)),
+                    typed("empty", CompiledCheck::Present(true)),
+                    typed("zero", CompiledCheck::Present(true)),
+                    typed("obj", CompiledCheck::Present(true)),
+                    typed("gone", CompiledCheck::Present(false)),
+                ],
+                rest.clone()
+            ),
+            ""
+        );
+        let r = reasons(vec![typed("gone", CompiledCheck::Count(0))], rest.clone());
+        assert_eq!(r, "success, but `gone` is absent, expected 0 item(s)");
+        let r = reasons(vec![typed("list", CompiledCheck::Present(false))], rest);
+        assert!(r.contains("`list` is present ([])"), "{r}");
+        assert_eq!(
+            reasons(vec![typed("list", CompiledCheck::Count(0))], Value::Null),
+            "success, but `list` is absent, expected 0 item(s)",
+            "an empty answer holds no collection"
+        );
+        // SOAP writes zero items as no elements; the element holding them must be there.
+        let soap = |path: &str| PlannedCheck {
+            typed: false,
+            ..typed(path, CompiledCheck::Count(0))
+        };
+        assert_eq!(reasons(vec![soap("Coll/Item")], json!({"Coll": ""})), "");
+        let r = reasons(vec![soap("Coll/Item")], json!({}));
+        assert!(r.contains("and so is the element that holds it"), "{r}");
     }
 
     #[test]

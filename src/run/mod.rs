@@ -1,8 +1,9 @@
 //! Running cases: choosing them ([`filter`]), running one ([`execute`]) and many
-//! ([`runner`]) within bounds, judging answers ([`judge`]); the [`result`] model every reporter
-//! reads.
+//! ([`runner`]) within bounds, judging answers ([`judge`]) and checking them against the spec
+//! ([`conform`]); the [`result`] model every reporter reads.
 
 pub mod budget;
+pub mod conform;
 pub mod embedded;
 pub mod execute;
 pub mod filter;

@@ -1,6 +1,8 @@
 //! The DFDG specification: the model ([`model`]), the hand-kept [`overlay`], loading `specs/`
-//! ([`load`]), XSD patterns ([`pattern`]) and the WSDL/XSD/OpenAPI exports ([`export`]).
+//! ([`load`]), XSD patterns ([`pattern`]), the answer checks ([`check`]) and the
+//! WSDL/XSD/OpenAPI exports ([`export`]).
 
+pub mod check;
 pub mod export;
 pub mod import;
 pub mod lint;

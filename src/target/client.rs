@@ -106,6 +106,16 @@ enum Cached {
 
 type TokenSlot = Arc<tokio::sync::Mutex<Option<Cached>>>;
 
+/// An answer as normalised, and as received (where one came), for the answer checks.
+#[derive(Debug)]
+pub struct Answered {
+    pub outcome: Outcome,
+    pub response: Option<RawResponse>,
+    /// SOAP: the namespace in force for the method's service (the profile's, else the
+    /// overlay's).
+    pub soap_namespace: Option<String>,
+}
+
 /// A target to run cases against.
 #[derive(Debug)]
 pub struct Target {
@@ -317,18 +327,35 @@ impl Target {
         req: &RenderedRequest,
         exchanges: &mut Vec<Exchange>,
     ) -> Outcome {
+        self.answer(method, role, req, exchanges).await.outcome
+    }
+
+    /// Like [`Target::call`], keeping the answer as received for the answer checks.
+    pub async fn answer(
+        &self,
+        method: &MethodInfo,
+        role: &str,
+        req: &RenderedRequest,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Answered {
+        let unsent = |outcome| Answered {
+            outcome,
+            response: None,
+            soap_namespace: None,
+        };
         let Some(base) = self.profile.base_url(&method.service) else {
-            return failure(
+            return unsent(failure(
                 Failure::Other,
                 format!("the target gives no base URL for {}", method.service),
-            );
+            ));
         };
         let Some(caller) = self.role(role) else {
-            return failure(
+            return unsent(failure(
                 Failure::Other,
                 format!("the target has no caller role `{role}`"),
-            );
+            ));
         };
+        let mut soap_namespace = None;
         let client = self.client_for(role);
         let built = match &method.call {
             MethodCall::Rest { verb, path } => {
@@ -340,9 +367,10 @@ impl Target {
                 request_element, ..
             } => {
                 let Some(wire) = super::wire::soap_wire(&self.profile, method) else {
-                    return failure(Failure::Other, "not a SOAP method".into());
+                    return unsent(failure(Failure::Other, "not a SOAP method".into()));
                 };
                 let version = wire.version;
+                soap_namespace = Some(wire.namespace.clone());
                 let user = caller.user.as_ref().unwrap_or(&self.profile.user);
                 let soap_caller = soap::SoapCaller {
                     organisation_type_id: caller.organisation_type_identifier.or_else(|| {
@@ -383,7 +411,7 @@ impl Target {
         };
         let request = match built {
             Ok(r) => r,
-            Err(RequestError(detail)) => return failure(Failure::Other, detail),
+            Err(RequestError(detail)) => return unsent(failure(Failure::Other, detail)),
         };
         let resp = match http::send(
             client,
@@ -396,26 +424,32 @@ impl Target {
         .await
         {
             Ok(resp) => resp,
-            Err(e) => return failure(e.failure, e.detail),
+            Err(e) => return unsent(failure(e.failure, e.detail)),
         };
         // Reading an answer is CPU work bounded by its size, done off the async workers: the
-        // case timeout and Ctrl-C stay responsive while a large answer is parsed.
+        // case timeout and Ctrl-C stay responsive while a large answer is parsed. The answer
+        // comes back with its outcome for the answer checks.
         let is_rest = matches!(method.call, MethodCall::Rest { .. });
         let output = method.output.clone();
         let codes = self.profile.error_codes.clone();
         let parse = move || {
-            if is_rest {
+            let outcome = if is_rest {
                 rest::outcome(&resp, &codes.rest)
             } else {
                 soap::outcome(&resp, &output, &codes.soap)
-            }
+            };
+            (outcome, resp)
         };
         match tokio::task::spawn_blocking(parse).await {
-            Ok(outcome) => outcome,
-            Err(e) => failure(
+            Ok((outcome, resp)) => Answered {
+                outcome,
+                response: Some(resp),
+                soap_namespace,
+            },
+            Err(e) => unsent(failure(
                 Failure::Unparsable,
                 format!("reading the answer failed: {e}"),
-            ),
+            )),
         }
     }
 

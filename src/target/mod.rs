@@ -7,6 +7,7 @@ pub mod client;
 pub mod decode;
 pub mod http;
 pub mod locate;
+pub mod mutation;
 pub mod outcome;
 pub mod profile;
 pub mod request;
@@ -14,7 +15,8 @@ pub mod rest;
 pub mod soap;
 pub mod wire;
 
-pub use client::{Target, TargetError, TargetOptions};
+pub use client::{Answered, Target, TargetError, TargetOptions};
+pub use mutation::AnswerMutation;
 pub use outcome::{Exchange, Failure, Outcome};
 pub use profile::Profile;
 pub use request::RenderedRequest;

@@ -165,6 +165,15 @@ mod tests {
             body: Vec::new(),
             output: Vec::new(),
             codes: Default::default(),
+            answer: std::sync::Arc::new(crate::spec::check::AnswerShape {
+                service: "PersonRegistrationService".into(),
+                method: "CreatePersonInterview".into(),
+                transport: crate::spec::model::Transport::Soap,
+                response_element: None,
+                namespace: None,
+                fields: None,
+                codes: Default::default(),
+            }),
         }
     }
 

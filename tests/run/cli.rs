@@ -39,8 +39,7 @@ impl Respond for Conformant {
         if body.get("slutdato").is_some() {
             return ResponseTemplate::new(400).set_body_json(json!({"errors": [{"code": 4669}]}));
         }
-        ResponseTemplate::new(201)
-            .set_body_json(json!({"thingIdentifier": body["thingIdentifier"], "cpr": CPR}))
+        support::thing_created(&body["thingIdentifier"])
     }
 }
 

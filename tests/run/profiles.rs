@@ -97,7 +97,7 @@ async fn tokens_are_cached_until_shortly_before_they_expire() {
                 .get("authorization")
                 .map(|v| v.to_str().unwrap().to_string());
             s.lock().unwrap().push(auth.unwrap_or_default());
-            ResponseTemplate::new(204)
+            support::thing_created(&serde_json::Value::Null)
         })
         .mount(&server)
         .await;
@@ -166,7 +166,7 @@ async fn basic_client_auth_and_a_refusal_asked_once() {
     Mock::given(method("POST"))
         .and(path("/v1/thing"))
         .and(header("authorization", "Bearer tok-basic"))
-        .respond_with(ResponseTemplate::new(204))
+        .respond_with(support::thing_created(&serde_json::Value::Null))
         .mount(&server)
         .await;
     let spec = support::spec();

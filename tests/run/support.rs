@@ -77,3 +77,15 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// A CreateThing answer that conforms to the test spec's output table: 201 with the thing's
+/// identifier, its start date and no items.
+pub fn thing_created(id: &serde_json::Value) -> wiremock::ResponseTemplate {
+    let id = match id {
+        serde_json::Value::String(s) => s.clone(),
+        _ => "6f0c1c3e-2a7b-4a55-8d63-0d5e8f1b9a10".to_string(),
+    };
+    wiremock::ResponseTemplate::new(201).set_body_json(
+        serde_json::json!({"thingIdentifier": id, "startdato": "2026-11-24", "items": []}),
+    )
+}

@@ -34,7 +34,7 @@ async fn rest_sends_documented_headers_a_bearer_token_and_a_json_body() {
         .and(path("/v1/thing"))
         .and(header("authorization", "Bearer tok-123"))
         .and(header("content-type", "application/json"))
-        .respond_with(ResponseTemplate::new(204))
+        .respond_with(support::thing_created(&serde_json::Value::Null))
         .mount(&server)
         .await;
     let spec = support::spec();

@@ -386,7 +386,7 @@ async fn a_setup_call_shares_the_cases_named_uuids() {
     // A target that never answers 412 fails the case.
     let lax = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201))
+        .respond_with(support::thing_created(&serde_json::Value::Null))
         .mount(&lax)
         .await;
     let r = run_one(&lax.uri(), "TestRestService", "CreateThing", REPEATED_ID).await;

@@ -125,7 +125,13 @@ pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
         && !auth::table_allows(&req.method.access, &req.caller, citizen)
         && app.switches.on("auth/4575")
     {
-        return Err(Rejection::Codes(vec![4575]));
+        // A code the method does not document is never answered: a REST method without 4575
+        // refuses with the bare status of the refused-caller reading (HTTP 400).
+        return Err(if req.method.error(4575).is_some() {
+            Rejection::Codes(vec![4575])
+        } else {
+            Rejection::Status(400)
+        });
     }
     relation_checks(&mut ctx, &req.caller, citizen);
     ctx.gate()?;

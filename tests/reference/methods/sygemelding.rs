@@ -31,7 +31,7 @@ pub fn create_sygemelding_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
             row("1001", &[1001]).body(json!({"PersonCivilRegistrationIdentifier": "3102901234"})),
             row("1014 string for a code", &[1014]).body(json!({"Sygemelding": {"fravaerType": "elleve"}})),
             row("1014 comment too long", &[1014]).body(json!({"Sygemelding": {"Fravaerskommentar": "x".repeat(1501)}})),
-            row("4575 anden aktør", &[4575]).by(super::Caller::Rest("Anden Aktør:555")),
+            row("refused anden aktør: HTTP 400, 4575 is not documented", &[]).status(400).by(super::Caller::Rest("Anden Aktør:555")),
         ]));
     out
 }
@@ -60,7 +60,7 @@ pub fn update_sygemelding_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
             row("1014 bad path", &[1014]).path("fravaerIdentifier", "not-a-uuid"),
             row("1010", &[1010]).given(json!({"status": "unknown"})),
             row("4405", &[4405]).given(json!({"status": "dead"})),
-            row("4575", &[4575]).by(super::Caller::Rest("Anden Aktør:555")),
+            row("refused: HTTP 400, 4575 is not documented", &[]).status(400).by(super::Caller::Rest("Anden Aktør:555")),
             row("4322 cancellation too late", &[4322]).given(enrolled.clone()).body(afmelding("2027-01-10T00:00:00", 1)),
             row("4322 cancellation in the past", &[4322]).given(enrolled.clone()).body(afmelding("2026-11-20T00:00:00", 1)),
             row("4340 cause", &[4340]).given(enrolled.clone()).body(afmelding("2026-11-24T00:00:00", 9999)),
@@ -114,7 +114,7 @@ pub fn create_raskmelding_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
                 "CurrentUnemploymentStatusTypeIdentifier": 1, "ProfessionCollection": {}}})),
             row("1001", &[1001]).body(json!({"PersonCivilRegistrationIdentifier": "3102901234"})),
             row("1014", &[1014]).body(json!({"Sygemelding": {"NotificationDate": "i går"}})),
-            row("4575", &[4575]).by(super::Caller::Rest("Anden Aktør:555")),
+            row("refused: HTTP 400, 4575 is not documented", &[]).status(400).by(super::Caller::Rest("Anden Aktør:555")),
         ]));
     out
 }

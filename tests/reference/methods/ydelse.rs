@@ -28,8 +28,8 @@ pub fn create_ydelse_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
             row("1001 header cpr", &[1001]).header_cpr("3102901234"),
             row("1014 bad date", &[1014]).body(json!({"startdato": "1/11/2026"})),
             row("1014 lovhenvisning too long", &[1014]).body(json!({"lovhenvisning": "x".repeat(51)})),
-            row("4575 jobcentre", &[4575]).by(Caller::Rest("JobCenter:10101")),
-            row("4575 anden aktør not assigned", &[4575]).by(Caller::Rest("Anden Aktør:777")),
+            row("refused jobcentre: HTTP 400, 4575 is not documented", &[]).status(400).by(Caller::Rest("JobCenter:10101")),
+            row("refused anden aktør not assigned: HTTP 400", &[]).status(400).by(Caller::Rest("Anden Aktør:777")),
             row("4669", &[4669]).body(json!({"slutdato": "2026-10-01"})),
             row("100049 no lovhenvisning", &[100049]).body(super::merge(kth.clone(), &json!({"lovhenvisning": null}))),
             row("100050 no kyNoegle", &[100050]).body(super::merge(kth, &json!({"kyNoegle": null}))),
@@ -55,8 +55,12 @@ pub fn the_reads_answer_the_citizens_ydelser_tables() -> Vec<(Table, Vec<super::
                 row("accepted for a guest jobcentre", &[])
                     .by(Caller::Rest("JobCenter:30303"))
                     .given(json!({"moves": [{"from": "101", "to": "30303"}]})),
-                row("4575 another kommune", &[4575]).by(Caller::Rest("Kommune:999")),
-                row("4575 a-kasse", &[4575]).by(Caller::Rest("A-kasse:12")),
+                row("refused another kommune: HTTP 400", &[])
+                    .status(400)
+                    .by(Caller::Rest("Kommune:999")),
+                row("refused a-kasse: HTTP 400", &[])
+                    .status(400)
+                    .by(Caller::Rest("A-kasse:12")),
             ]),
     );
     out.push(
@@ -88,7 +92,9 @@ pub fn the_reads_answer_the_citizens_ydelser_tables() -> Vec<(Table, Vec<super::
         .given(citizen())
         .rows(vec![
             row("accepted", &[]),
-            row("4575", &[4575]).by(Caller::Rest("Kommune:999")),
+            row("refused: HTTP 400, 4575 is not documented", &[])
+                .status(400)
+                .by(Caller::Rest("Kommune:999")),
         ]),
     );
     out

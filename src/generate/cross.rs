@@ -1,0 +1,233 @@
+//! Cross-cutting cases: rules that hold for every method of a binding, generated for each
+//! method they apply to from its base case (the same base as the field-constraint cases), so
+//! a vendor that implements a rule on one method and forgets it on another fails. The main
+//! entry point is [`for_method`]; [`RULES`] names the rules, for `konform coverage`.
+//!
+//! | rule | applies to | expects | grounds |
+//! | --- | --- | --- | --- |
+//! | `caller-header.ActiveOrganisationHeader` | every SOAP method | 8232 | the overlay's general fault 8232 (`assumes`) |
+//! | `caller-header.RequestUserMetadataHeader` | every SOAP method | 8233 | the overlay's general fault 8233 (`assumes`) |
+//! | `request-id.repeated` | every REST method whose document says so | HTTP 412 | the method's x-requestId rule (`covers`) |
+//! | `token.missing`, `token.wrong` | every REST method | HTTP 401 | the reading `rest-auth-status` (tag) |
+//! | `token.scope` | every REST method with a documented scope | HTTP 403 | the documented scope and the reading `rest-auth-status` (tag) |
+//!
+//! The reading `rest-auth-status`: the REST documents name each method's OAuth2 scope but no
+//! status for a caller without a valid token or without the scope; konform expects the HTTP
+//! statuses OAuth2 bearer-token use gives them (RFC 6750 §3.1: `invalid_token` 401,
+//! `insufficient_scope` 403), as the hand-written cases do.
+
+use crate::case::given::SetupCall;
+use crate::case::model::{Case, Covers, Origin, Then, When};
+use crate::spec::model::{Binding, Transport};
+use crate::spec::{MethodRef, Spec};
+
+/// The tag every cross-cutting case carries (besides `generated`).
+pub const TAG: &str = "cross-cutting";
+
+/// The tag naming the reading the REST token cases rest on.
+pub const REST_AUTH_READING: &str = "reading:rest-auth-status";
+
+/// Every cross-cutting rule, with the transport it applies to.
+pub const RULES: [(&str, Transport); 6] = [
+    ("caller-header.ActiveOrganisationHeader", Transport::Soap),
+    ("caller-header.RequestUserMetadataHeader", Transport::Soap),
+    ("request-id.repeated", Transport::Rest),
+    ("token.missing", Transport::Rest),
+    ("token.wrong", Transport::Rest),
+    ("token.scope", Transport::Rest),
+];
+
+/// Whether a rule applies to a method: the caller headers to every SOAP method (where the
+/// code is documented or a general fault), a repeated x-requestId to every REST method whose
+/// document states the 412 rule, the scope to every REST method with a documented scope, the
+/// token to every REST method.
+pub fn applies(spec: &Spec, m: MethodRef<'_>, rule: &str) -> bool {
+    let fault = |code: u32| {
+        m.method.error(code).is_some()
+            || spec
+                .overlay
+                .general_faults
+                .iter()
+                .any(|f| f.code == code && f.transports.contains(&Transport::Soap))
+    };
+    match (&m.method.binding, rule) {
+        (Binding::Soap { .. }, "caller-header.ActiveOrganisationHeader") => fault(8232),
+        (Binding::Soap { .. }, "caller-header.RequestUserMetadataHeader") => fault(8233),
+        (Binding::Rest { .. }, "request-id.repeated") => {
+            spec.rules(&m).iter().any(|r| r.http_status == Some(412))
+        }
+        (Binding::Rest { .. }, "token.missing" | "token.wrong") => true,
+        (Binding::Rest { .. }, "token.scope") => m.method.scope.is_some(),
+        (Binding::Soap { .. } | Binding::Rest { .. }, _) => false,
+    }
+}
+
+/// The rule a generated case checks, read back from its tags (`rule:<name>`).
+pub fn rule_of(case: &Case) -> Option<&str> {
+    case.tags.iter().find_map(|t| t.strip_prefix("rule:"))
+}
+
+/// The cross-cutting cases of one method, derived from `base`; `prefix` starts their ids.
+pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case, prefix: &str) -> Vec<Case> {
+    let mut out = Vec::new();
+    let mut emit = |rule: &str, title: String, when: When, then: Then, extra: Extra| {
+        let mut tags = vec![
+            super::TAG.to_string(),
+            TAG.to_string(),
+            format!("rule:{rule}"),
+        ];
+        tags.extend(extra.tags);
+        let mut given = base.given.clone();
+        given.calls.extend(extra.calls);
+        out.push(Case {
+            id: format!("{prefix}.x.{rule}"),
+            title,
+            service: base.service.clone(),
+            method: base.method.clone(),
+            covers: extra.covers,
+            tags,
+            assumes: extra.assumes,
+            given,
+            when,
+            then,
+            origin: Origin {
+                file: format!("konform gen (cross-cutting, from {})", base.id),
+                line: 0,
+                generated: true,
+            },
+        });
+    };
+    let has_fault = |code: u32| {
+        spec.overlay
+            .general_faults
+            .iter()
+            .any(|f| f.code == code && f.transports.contains(&Transport::Soap))
+    };
+    match &m.method.binding {
+        Binding::Soap { .. } => {
+            for (header, code) in [
+                ("ActiveOrganisationHeader", 8232),
+                ("RequestUserMetadataHeader", 8233),
+            ] {
+                if !has_fault(code) && m.method.error(code).is_none() {
+                    continue;
+                }
+                let mut when = base.when.clone();
+                when.omit.push(header.to_string());
+                let assumes = if m.method.error(code).is_some() {
+                    Vec::new()
+                } else {
+                    vec![format!("general_faults.{code}")]
+                };
+                emit(
+                    &format!("caller-header.{header}"),
+                    format!("a call without the {header} is refused with {code}"),
+                    when,
+                    Then::Error { error: code },
+                    Extra {
+                        assumes,
+                        covers: covers_code(m, code),
+                        ..Extra::default()
+                    },
+                );
+            }
+        }
+        Binding::Rest { .. } => {
+            // A repeated x-requestId: the document's rule, where the method states it.
+            let rule = spec
+                .rules(&m)
+                .into_iter()
+                .find(|r| r.http_status == Some(412));
+            let request_id = base
+                .when
+                .headers
+                .keys()
+                .find(|k| k.eq_ignore_ascii_case("x-requestId"))
+                .cloned();
+            if let (Some(rule), Some(name)) = (rule, request_id) {
+                let mut when = base.when.clone();
+                when.headers.insert(name, "${uuid:request-id}".into());
+                let first = SetupCall {
+                    method: base.method.clone(),
+                    service: Some(base.service.clone()),
+                    caller: None,
+                    when: when.clone(),
+                };
+                emit(
+                    "request-id.repeated",
+                    "a request whose x-requestId was used before answers HTTP 412".into(),
+                    when,
+                    Then::Status { status: 412 },
+                    Extra {
+                        covers: Covers {
+                            codes: Vec::new(),
+                            rules: vec![rule.id.clone()],
+                        },
+                        calls: vec![first],
+                        ..Extra::default()
+                    },
+                );
+            }
+            let reading = || Extra {
+                tags: vec![REST_AUTH_READING.to_string()],
+                ..Extra::default()
+            };
+            let mut when = base.when.clone();
+            when.omit.push("Authorization".into());
+            emit(
+                "token.missing",
+                "a call without a bearer token answers HTTP 401 (reading rest-auth-status)".into(),
+                when,
+                Then::Status { status: 401 },
+                reading(),
+            );
+            let mut when = base.when.clone();
+            when.omit.push("Authorization".into());
+            when.headers.insert(
+                "Authorization".into(),
+                "Bearer konform-not-a-valid-token".into(),
+            );
+            emit(
+                "token.wrong",
+                "a call with a bearer token the target did not issue answers HTTP 401 (reading rest-auth-status)".into(),
+                when,
+                Then::Status { status: 401 },
+                reading(),
+            );
+            if let Some(scope) = &m.method.scope {
+                let mut when = base.when.clone();
+                when.omit.push("Scope".into());
+                emit(
+                    "token.scope",
+                    format!(
+                        "a token without the scope {scope} answers HTTP 403 (reading rest-auth-status)"
+                    ),
+                    when,
+                    Then::Status { status: 403 },
+                    reading(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// What a cross-cutting case adds to its base besides `when` and `then`.
+#[derive(Default)]
+struct Extra {
+    covers: Covers,
+    assumes: Vec<String>,
+    tags: Vec<String>,
+    calls: Vec<SetupCall>,
+}
+
+fn covers_code(m: MethodRef<'_>, code: u32) -> Covers {
+    if m.method.error(code).is_some() {
+        Covers {
+            codes: vec![code],
+            rules: Vec::new(),
+        }
+    } else {
+        Covers::default()
+    }
+}
