@@ -303,4 +303,36 @@ fn export_with_a_profile_takes_its_namespaces_and_endpoint() {
     assert!(wsdl.contains("from the target profile"));
     let xsd = std::fs::read_to_string(dir.join("PersonRegistrationService.headers.xsd")).unwrap();
     assert!(xsd.contains("targetNamespace=\"http://star.dk/dfdg/headers\""));
+
+    // Without --base-url, the profile's base URL per service and its token endpoint.
+    let out = konform(&[
+        "spec",
+        "export",
+        "--specs",
+        specs().to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let wsdl = std::fs::read_to_string(dir.join("PersonRegistrationService.wsdl")).unwrap();
+    assert!(wsdl.contains(
+        "location=\"https://soap.dfdg-test.leverandoer-a.example/services/PersonRegistration.svc\""
+    ));
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            dir.join("VisiteringOgStatus.YdelsesVisiteringService.openapi.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        doc["servers"][0]["url"],
+        "https://api.dfdg-test.leverandoer-a.example"
+    );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["dfdg_oauth2"]["flows"]["clientCredentials"]["tokenUrl"],
+        "https://login.dfdg-test.leverandoer-a.example/oauth2/token"
+    );
 }

@@ -6,7 +6,7 @@
 //! $ konform spec export --out exports
 //! wrote exports/BorgerFlytteService.headers.xsd
 //! ...
-//! 14 files (3 WSDL, 7 XSD, 2 OpenAPI) in exports
+//! 12 files (3 WSDL, 7 XSD, 2 OpenAPI) in exports
 //! ```
 
 use std::path::PathBuf;
@@ -17,7 +17,7 @@ use clap::Args;
 
 use konform::spec::Spec;
 use konform::spec::export::{self, ExportOptions, Format, SoapOverride};
-use konform::target::profile::Profile;
+use konform::target::profile::{AuthConfig, Profile};
 
 use super::EXIT_FAILED;
 
@@ -37,9 +37,10 @@ pub struct ExportArgs {
     /// overlay's.
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
-    /// The base URL written into `soap:address` and the OpenAPI `servers`.
-    #[arg(long, default_value = export::DEFAULT_BASE_URL, value_name = "URL")]
-    pub base_url: String,
+    /// The base URL written into `soap:address` and the OpenAPI `servers`; default the
+    /// profile's base URL per service, else `http://127.0.0.1:8080` (`konform serve`).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Write nothing; fail unless `--out` holds exactly the files an export would write.
     #[arg(long)]
     pub check: bool,
@@ -50,11 +51,26 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let spec = Spec::load(&args.specs)
         .with_context(|| format!("cannot load the spec from {}", args.specs.display()))?;
     let mut options = ExportOptions {
-        base_url: args.base_url.clone(),
+        base_url: args
+            .base_url
+            .clone()
+            .unwrap_or_else(|| export::DEFAULT_BASE_URL.to_string()),
         ..ExportOptions::default()
     };
     if let Some(path) = &args.profile {
         let profile = Profile::load(path)?;
+        if args.base_url.is_none() {
+            for service in spec.services.keys() {
+                if let Some(url) = profile.base_url(service) {
+                    options
+                        .service_base_urls
+                        .insert(service.clone(), url.to_string());
+                }
+            }
+        }
+        if let AuthConfig::Oauth2(oauth) = &profile.auth {
+            options.token_url = profile.resolve(&oauth.token_url);
+        }
         for (service, endpoint) in &profile.services {
             if !spec.services.contains_key(service) {
                 bail!("{}: service {service:?} is not in the spec", path.display());

@@ -93,7 +93,7 @@ pub fn openapi_get(spec: &Spec, file: &str, headers: &HeaderMap) -> Response {
     else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match openapi::service_document(spec, service, &base_url(headers)) {
+    match openapi::service_document(spec, service, &base_url(headers), None) {
         Ok(f) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],

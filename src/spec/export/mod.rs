@@ -82,6 +82,10 @@ pub struct ExportOptions {
     pub base_url: String,
     /// Per SOAP service, the names to use where they differ from the overlay's.
     pub soap_overrides: BTreeMap<String, SoapOverride>,
+    /// Per service, a base URL that replaces `base_url` (a target profile's `base_url`).
+    pub service_base_urls: BTreeMap<String, String>,
+    /// The OAuth2 token endpoint, where it is not `<base URL>/oauth2/token` (the reference's).
+    pub token_url: Option<String>,
     pub schema_locations: SchemaLocations,
 }
 
@@ -90,6 +94,8 @@ impl Default for ExportOptions {
         ExportOptions {
             base_url: DEFAULT_BASE_URL.to_string(),
             soap_overrides: BTreeMap::new(),
+            service_base_urls: BTreeMap::new(),
+            token_url: None,
             schema_locations: SchemaLocations::Files,
         }
     }
@@ -128,6 +134,14 @@ pub enum ExportError {
 }
 
 impl ExportOptions {
+    /// The base URL of a service: its own where given, else the common one.
+    pub fn base_url_of(&self, service: &str) -> &str {
+        self.service_base_urls
+            .get(service)
+            .map(String::as_str)
+            .unwrap_or(&self.base_url)
+    }
+
     /// The names of a SOAP service: the overlay's, overridden field by field.
     pub fn soap_names(&self, spec: &Spec, service: &str) -> SoapNames {
         let overlay = spec.overlay.soap_services.get(service);
@@ -224,7 +238,12 @@ pub fn export(
             }
         }
         if is_rest(service) && wants(Format::Openapi) {
-            let f = openapi::service_document(spec, service, &options.base_url)?;
+            let f = openapi::service_document(
+                spec,
+                service,
+                options.base_url_of(&service.service),
+                options.token_url.as_deref(),
+            )?;
             files.insert(f.name, f.content);
         }
     }

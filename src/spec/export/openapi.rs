@@ -102,13 +102,18 @@ fn route(spec: &Spec, m: &Method) -> Option<(&'static str, String, Option<String
     }
 }
 
-/// The OpenAPI document of one REST service.
+/// The OpenAPI document of one REST service; `token_url` where the token endpoint is not the
+/// reference's `<base>/oauth2/token`.
 pub fn service_document(
     spec: &Spec,
     service: &ServiceSpec,
     base_url: &str,
+    token_url: Option<&str>,
 ) -> Result<ExportFile, ExportError> {
     let base = base_url.trim_end_matches('/');
+    let token_url = token_url
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{base}/oauth2/token"));
     let mut paths: Map<String, Value> = Map::new();
     let mut scopes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for m in &service.methods {
@@ -176,7 +181,7 @@ pub fn service_document(
                     "description": "OAuth2 client credentials. konform's reference issues tokens at /oauth2/token to client_id `<organisation type>:<code>` (e.g. `JobCenter:10101`) with the secret of KONFORM_CLIENT_SECRET; the scopes are the documents'.",
                     "flows": {
                         "clientCredentials": {
-                            "tokenUrl": format!("{base}/oauth2/token"),
+                            "tokenUrl": token_url,
                             "scopes": scope_map,
                         }
                     }

@@ -200,7 +200,11 @@ pub fn service_wsdl(
             ("binding", &format!("tns:{binding}")),
         ],
     );
-    let location = format!("{}{}", options.base_url.trim_end_matches('/'), names.path);
+    let location = format!(
+        "{}{}",
+        options.base_url_of(name).trim_end_matches('/'),
+        names.path
+    );
     w.empty("soap:address", &[("location", &location)]);
     w.close("wsdl:port");
     w.close("wsdl:service");
