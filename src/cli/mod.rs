@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand};
 mod bench;
 mod coverage;
 mod diff;
+#[cfg(test)]
+mod docs_examples;
 mod doctor;
 mod export;
 mod generate;
