@@ -428,6 +428,7 @@ mod tests {
             max_inclusive: None,
             description: None,
             children: vec![],
+            at: None,
         }
     }
 
@@ -457,16 +458,19 @@ mod tests {
                     code: 1001,
                     text: Some("Invalid cpr".into()),
                     description: None,
+                    at: None,
                 },
                 ErrorCode {
                     code: 1001,
                     text: Some("Invalid cpr".into()),
                     description: None,
+                    at: None,
                 },
                 ErrorCode {
                     code: 4762,
                     text: None,
                     description: None,
+                    at: None,
                 },
             ],
             rules: vec![],
