@@ -242,6 +242,7 @@ mod tests {
             exchanges: vec![],
             duration_ms: 1.0,
             attempts: 1,
+            grounds: vec![],
         }
     }
 

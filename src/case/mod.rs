@@ -1,10 +1,11 @@
 //! Declarative cases: the [`model`], the [`given`] precondition language, loading case files
 //! with positioned problems ([`load`], [`diagnostic`]), templating ([`template`], [`clock`]) and
-//! planning against the spec ([`plan`]).
+//! planning against the spec ([`plan`]) with the grounds of every expectation ([`grounds`]).
 
 pub mod clock;
 pub mod diagnostic;
 pub mod given;
+pub mod grounds;
 pub mod load;
 pub mod model;
 pub mod node;

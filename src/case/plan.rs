@@ -212,6 +212,8 @@ pub struct PlannedCase {
     pub setup: Vec<PlannedCall>,
     pub request: PlannedRequest,
     pub expect: Expect,
+    /// What the expectation rests on: document rows and overlay entries.
+    pub grounds: Vec<super::grounds::Ground>,
 }
 
 /// A setup call made before the case's request.
@@ -526,6 +528,27 @@ impl Planner<'_> {
                 );
             }
         }
+        for (i, path) in case.covers.fields.iter().enumerate() {
+            let known = self
+                .spec
+                .service_method(&case.service, &case.method)
+                .is_some_and(|m| {
+                    !self
+                        .spec
+                        .cite(&m, crate::spec::Citable::Field(path))
+                        .is_empty()
+                        || crate::spec::model::find_path(&m.method.input, path).is_some()
+                        || crate::spec::model::find_path(m.method.body_fields(), path).is_some()
+                });
+            if !known {
+                sink.push(
+                    seq_pos(node, &["covers", "fields"], i),
+                    &format!("covers.fields[{i}]"),
+                    format!("{} has no input field `{path}`", method.name),
+                    Some("a path below the body (`Parent/Child`), or a header or path parameter name".into()),
+                );
+            }
+        }
         for (i, entry) in case.assumes.iter().enumerate() {
             if let Err(e) = overlay_entry_exists(&self.spec.overlay, entry) {
                 sink.push(
@@ -559,6 +582,11 @@ impl Planner<'_> {
             g
         });
         let clock = case.given.clock.as_deref().and_then(TimeSpec::parse);
+        let grounds = self
+            .spec
+            .service_method(&case.service, &case.method)
+            .map(|m| super::grounds::of(self.spec, &m, case))
+            .unwrap_or_default();
         self.out.cases.push(PlannedCase {
             case: Arc::new(case.clone()),
             method,
@@ -568,6 +596,7 @@ impl Planner<'_> {
             setup,
             request,
             expect,
+            grounds,
         });
     }
 
@@ -800,12 +829,18 @@ impl Planner<'_> {
         sink: &mut Sink<'_>,
     ) -> Expect {
         let pos = node.map(|n| n.pos).unwrap_or_default();
+        // An expected code rests on a row of the method's error table, or on a general fault
+        // the overlay states; with neither, the expectation has no grounds at all.
         let check_code = |code: u32, field: &str, at: Pos, sink: &mut Sink<'_>| {
             if !method.codes.contains(&code) {
                 sink.push(
                     at,
                     field,
-                    format!("code {code} is not documented for {}", method.name),
+                    format!(
+                        "no document grounds: code {code} is not in {}'s error table, nor a \
+                         general fault of the overlay",
+                        method.name
+                    ),
                     Some(codes_hint(method)),
                 );
             }

@@ -1,6 +1,8 @@
 //! `konform merge DIR... --out DIR`: join the reports of shards (runs over disjoint case sets)
-//! into one run and write all three reports again. Exit 0 when every method is conformant,
-//! 1 when one is not, 2 when a report cannot be read or the shards overlap.
+//! into one run and write all three reports again; the method verdicts and their evidence are
+//! judged over the merged results. Exit codes as `konform run`: 0 every method conformant,
+//! 1 one is not (or a shard was interrupted), 3 one is incomplete (0 with
+//! `--allow-incomplete`), 2 when a report cannot be read or the shards overlap.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +12,6 @@ use clap::Args;
 
 use konform::report::merge::{self, Shard};
 use konform::report::{Colour, TerminalOptions, json};
-use konform::run::result::MethodVerdict;
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -23,6 +24,9 @@ pub struct MergeArgs {
     /// The merged run's id. Default: a new UUID.
     #[arg(long)]
     pub run_id: Option<String>,
+    /// Exit 0 even when a method of the merged run is incomplete (see `konform run`).
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
@@ -48,13 +52,8 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
             written: Some(written),
         },
     )?;
-    let failed = merged
-        .methods
-        .iter()
-        .any(|m| m.verdict == MethodVerdict::NotConformant);
-    Ok(ExitCode::from(if failed {
-        super::EXIT_FAILED
-    } else {
-        super::EXIT_OK
-    }))
+    Ok(ExitCode::from(super::run::exit_code(
+        &merged,
+        args.allow_incomplete,
+    )))
 }

@@ -276,6 +276,7 @@ impl Redactor {
             covers: Covers {
                 codes: case.covers.codes.clone(),
                 rules: case.covers.rules.iter().map(|s| t(s)).collect(),
+                fields: case.covers.fields.iter().map(|s| t(s)).collect(),
             },
             tags: case.tags.iter().map(|s| t(s)).collect(),
             assumes: case.assumes.iter().map(|s| t(s)).collect(),
@@ -292,6 +293,19 @@ impl Redactor {
             exchanges: case.exchanges.iter().map(|e| self.exchange(e)).collect(),
             duration_ms: case.duration_ms,
             attempts: case.attempts,
+            grounds: case
+                .grounds
+                .iter()
+                .map(|g| crate::case::grounds::Ground {
+                    on: t(&g.on),
+                    at: g.at.as_ref().map(|at| crate::spec::Provenance {
+                        doc: at.doc.clone(),
+                        line: at.line,
+                        text: t(&at.text),
+                    }),
+                    basis: g.basis.as_deref().map(t),
+                })
+                .collect(),
         }
     }
 

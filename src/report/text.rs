@@ -67,6 +67,7 @@ pub fn method_verdict_label(verdict: MethodVerdict) -> &'static str {
     match verdict {
         MethodVerdict::Conformant => "conformant",
         MethodVerdict::NotConformant => "not conformant",
+        MethodVerdict::Incomplete => "incomplete",
         MethodVerdict::NotApplicable => "not applicable",
     }
 }

@@ -277,6 +277,7 @@ pub fn result(
         exchanges,
         duration_ms: elapsed.as_secs_f64() * 1000.0,
         attempts: 1,
+        grounds: planned.grounds.clone(),
     }
 }
 

@@ -1,8 +1,9 @@
 //! Running cases: choosing them ([`filter`]), running one ([`execute`]) and many
-//! ([`runner`]) within bounds, judging answers ([`judge`]); the [`result`] model every reporter
-//! reads.
+//! ([`runner`]) within bounds, judging answers ([`judge`]) and methods on their evidence
+//! ([`evidence`]); the [`result`] model every reporter reads.
 
 pub mod corpus;
+pub mod evidence;
 pub mod execute;
 pub mod filter;
 pub mod judge;
