@@ -8,15 +8,19 @@
 //! default target; it reads the same spec.
 
 pub mod case;
+pub mod clock;
 pub mod coverage;
 pub mod cpr;
 pub mod generate;
 pub mod mutate;
+pub mod plan;
 pub mod provision;
 pub mod reference;
 pub mod report;
 pub mod run;
 pub mod soap;
 pub mod spec;
+pub mod state;
+pub mod suggest;
 pub mod target;
 pub mod waiver;

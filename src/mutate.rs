@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 
-use crate::case::clock::Clock;
-use crate::case::plan::PlannedCase;
+use crate::clock::Clock;
+use crate::plan::PlannedCase;
 use crate::reference::CheckId;
 use crate::run::execute::RunEnv;
 use crate::run::result::{CaseResult, Verdict};

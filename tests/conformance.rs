@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-use konform::case::clock::Clock;
 use konform::case::diagnostic;
-use konform::run::corpus::{self, CorpusError};
+use konform::clock::Clock;
+use konform::plan::corpus::{self, CorpusError};
 use konform::run::result::Verdict;
 use konform::run::{RunEnv, run_case};
 use konform::target::{TargetOptions, embedded};
@@ -26,7 +26,7 @@ fn main() {
         libtest_mimic::run(&args, Vec::new()).exit();
     }
     // The whole corpus: hand-written cases and the ones generated from the field constraints.
-    let roles = corpus::known_roles([]);
+    let roles = konform::run::setup::known_roles([]);
     let prepared = corpus::prepare(&specs, &cases, &roles)
         .and_then(|mut c| c.add_generated(&roles).map(|()| c));
     let corpus = match prepared {

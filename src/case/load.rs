@@ -12,13 +12,13 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use super::clock::TimeSpec;
 use super::diagnostic::Diagnostic;
 use super::given::Given;
 use super::model::{Case, Check, Covers, Origin, SuccessFlag, Then, When};
 use super::node::{self, Node, NodeValue, Pos};
-use super::suggest::did_you_mean;
 use super::template::Template;
+use crate::clock::TimeSpec;
+use crate::suggest::did_you_mean;
 
 /// The keys a case may have.
 pub const CASE_KEYS: [&str; 8] = [
@@ -601,7 +601,7 @@ impl CaseReader<'_> {
                 }
                 if let Some(check) = self.decode::<Check>(&stringify_maps_at(v, "equals"), &field) {
                     if let Check::Matches(m) = &check
-                        && let Err(e) = super::plan::check_matcher(m)
+                        && let Err(e) = super::matcher::check_matcher(m)
                     {
                         self.push(v.pos, &field, e, None);
                         ok = false;

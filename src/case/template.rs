@@ -21,7 +21,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::clock::{Clock, RelTime, TimeFormat};
+use crate::clock::{Clock, RelTime, TimeFormat};
 
 /// One placeholder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,7 +226,7 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, String> {
         "now",
         "code:LIST:MEANING",
     ];
-    let hint = super::suggest::did_you_mean(inner, known.iter().copied())
+    let hint = crate::suggest::did_you_mean(inner, known.iter().copied())
         .map(|s| format!("; did you mean `${{{s}}}`?"))
         .unwrap_or_default();
     Err(format!(

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Args;
 
-use konform::case::clock::Clock;
-use konform::case::plan::PlannedCase;
+use konform::clock::Clock;
+use konform::plan::PlannedCase;
 use konform::run::result::Verdict;
 use konform::run::{RunEnv, run_cases};
 use konform::target::{TargetOptions, embedded};
@@ -34,7 +34,7 @@ pub struct BenchArgs {
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    let roles = konform::run::corpus::known_roles([]);
+    let roles = konform::run::setup::known_roles([]);
     let corpus = match args.corpus.load(&roles, true) {
         Ok(c) => c,
         Err(code) => return Ok(code),

@@ -11,7 +11,6 @@ use clap::Args;
 
 use konform::coverage::{self, CodeStatus, MethodCoverage};
 use konform::report::json as report_json;
-use konform::run::corpus;
 
 use super::{EXIT_FAILED, EXIT_OK};
 
@@ -31,7 +30,7 @@ pub struct CoverageArgs {
 }
 
 pub fn run(args: CoverageArgs) -> anyhow::Result<ExitCode> {
-    let roles = corpus::known_roles(std::iter::empty());
+    let roles = konform::run::setup::known_roles(std::iter::empty());
     let corpus = match args.corpus.load(&roles, !args.no_generated) {
         Ok(c) => c,
         Err(code) => return Ok(code),

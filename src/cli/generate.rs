@@ -11,7 +11,6 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use konform::case::Case;
-use konform::run::corpus;
 
 use super::EXIT_OK;
 use super::run::FilterArgs;
@@ -29,7 +28,7 @@ pub struct GenArgs {
 }
 
 pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
-    let roles = corpus::known_roles(std::iter::empty());
+    let roles = konform::run::setup::known_roles(std::iter::empty());
     let corpus = match args.corpus.load(&roles, true) {
         Ok(c) => c,
         Err(code) => return Ok(code),

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use konform::case::{diagnostic, load_dir, plan};
-use konform::run::corpus::known_roles;
+use konform::case::{diagnostic, load_dir};
+use konform::plan::plan;
+use konform::run::setup::known_roles;
 use konform::spec::Spec;
 
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};

@@ -129,7 +129,7 @@ impl CorpusArgs {
         &self,
         roles: &std::collections::BTreeSet<String>,
         generated: bool,
-    ) -> Result<konform::run::corpus::Corpus, ExitCode> {
+    ) -> Result<konform::plan::corpus::Corpus, ExitCode> {
         let mut corpus = run::prepare(&self.specs, &self.cases, roles)?;
         if generated {
             run::add_generated(&mut corpus, roles)?;

@@ -14,12 +14,11 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use konform::case::clock::Clock;
+use konform::clock::Clock;
 use konform::coverage::{self, KillRatio};
 use konform::mutate::{self, Mutant, MutateOptions};
 use konform::reference::check_ids;
 use konform::report;
-use konform::run::corpus;
 use konform::run::result::{MutationScore, RunSummary, Survivor, Verdict};
 
 use super::run::FilterArgs;
@@ -59,7 +58,7 @@ pub struct MutateArgs {
 }
 
 pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
-    let roles = corpus::known_roles(std::iter::empty());
+    let roles = konform::run::setup::known_roles(std::iter::empty());
     let corpus = match args.corpus.load(&roles, !args.no_generated) {
         Ok(c) => c,
         Err(code) => return Ok(code),

@@ -12,14 +12,14 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use konform::case::clock::Clock;
 use konform::case::diagnostic;
+use konform::clock::Clock;
 use konform::coverage;
+use konform::plan::corpus::{self, CorpusError};
 use konform::provision::pool::CitizenPool;
 use konform::provision::{self, Provisioner};
 use konform::report::mask::Redactor;
 use konform::report::{self, Colour, ReportOptions, TerminalOptions};
-use konform::run::corpus::{self, CorpusError};
 use konform::run::filter::Shard;
 use konform::run::result::{ExpiredWaiver, GateSummary, MethodVerdict, RunSummary};
 use konform::run::{Filter, RunEnv, run_cases};
@@ -159,7 +159,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let profile = args.target.as_deref().map(Profile::load).transpose()?;
     let waivers = args.waivers.as_deref().map(WaiverFile::load).transpose()?;
-    let roles = corpus::known_roles(profile.iter().flat_map(|p| p.roles.keys().cloned()));
+    let roles =
+        konform::run::setup::known_roles(profile.iter().flat_map(|p| p.roles.keys().cloned()));
     let corpus = match args.corpus.load(&roles, !args.no_generated) {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -399,7 +400,7 @@ struct RunSettings {
 async fn run_async(
     spec: Arc<Spec>,
     profile: Option<Profile>,
-    cases: Vec<Arc<konform::case::PlannedCase>>,
+    cases: Vec<Arc<konform::plan::PlannedCase>>,
     settings: RunSettings,
     run_id: &str,
 ) -> anyhow::Result<(RunSummary, Vec<String>)> {

@@ -27,11 +27,12 @@ use chrono::{DateTime, FixedOffset};
 use clap::Args;
 use serde::Deserialize;
 
-use konform::case::clock::Clock;
+use konform::clock::Clock;
 use konform::provision::state::resolve_times;
-use konform::reference::state::{Fixed, StateRequest};
+use konform::reference::state::Fixed;
 use konform::reference::{self, FixedClock, ReferenceConfig, SharedClock};
 use konform::spec::Spec;
+use konform::state::StateRequest;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -163,7 +164,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             DateTime::parse_from_rfc3339(s)
                 .with_context(|| format!("--clock {s:?} is not an RFC 3339 instant"))?,
         )),
-        None => reference::clock::system(),
+        None => konform::clock::system(),
     };
     let citizens = match &args.citizens {
         Some(path) => load_citizens(path, clock.now())?,

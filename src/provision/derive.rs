@@ -22,7 +22,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use super::ProvisionError;
-use crate::case::plan::MethodInfo;
+use crate::plan::MethodInfo;
 use crate::spec::Spec;
 use crate::target::{Exchange, RenderedRequest, Target};
 

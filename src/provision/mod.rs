@@ -21,8 +21,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::case::clock::Clock;
-use crate::case::given::{Established, Given};
+use crate::case::given::Given;
+use crate::clock::Clock;
+use crate::state::Established;
 use crate::target::{Exchange, Target};
 
 pub use state::{StateError, state_request};

@@ -42,9 +42,10 @@ use tokio::sync::Notify;
 
 use super::derive::Deriver;
 use super::{BoxFuture, Need, ProvisionError, Provisioned, Provisioner, state_request};
-use crate::case::clock::Clock;
-use crate::case::given::{Established, Given};
+use crate::case::given::Given;
+use crate::clock::Clock;
 use crate::spec::Spec;
+use crate::state::Established;
 use crate::target::{Exchange, Target};
 
 /// A citizen pool file.

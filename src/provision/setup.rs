@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::ProvisionError;
-use crate::case::plan::PlannedCall;
 use crate::case::template::{Context, RenderError};
+use crate::plan::PlannedCall;
 use crate::target::{Exchange, Outcome, RenderedRequest, Target};
 
 /// Makes the setup calls in order.

@@ -11,9 +11,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::case::clock::{Clock, TimeFormat, TimeSpec};
-use crate::case::given::{CitizenState, Given};
+use crate::case::given::Given;
 use crate::case::load::TIME_KEYS;
+use crate::clock::{Clock, TimeFormat, TimeSpec};
+use crate::state::CitizenState;
 
 /// Why a state request cannot be built on this target.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

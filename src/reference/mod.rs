@@ -7,11 +7,11 @@
 //! endpoints), [`soap`] and [`rest`] (transports), [`auth`] (callers, tokens, access levels),
 //! [`validate`] (schema validation from the spec), [`rules`] (the shared flow and the rules per
 //! service), [`store`] (citizens and identifiers), [`state`] (`POST /konform/state`),
-//! [`clock`] (the injected clock) and [`checks`] (check ids and mutants).
+//! [`xsdtime`] (date and time lexical forms; "now" is an injected [`crate::clock::TimeSource`])
+//! and [`checks`] (check ids and mutants).
 
 pub mod auth;
 pub mod checks;
-pub mod clock;
 pub mod rest;
 pub mod rules;
 pub mod server;
@@ -19,6 +19,7 @@ pub mod soap;
 pub mod state;
 pub mod store;
 pub mod validate;
+pub mod xsdtime;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -29,8 +30,8 @@ use tokio::task::JoinHandle;
 
 use crate::spec::Spec;
 
+pub use crate::clock::{FixedClock, SharedClock, SystemClock, TimeSource};
 pub use checks::{CheckId, check_ids};
-pub use clock::{Clock, FixedClock, SharedClock, SystemClock};
 
 /// How to run the reference.
 #[derive(Debug, Clone)]
@@ -113,7 +114,7 @@ pub async fn start(
     config: ReferenceConfig,
     addr: SocketAddr,
 ) -> Result<RunningReference, ReferenceError> {
-    start_with_clock(config, addr, clock::system()).await
+    start_with_clock(config, addr, crate::clock::system()).await
 }
 
 /// Starts the reference with an injected server clock (a citizen's pinned clock still wins).
@@ -132,7 +133,7 @@ pub async fn start_with_citizens(
     config: ReferenceConfig,
     addr: SocketAddr,
     clock: SharedClock,
-    citizens: Vec<(state::StateRequest, state::Fixed)>,
+    citizens: Vec<(crate::state::StateRequest, state::Fixed)>,
 ) -> Result<RunningReference, ReferenceError> {
     let app = Arc::new(server::App::new(config, clock));
     for (i, (request, fixed)) in citizens.into_iter().enumerate() {

@@ -18,11 +18,12 @@ use crate::spec::model::{Binding, HttpVerb, Spec};
 
 use super::auth;
 use super::checks::{self, Switches};
-use super::clock::SharedClock;
-use super::state::{self, StateRequest};
+use super::state;
 use super::store::{Store, Token};
 use super::validate::Patterns;
 use super::{rest, soap};
+use crate::clock::SharedClock;
+use crate::state::StateRequest;
 
 /// The largest request body accepted; larger ones are answered 413.
 pub const MAX_BODY: usize = 1024 * 1024;

@@ -16,30 +16,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate};
-use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::case::given::{CitizenState, Established, ProjectState};
+use crate::state::{CitizenState, Established, StateRequest};
 
-use super::clock::{self, SharedClock};
 use super::store::{
     Absence, Booking, Citizen, ContactGroup, Enrollment, HealthLimitation, Interview, ItemKind,
     Marking, Move, Participant, PersonCategory, Project, Store, Ydelse,
 };
-
-/// The body of `POST /konform/state`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StateRequest {
-    /// The instant to pin this citizen's clock to (RFC 3339). Absent: the server clock.
-    #[serde(default)]
-    pub now: Option<String>,
-    #[serde(default)]
-    pub citizen: Option<CitizenState>,
-    #[serde(default)]
-    pub projects: Vec<ProjectState>,
-}
+use super::xsdtime;
+use crate::clock::SharedClock;
 
 /// Why a state could not be established (answered as 422).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -66,7 +53,7 @@ impl Builder<'_> {
     }
 
     fn instant(&self, what: &str, s: &str) -> Result<DateTime<FixedOffset>, Unestablishable> {
-        clock::parse_instant(s, self.offset).ok_or_else(|| {
+        xsdtime::parse_instant(s, self.offset).ok_or_else(|| {
             Unestablishable(format!(
                 "{what}: {s:?} is not an RFC 3339 instant or a date"
             ))
@@ -82,8 +69,8 @@ impl Builder<'_> {
     }
 
     fn date(&self, what: &str, s: &str) -> Result<NaiveDate, Unestablishable> {
-        clock::parse_date(s)
-            .or_else(|| clock::parse_instant(s, self.offset).map(|t| t.date_naive()))
+        xsdtime::parse_date(s)
+            .or_else(|| xsdtime::parse_instant(s, self.offset).map(|t| t.date_naive()))
             .ok_or_else(|| Unestablishable(format!("{what}: {s:?} is not a date")))
     }
 
@@ -220,7 +207,7 @@ fn birth_date(b: &Builder<'_>, state: &CitizenState) -> Result<NaiveDate, Unesta
     let today = b.now.date_naive();
     match state.birth_date.as_deref() {
         Some(s) => relative_date(s, today)
-            .or_else(|| clock::parse_date(s))
+            .or_else(|| xsdtime::parse_date(s))
             .ok_or_else(|| Unestablishable(format!("citizen.birth_date: {s:?} is not a date"))),
         None => {
             let n = b.store.sequence.fetch_add(1, Ordering::Relaxed);
@@ -492,8 +479,8 @@ fn build_citizen(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::given::{AbsenceState, ContactGroupState, MarkingState};
-    use crate::reference::clock::FixedClock;
+    use crate::clock::FixedClock;
+    use crate::state::{AbsenceState, ContactGroupState, MarkingState, ProjectState};
     use std::collections::HashSet;
     use std::sync::Arc;
 

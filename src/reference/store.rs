@@ -16,8 +16,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::case::given::CitizenStatus;
 use crate::spec::model::OrganisationType;
+use crate::state::CitizenStatus;
 
 /// How many locks each map is split over.
 pub const SHARDS: usize = 64;

@@ -17,7 +17,7 @@ use crate::spec::XsdPattern;
 use crate::spec::model::{Field, FieldKind, Spec};
 
 use super::checks::Switches;
-use super::clock;
+use super::xsdtime;
 
 /// How leaf values are typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,9 +219,9 @@ impl<'a> Validator<'a> {
             FieldKind::Complex | FieldKind::String => true,
             FieldKind::Integer => parse_integer(&text).is_some(),
             FieldKind::Boolean => matches!(text.trim(), "true" | "false" | "1" | "0"),
-            FieldKind::Date => clock::parse_date(&text).is_some(),
-            FieldKind::DateTime => clock::is_xsd_datetime(&text),
-            FieldKind::Time => clock::is_xsd_time(&text),
+            FieldKind::Date => xsdtime::parse_date(&text).is_some(),
+            FieldKind::DateTime => xsdtime::is_xsd_datetime(&text),
+            FieldKind::Time => xsdtime::is_xsd_time(&text),
             FieldKind::Guid => is_guid(text.trim()),
         };
         if !lexical_ok {

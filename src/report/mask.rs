@@ -296,7 +296,7 @@ impl Redactor {
             grounds: case
                 .grounds
                 .iter()
-                .map(|g| crate::case::grounds::Ground {
+                .map(|g| crate::plan::grounds::Ground {
                     on: t(&g.on),
                     at: g.at.as_ref().map(|at| crate::spec::Provenance {
                         doc: at.doc.clone(),

@@ -9,12 +9,13 @@ use serde_json::Value;
 
 use super::judge::judge;
 use super::result::{CaseResult, Verdict};
-use crate::case::clock::Clock;
-use crate::case::given::{Established, Given};
-use crate::case::plan::PlannedCase;
+use crate::case::given::Given;
 use crate::case::template::{Context, RenderError};
+use crate::clock::Clock;
 use crate::cpr;
+use crate::plan::PlannedCase;
 use crate::provision::{self, Need, ProvisionError, Provisioner, StateError};
+use crate::state::Established;
 use crate::target::{Exchange, Failure, Outcome, RenderedRequest, Target};
 
 /// What every case of a run shares.

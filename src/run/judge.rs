@@ -7,8 +7,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde_json::Value;
 
 use super::result::Verdict;
-use crate::case::plan::{CompiledCheck, Expect, Matcher, PlannedCheck};
+use crate::case::matcher::Matcher;
 use crate::case::template::Context;
+use crate::plan::{CompiledCheck, Expect, PlannedCheck};
 use crate::target::Outcome;
 
 /// Judges an outcome.
@@ -261,9 +262,9 @@ pub fn matches(m: &Matcher, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::clock::{Clock, TimeFormat};
-    use crate::case::plan::matcher;
+    use crate::case::matcher::matcher;
     use crate::case::template::Template;
+    use crate::clock::{Clock, TimeFormat};
     use crate::target::outcome::{DfdgError, Failure};
     use serde_json::json;
     use std::collections::BTreeMap;

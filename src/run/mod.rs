@@ -2,13 +2,13 @@
 //! ([`runner`]) within bounds, judging answers ([`judge`]) and methods on their evidence
 //! ([`evidence`]); the [`result`] model every reporter reads.
 
-pub mod corpus;
 pub mod evidence;
 pub mod execute;
 pub mod filter;
 pub mod judge;
 pub mod result;
 pub mod runner;
+pub mod setup;
 
 pub use execute::{RunEnv, run_case};
 pub use filter::Filter;

@@ -81,7 +81,7 @@ pub struct CaseResult {
     /// What the expectation rests on: the document rows (document, line, text) and overlay
     /// entries; every report cites them beside a failing verdict.
     #[serde(default)]
-    pub grounds: Vec<crate::case::grounds::Ground>,
+    pub grounds: Vec<crate::plan::grounds::Ground>,
 }
 
 /// The conformance verdict of one method.

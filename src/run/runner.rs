@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 
 use super::execute::{RunEnv, result, run_case};
 use super::result::{CaseResult, Verdict};
-use crate::case::plan::PlannedCase;
+use crate::plan::PlannedCase;
 
 /// Runs every case; returns `true` when the run completed, `false` when it was interrupted.
 pub async fn run_cases<I, F>(

@@ -16,7 +16,7 @@ use super::outcome::{Exchange, Failure, Outcome};
 use super::profile::{AuthConfig, ClientAuth, Profile, Role, SoapVersionName, join};
 use super::request::RenderedRequest;
 use super::{rest, soap};
-use crate::case::plan::{MethodCall, MethodInfo};
+use crate::plan::{MethodCall, MethodInfo};
 use crate::soap::SoapVersion;
 use crate::spec::model::OrganisationType;
 use crate::spec::overlay::Overlay;

@@ -526,12 +526,10 @@ impl Profile {
         let mut problems = Vec::new();
         for (name, endpoint) in &self.services {
             let Some(service) = spec.services.get(name) else {
-                let hint = crate::case::suggest::did_you_mean(
-                    name,
-                    spec.services.keys().map(String::as_str),
-                )
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+                let hint =
+                    crate::suggest::did_you_mean(name, spec.services.keys().map(String::as_str))
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
                 problems.push(format!("services: no service `{name}` in the spec{hint}"));
                 continue;
             };

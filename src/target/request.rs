@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::case::plan::Omit;
+use crate::plan::Omit;
 
 /// What to send, in transport-independent terms.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,10 +22,10 @@ pub struct RenderedRequest {
 impl RenderedRequest {
     /// Renders a planned request's templates against a case's context.
     pub fn render(
-        planned: &crate::case::plan::PlannedRequest,
+        planned: &crate::plan::PlannedRequest,
         ctx: &mut crate::case::template::Context<'_>,
     ) -> Result<RenderedRequest, crate::case::template::RenderError> {
-        use crate::case::clock::TimeFormat;
+        use crate::clock::TimeFormat;
         let mut pairs = |list: &[(String, crate::case::template::Template)]| {
             list.iter()
                 .map(|(k, t)| Ok((k.clone(), t.render(ctx, TimeFormat::Natural)?)))

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use konform::case::grounds::Ground;
 use konform::case::model::Covers;
+use konform::plan::grounds::Ground;
 use konform::run::result::{
     CaseResult, CodeCoverage, CodeStatus, KillRatio, MethodCoverage, MutationScore, RuleCoverage,
     RunSummary, Survivor, Verdict,

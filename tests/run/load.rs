@@ -2,8 +2,9 @@
 //! field and a "did you mean"; checked against the golden output beside the bad input.
 //! `KONFORM_BLESS=1 cargo test --test run` rewrites the golden file; review the diff.
 
-use konform::case::{diagnostic, load_dir, plan};
-use konform::run::corpus::known_roles;
+use konform::case::{diagnostic, load_dir};
+use konform::plan::plan;
+use konform::run::setup::known_roles;
 
 use crate::support;
 

@@ -5,11 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use konform::case::clock::Clock;
-use konform::case::plan::Expect;
+use konform::clock::Clock;
+use konform::plan::Expect;
+use konform::plan::corpus::prepare;
 use konform::reference::{self, ReferenceConfig, check_ids};
-use konform::run::corpus::{known_roles, prepare};
 use konform::run::result::Verdict;
+use konform::run::setup::known_roles;
 use konform::run::{RunEnv, run_case};
 use konform::target::{Profile, Target, TargetOptions};
 

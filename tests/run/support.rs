@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use konform::case::clock::Clock;
 use konform::case::load::load_text;
-use konform::case::plan::{PlannedCase, plan};
-use konform::run::corpus::known_roles;
+use konform::clock::Clock;
+use konform::plan::{PlannedCase, plan};
 use konform::run::result::CaseResult;
+use konform::run::setup::known_roles;
 use konform::run::{RunEnv, run_case};
 use konform::spec::Spec;
 use konform::target::profile::AuthConfig;

@@ -512,7 +512,7 @@ fn an_identifier_name_given_to_both_citizens_is_refused_at_planning() {
         &yaml,
     );
     assert!(diags.is_empty());
-    let planned = konform::case::plan::plan(&spec, &loaded, &konform::run::corpus::known_roles([]));
+    let planned = konform::plan::plan(&spec, &loaded, &konform::run::setup::known_roles([]));
     let text = konform::case::diagnostic::render(&planned.diagnostics);
     assert!(
         text.contains("the id name `mine` is given to both citizens"),

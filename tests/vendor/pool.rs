@@ -133,9 +133,9 @@ fn write_target(dir: &Path, base: &str) -> PathBuf {
 /// citizen or projects.
 fn needs_state() -> BTreeMap<String, bool> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let roles = konform::run::corpus::known_roles([]);
+    let roles = konform::run::setup::known_roles([]);
     let mut corpus =
-        konform::run::corpus::prepare(&root.join("specs"), &root.join("cases"), &roles)
+        konform::plan::corpus::prepare(&root.join("specs"), &root.join("cases"), &roles)
             .expect("the corpus plans");
     corpus.add_generated(&roles).expect("generated cases plan");
     corpus

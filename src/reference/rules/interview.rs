@@ -257,7 +257,7 @@ pub fn read(call: &Call<'_>) -> InterviewInput {
         time: m
             .get("InterviewTime")
             .and_then(|v| v.as_str())
-            .and_then(|s| crate::reference::clock::parse_instant(s, offset)),
+            .and_then(|s| crate::reference::xsdtime::parse_instant(s, offset)),
         contact_type: m.get("InterviewContactTypeIdentifier").and_then(value_int),
         more_authorities: m
             .get("InterviewWithMoreAuthorities")

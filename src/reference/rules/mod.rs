@@ -21,17 +21,17 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::case::given::CitizenStatus;
 use crate::spec::model::{
     Field, Method, MethodStatus, OrganisationType, ServiceSpec, Spec, Transport,
 };
+use crate::state::CitizenStatus;
 
 use super::auth::{self, Caller};
 use super::checks::{Ctx, Rejection};
-use super::clock;
 use super::server::App;
 use super::store::{self, Citizen};
 use super::validate::is_cpr_field;
+use super::xsdtime;
 
 /// The code a deprecated method answers where it documents it ("Method cannot be used").
 pub const DEPRECATED_CODE: u32 = 4588;
@@ -349,11 +349,11 @@ impl<'a> Call<'a> {
     }
 
     pub fn instant(&self, path: &str) -> Option<DateTime<FixedOffset>> {
-        clock::parse_instant(self.input(path)?.as_str()?, *self.now.offset())
+        xsdtime::parse_instant(self.input(path)?.as_str()?, *self.now.offset())
     }
 
     pub fn date(&self, path: &str) -> Option<NaiveDate> {
-        clock::parse_date(self.input(path)?.as_str()?)
+        xsdtime::parse_date(self.input(path)?.as_str()?)
     }
 
     pub fn uuid(&self, path: &str) -> Option<Uuid> {

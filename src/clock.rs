@@ -1,5 +1,7 @@
-//! Time as cases speak of it: the run's clock in Danish time, and relative expressions like
-//! `today-8d`, `now+1m` and `today-30y`. The main types here are [`Clock`] and [`RelTime`].
+//! Time as every stage speaks of it: the run's clock in Danish time, relative expressions like
+//! `today-8d`, `now+1m` and `today-30y`, and the [`TimeSource`] a server asks for "now" (the
+//! reference's injected clock). The main types here are [`Clock`], [`RelTime`] and
+//! [`TimeSource`].
 //!
 //! DFDG's rules count days in Danish local time (CET/CEST), so "today" is the Danish date of
 //! the clock, and date-times are written with the Danish offset of that instant
@@ -67,6 +69,41 @@ impl fmt::Display for Clock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.rfc3339())
     }
+}
+
+/// A source of the current instant: what the reference server asks for "now". Named apart from
+/// [`Clock`] (an instant a run or case reasons in): a source is asked again on every request,
+/// while a [`Clock`] is one fixed instant.
+pub trait TimeSource: Send + Sync + fmt::Debug {
+    fn now(&self) -> DateTime<FixedOffset>;
+}
+
+/// The machine's clock, in the machine's local offset.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl TimeSource for SystemClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        chrono::Local::now().fixed_offset()
+    }
+}
+
+/// A source that always answers the same instant (tests, `konform serve --clock`).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub DateTime<FixedOffset>);
+
+impl TimeSource for FixedClock {
+    fn now(&self) -> DateTime<FixedOffset> {
+        self.0
+    }
+}
+
+/// The shared handle a server keeps.
+pub type SharedClock = std::sync::Arc<dyn TimeSource>;
+
+/// The machine's clock as a shared handle, used when none is given.
+pub fn system() -> SharedClock {
+    std::sync::Arc::new(SystemClock)
 }
 
 /// The Danish UTC offset at a UTC instant: +02:00 in summer time, else +01:00.
@@ -280,6 +317,14 @@ impl TimeSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_clock_is_fixed() {
+        let t = DateTime::parse_from_rfc3339("2026-11-24T10:00:00+01:00").unwrap();
+        let c = FixedClock(t);
+        assert_eq!(c.now(), c.now());
+        assert_eq!(c.now(), t);
+    }
 
     fn clock(s: &str) -> Clock {
         Clock::parse_rfc3339(s).unwrap()

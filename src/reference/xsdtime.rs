@@ -1,46 +1,11 @@
-//! The reference's notion of "now". A [`Clock`] is injected into the server; a citizen
-//! established through the state-change endpoint carries its own pinned instant, which every
-//! request concerning that citizen uses instead (see [`super::store::Citizen::pinned_now`]).
-//! Rules about "today", "7 days in the past" or 1.7.2025 are therefore deterministic.
-//! The main type here is [`Clock`].
+//! The documents' date and time values as the reference reads them: XSD `date`, `dateTime` and
+//! `time` lexical forms and instants in a state request. "Now" itself comes from an injected
+//! [`crate::clock::TimeSource`]; a citizen established through the state-change endpoint carries
+//! its own pinned instant, which every request concerning that citizen uses instead (see
+//! [`super::store::Citizen::pinned_now`]), so rules about "today", "7 days in the past" or
+//! 1.7.2025 are deterministic. The main entry point is [`parse_instant`].
 
-use std::fmt;
-use std::sync::Arc;
-
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, NaiveTime, Offset};
-
-/// A source of the current instant, with the offset the reference reasons in.
-pub trait Clock: Send + Sync + fmt::Debug {
-    fn now(&self) -> DateTime<FixedOffset>;
-}
-
-/// The machine's clock, in the machine's local offset.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<FixedOffset> {
-        Local::now().fixed_offset()
-    }
-}
-
-/// A clock that always answers the same instant (tests, `--clock`).
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub DateTime<FixedOffset>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<FixedOffset> {
-        self.0
-    }
-}
-
-/// The shared handle the server keeps.
-pub type SharedClock = Arc<dyn Clock>;
-
-/// The server clock used when none is given.
-pub fn system() -> SharedClock {
-    Arc::new(SystemClock)
-}
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset};
 
 /// Parses an instant as the documents' `dateTime` or a state request writes it: RFC 3339, or a
 /// local date-time without offset (taken in `offset`), or a bare date (midnight in `offset`).
@@ -145,13 +110,5 @@ mod tests {
         );
         assert_eq!(parse_date("2025-07-01x"), None);
         assert_eq!(parse_date("20"), None);
-    }
-
-    #[test]
-    fn fixed_clock_is_fixed() {
-        let t = parse_instant("2026-11-24T10:00:00+01:00", cet()).unwrap();
-        let c = FixedClock(t);
-        assert_eq!(c.now(), c.now());
-        assert_eq!(c.now(), t);
     }
 }

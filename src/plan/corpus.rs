@@ -1,18 +1,17 @@
-//! Preparing a run: the spec loaded, every case file loaded and planned against it, every
+//! Planning a corpus: the spec loaded, every case file loaded and planned against it, every
 //! problem of either collected. The main entry point is [`prepare`].
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::{PlannedCase, plan};
 use crate::case::diagnostic::Diagnostic;
 use crate::case::load::LoadedCase;
+use crate::case::load_dir;
 use crate::case::node::{Node, NodeValue, Pos};
-use crate::case::plan::PlannedCase;
-use crate::case::{load_dir, plan};
 use crate::generate::{self, Skipped};
 use crate::spec::{Spec, SpecError};
-use crate::target::profile::EMBEDDED_ROLES;
 
 /// A planned corpus.
 #[derive(Debug)]
@@ -33,15 +32,6 @@ pub enum CorpusError {
     Spec(#[from] SpecError),
     #[error("{} problem(s) in the case files", .0.len())]
     Cases(Vec<Diagnostic>),
-}
-
-/// The caller role names cases may use: the embedded roles and the target's.
-pub fn known_roles(extra: impl IntoIterator<Item = String>) -> BTreeSet<String> {
-    EMBEDDED_ROLES
-        .iter()
-        .map(|(name, _, _)| name.to_string())
-        .chain(extra)
-        .collect()
 }
 
 /// Loads the spec and plans every case below `cases`.

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Case, Then};
+use crate::case::model::{Case, Then};
 use crate::spec::model::{MethodRef, MethodStatus, OrganisationType, WITHDRAWN_CODE};
 use crate::spec::overlay::{Basis, Overlay};
 use crate::spec::{Citable, Provenance, Spec};

@@ -1,0 +1,117 @@
+//! The planned model: a case resolved against the spec, its method looked up, its templates
+//! compiled and its expectation compiled, so running it does no lookups and no parsing. The
+//! main type here is [`PlannedCase`].
+
+use std::sync::Arc;
+
+use super::method::MethodInfo;
+use crate::case::given::Given;
+use crate::case::matcher::Matcher;
+use crate::case::model::Case;
+use crate::case::template::{TValue, Template};
+use crate::clock::{TimeFormat, TimeSpec};
+
+/// A case ready to run: the method looked up, templates compiled, expectation compiled.
+#[derive(Debug, Clone)]
+pub struct PlannedCase {
+    pub case: Arc<Case>,
+    pub method: Arc<MethodInfo>,
+    /// The caller role (default `jobcenter`).
+    pub caller: String,
+    /// The preconditions to establish through the state-change endpoint, if any.
+    pub state: Option<Given>,
+    /// `given.clock`, where pinned.
+    pub clock: Option<TimeSpec>,
+    pub setup: Vec<PlannedCall>,
+    pub request: PlannedRequest,
+    pub expect: Expect,
+    /// What the expectation rests on: document rows and overlay entries.
+    pub grounds: Vec<super::grounds::Ground>,
+}
+
+/// A setup call made before the case's request.
+#[derive(Debug, Clone)]
+pub struct PlannedCall {
+    pub method: Arc<MethodInfo>,
+    pub caller: String,
+    pub request: PlannedRequest,
+}
+
+/// A request with compiled templates.
+#[derive(Debug, Clone, Default)]
+pub struct PlannedRequest {
+    pub headers: Vec<(String, Template)>,
+    pub path: Vec<(String, Template)>,
+    pub query: Vec<(String, Template)>,
+    pub body: Option<TValue>,
+    pub raw: Option<Template>,
+    pub omit: Omit,
+}
+
+/// What to leave out of a request on purpose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Omit {
+    pub authorization: bool,
+    /// Ask for the bearer token with another method's scope instead of this method's.
+    pub scope: bool,
+    pub active_organisation: bool,
+    pub user_metadata: bool,
+}
+
+/// The known values of `when.omit`.
+pub const OMIT_VALUES: [&str; 5] = [
+    "all",
+    "Authorization",
+    "Scope",
+    "ActiveOrganisationHeader",
+    "RequestUserMetadataHeader",
+];
+
+/// A compiled `then`.
+#[derive(Debug, Clone)]
+pub enum Expect {
+    /// A DFDG error with exactly these codes (sorted).
+    Codes(Vec<u32>),
+    Status(u16),
+    Success(Vec<PlannedCheck>),
+}
+
+impl Expect {
+    /// The expectation in words, for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Expect::Codes(codes) if codes.len() == 1 => format!("error {}", codes[0]),
+            Expect::Codes(codes) => format!(
+                "errors {}",
+                codes
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Expect::Status(s) => format!("HTTP {s}"),
+            Expect::Success(checks) if checks.is_empty() => "success".to_string(),
+            Expect::Success(checks) => format!(
+                "success with {} field check{}",
+                checks.len(),
+                if checks.len() == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+/// A check on one response field.
+#[derive(Debug, Clone)]
+pub struct PlannedCheck {
+    pub path: String,
+    pub segments: Vec<String>,
+    pub check: CompiledCheck,
+}
+
+#[derive(Debug, Clone)]
+pub enum CompiledCheck {
+    Present(bool),
+    Equals(Template, TimeFormat),
+    Matches(Matcher),
+    Count(usize),
+}
