@@ -36,6 +36,19 @@ pub struct Totals {
 }
 
 /// Computes coverage of every current and deprecated method by `cases`; `results` adds which
+/// The coverage matrix of the methods a run covered, with the cases that passed in it: what a
+/// run's reports carry beside the verdicts.
+pub fn of_run(spec: &Spec, cases: &[Case], summary: &RunSummary) -> Vec<MethodCoverage> {
+    let ran: std::collections::BTreeSet<(&str, &str)> = summary
+        .methods
+        .iter()
+        .map(|m| (m.service.as_str(), m.method.as_str()))
+        .collect();
+    let mut matrix = compute(spec, cases, Some(summary));
+    matrix.retain(|m| ran.contains(&(m.service.as_str(), m.method.as_str())));
+    matrix
+}
+
 /// cases passed.
 pub fn compute(spec: &Spec, cases: &[Case], results: Option<&RunSummary>) -> Vec<MethodCoverage> {
     let passed: Option<BTreeMap<&str, bool>> = results.map(|r| {

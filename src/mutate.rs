@@ -16,15 +16,18 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 
+use crate::case::Case;
 use crate::clock::Clock;
+use crate::coverage::{self, KillRatio};
 use crate::plan::PlannedCase;
 use crate::reference::CheckId;
+use crate::run::embedded::{self, EmbeddedError};
 use crate::run::execute::RunEnv;
-use crate::run::result::{CaseResult, Verdict};
+use crate::run::result::{CaseResult, MutationScore, RunSummary, Survivor, Verdict};
 use crate::run::run_cases;
 use crate::spec::Spec;
+use crate::spec::overlay::Untestable;
 use crate::target::TargetOptions;
-use crate::target::embedded::{self, EmbeddedError};
 
 /// How to run the mutants.
 #[derive(Debug, Clone)]
@@ -228,6 +231,81 @@ async fn run_against(
     .await;
     embedded.reference.shutdown().await;
     Ok(results)
+}
+
+/// The mutants that survived, each with the overlay's explanation (`unkillable`) if it has one,
+/// else why the corpus could not see it.
+pub fn survivors(mutants: &[Mutant], unkillable: &BTreeMap<String, Untestable>) -> Vec<Survivor> {
+    mutants
+        .iter()
+        .filter(|m| !m.killed())
+        .map(|m| {
+            let explained = unkillable.get(&m.check.id);
+            Survivor {
+                id: m.check.id.clone(),
+                method: m.check.method.as_ref().map(|_| m.method_label()),
+                reason: match explained {
+                    Some(u) => u.reason.clone(),
+                    None => m.survival_reason().unwrap_or_default(),
+                },
+                explained: explained.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// Mutants and kills per (service, method), for the coverage matrix.
+pub fn per_method_kills(mutants: &[Mutant]) -> BTreeMap<(String, String), KillRatio> {
+    let mut out: BTreeMap<(String, String), KillRatio> = BTreeMap::new();
+    for m in mutants {
+        if let (Some(s), Some(me)) = (&m.check.service, &m.check.method) {
+            let k = out.entry((s.clone(), me.clone())).or_insert(KillRatio {
+                mutants: 0,
+                killed: 0,
+            });
+            k.mutants += 1;
+            if m.killed() {
+                k.killed += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The summary of the intact run (`baseline`), with the mutation score and, in the coverage
+/// matrix, each method's kill ratio. `only`: keep the matrix to these (service, method) pairs.
+pub fn intact_summary(
+    spec: &Spec,
+    models: &[Case],
+    run_id: &str,
+    started: chrono::DateTime<chrono::Utc>,
+    baseline: Vec<CaseResult>,
+    mutants: &[Mutant],
+    only: Option<&std::collections::BTreeSet<(String, String)>>,
+) -> RunSummary {
+    let mut summary = RunSummary::from_cases(
+        run_id.to_string(),
+        started.to_rfc3339(),
+        chrono::Utc::now().to_rfc3339(),
+        "embedded reference (mutation testing)".to_string(),
+        true,
+        baseline,
+    );
+    let kills = per_method_kills(mutants);
+    let mut matrix = coverage::compute(spec, models, Some(&summary));
+    if let Some(only) = only {
+        matrix.retain(|m| only.contains(&(m.service.clone(), m.method.clone())));
+    }
+    for m in &mut matrix {
+        m.kill_ratio = kills.get(&(m.service.clone(), m.method.clone())).copied();
+    }
+    summary.coverage = matrix;
+    summary.mutation = Some(MutationScore {
+        mutants: mutants.len(),
+        killed: mutants.iter().filter(|m| m.killed()).count(),
+        survivors: survivors(mutants, &spec.overlay.unkillable),
+    });
+    summary
 }
 
 /// Kill counts per method ("Service.Method", or "(every method)").

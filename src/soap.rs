@@ -31,6 +31,10 @@ use crate::spec::model::Field;
 pub const SOAP11_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 pub const SOAP12_NS: &str = "http://www.w3.org/2003/05/soap-envelope";
 
+/// The namespace of a fault's `detail/Errors` element. konform's assumption: the documents list
+/// codes and texts but not the fault's layout; the exported `dfdg-fault.xsd` declares it.
+pub const FAULT_NAMESPACE: &str = "urn:star:dfdg:faults";
+
 /// Deepest nesting the reader accepts.
 pub const MAX_DEPTH: usize = 64;
 
@@ -403,7 +407,7 @@ pub fn write_envelope(
 }
 
 /// Writes a SOAP fault: `faultcode` carries the numeric DFDG code, `faultstring` its text, and
-/// `detail` every error found as `<Error><Code/><Text/></Error>`.
+/// `detail` every error found as `<Error><Code/><Text/></Error>` in [`FAULT_NAMESPACE`].
 pub fn write_fault(version: SoapVersion, errors: &[(u32, String)]) -> String {
     let (code, text) = errors
         .first()
@@ -418,11 +422,11 @@ pub fn write_fault(version: SoapVersion, errors: &[(u32, String)]) -> String {
     }
     let fault = match version {
         SoapVersion::V11 => format!(
-            "<soap:Fault><faultcode>{code}</faultcode><faultstring>{}</faultstring><detail><Errors>{detail}</Errors></detail></soap:Fault>",
+            "<soap:Fault><faultcode>{code}</faultcode><faultstring>{}</faultstring><detail><Errors xmlns=\"{FAULT_NAMESPACE}\">{detail}</Errors></detail></soap:Fault>",
             escape(text.as_str())
         ),
         SoapVersion::V12 => format!(
-            "<soap:Fault><soap:Code><soap:Value>{code}</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang=\"da\">{}</soap:Text></soap:Reason><soap:Detail><Errors>{detail}</Errors></soap:Detail></soap:Fault>",
+            "<soap:Fault><soap:Code><soap:Value>{code}</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang=\"da\">{}</soap:Text></soap:Reason><soap:Detail><Errors xmlns=\"{FAULT_NAMESPACE}\">{detail}</Errors></soap:Detail></soap:Fault>",
             escape(text.as_str())
         ),
     };

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::run::result::{RunSummary, Verdict};
+use crate::run::result::{ExpiredWaiver, GateSummary, RunSummary, Verdict};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +135,27 @@ pub struct Gate {
 }
 
 impl Gate {
+    /// The gate as a run summary carries it; `file` is the waiver file's path.
+    pub fn summary(&self, file: &Path) -> GateSummary {
+        GateSummary {
+            passed: self.passed(),
+            file: file.display().to_string(),
+            waived: self.waived.clone(),
+            unwaived: self.unwaived.clone(),
+            expired: self
+                .expired
+                .iter()
+                .map(|w| ExpiredWaiver {
+                    case: w.case.clone(),
+                    ticket: w.ticket.clone(),
+                    expires: w.expires.to_string(),
+                })
+                .collect(),
+            unexpected_passes: self.unexpected_passes.clone(),
+            unmatched: self.unmatched.clone(),
+        }
+    }
+
     /// Whether the run passes the gate.
     pub fn passed(&self) -> bool {
         self.unwaived.is_empty() && self.expired.is_empty()

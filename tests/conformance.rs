@@ -14,8 +14,8 @@ use konform::case::diagnostic;
 use konform::clock::Clock;
 use konform::plan::corpus::{self, CorpusError};
 use konform::run::result::Verdict;
-use konform::run::{RunEnv, run_case};
-use konform::target::{TargetOptions, embedded};
+use konform::run::run_case;
+use konform::run::setup::{self, Settings};
 
 fn main() {
     let args = Arguments::from_args();
@@ -46,14 +46,14 @@ fn main() {
             .build()
             .expect("a tokio runtime"),
     );
-    let embedded = runtime
-        .block_on(embedded::start(
-            corpus.spec.clone(),
-            &TargetOptions::default(),
+    let setup = runtime
+        .block_on(setup::start(
+            &corpus.spec,
+            None,
+            Settings::new(Clock::now(), Duration::from_secs(10)),
         ))
         .expect("the embedded reference starts");
-    let target = embedded.target.clone();
-    let env = Arc::new(RunEnv::new(target, Clock::now(), Duration::from_secs(10)));
+    let env = setup.env.clone();
     let trials = corpus
         .cases
         .iter()
@@ -86,6 +86,6 @@ fn main() {
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
-    drop(embedded);
+    drop(setup);
     conclusion.exit();
 }

@@ -212,3 +212,95 @@ fn import_on_the_command_line_writes_what_is_committed() {
         );
     }
 }
+
+#[test]
+fn export_writes_every_format_and_check_finds_a_file_out_of_step() {
+    let dir = scratch("spec-export");
+    let out = konform(&[
+        "spec",
+        "export",
+        "--specs",
+        specs().to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("12 files (3 WSDL, 7 XSD, 2 OpenAPI)"),
+        "{}",
+        stdout(&out)
+    );
+    let check = |dir: &Path| {
+        konform(&[
+            "spec",
+            "export",
+            "--specs",
+            specs().to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+            "--check",
+        ])
+    };
+    let ok = check(&dir);
+    assert!(ok.status.success(), "{}{}", stdout(&ok), stderr(&ok));
+    // A hand edit and a stray file are both found.
+    let wsdl = dir.join("InterviewService.wsdl");
+    let text = std::fs::read_to_string(&wsdl).unwrap();
+    std::fs::write(&wsdl, text.replace("CreateInterview", "CreateInterviewX")).unwrap();
+    std::fs::write(dir.join("Old.wsdl"), "<x/>").unwrap();
+    let bad = check(&dir);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = stderr(&bad);
+    assert!(
+        err.contains("InterviewService.wsdl: differs from the export"),
+        "{err}"
+    );
+    assert!(err.contains("Old.wsdl: not written by the export"), "{err}");
+    // An unknown format is bad input.
+    let out = konform(&[
+        "spec",
+        "export",
+        "--format",
+        "raml",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown format \"raml\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn export_with_a_profile_takes_its_namespaces_and_endpoint() {
+    let dir = scratch("spec-export-profile");
+    let profile = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/target.yaml");
+    let out = konform(&[
+        "spec",
+        "export",
+        "--specs",
+        specs().to_str().unwrap(),
+        "--format",
+        "wsdl",
+        "--out",
+        dir.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+        "--base-url",
+        "https://test.vendor.example",
+    ]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let wsdl = std::fs::read_to_string(dir.join("PersonRegistrationService.wsdl")).unwrap();
+    assert!(
+        wsdl.contains("targetNamespace=\"http://star.dk/dfdg/PersonRegistrationService/2024/2\"")
+    );
+    assert!(wsdl.contains("xmlns:h=\"http://star.dk/dfdg/headers\""));
+    assert!(
+        wsdl.contains("location=\"https://test.vendor.example/services/PersonRegistration.svc\"")
+    );
+    assert!(wsdl.contains("from the target profile"));
+    let xsd = std::fs::read_to_string(dir.join("PersonRegistrationService.headers.xsd")).unwrap();
+    assert!(xsd.contains("targetNamespace=\"http://star.dk/dfdg/headers\""));
+}

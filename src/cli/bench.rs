@@ -14,8 +14,8 @@ use clap::Args;
 use konform::clock::Clock;
 use konform::plan::PlannedCase;
 use konform::run::result::Verdict;
+use konform::run::setup::{self, Settings};
 use konform::run::{RunEnv, run_cases};
-use konform::target::{TargetOptions, embedded};
 
 use super::run::FilterArgs;
 
@@ -75,13 +75,17 @@ async fn bench(
     jobs: usize,
     budget: Duration,
 ) -> anyhow::Result<()> {
-    let embedded = embedded::start(spec, &TargetOptions::default()).await?;
-    let target = embedded.target.clone();
-    let env = Arc::new(RunEnv::new(
-        target.clone(),
-        Clock::now(),
-        Duration::from_secs(10),
-    ));
+    let setup = setup::start(
+        &spec,
+        None,
+        Settings::new(Clock::now(), Duration::from_secs(10)),
+    )
+    .await?;
+    let env = setup.env.clone();
+    let base_url = match &setup.embedded {
+        Some(e) => e.reference.base_url(),
+        None => bail!("the bench runs against the embedded reference"),
+    };
     let round = |env: Arc<RunEnv>| {
         let cases = cases.clone();
         async move {
@@ -118,12 +122,7 @@ async fn bench(
         total.not_passed += r.not_passed;
         total.wall += r.wall;
     }
-    let raw = raw_loop(
-        &embedded.reference.base_url(),
-        total.requests.max(1000),
-        jobs,
-    )
-    .await?;
+    let raw = raw_loop(&base_url, total.requests.max(1000), jobs).await?;
     let secs = total.wall.as_secs_f64();
     let per_request_raw = raw.as_secs_f64() / total.requests.max(1000) as f64;
     let harness = (secs - total.requests as f64 * per_request_raw) / total.cases as f64;
@@ -148,7 +147,7 @@ async fn bench(
         "harness time per case:   {:>10.1} µs (wall, beyond its requests at the raw rate)",
         harness * 1e6
     );
-    drop(embedded);
+    drop(setup);
     Ok(())
 }
 

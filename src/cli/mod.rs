@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 mod bench;
 mod coverage;
 mod diff;
+mod export;
 mod generate;
 mod lint;
 mod merge;
@@ -92,6 +93,8 @@ pub enum SpecCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the spec as WSDL/XSD (SOAP services) and OpenAPI 3.1 (REST services).
+    Export(export::ExportArgs),
     /// Print one method in full.
     Show {
         /// The method name (as STAR writes it), optionally `Service/Method`.

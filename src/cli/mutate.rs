@@ -4,7 +4,6 @@
 //! beside the coverage matrix. Exit 0 when every survivor is explained in the overlay's
 //! `unkillable`, 1 otherwise, 2 for bad input.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,11 +14,10 @@ use clap::Args;
 use serde_json::json;
 
 use konform::clock::Clock;
-use konform::coverage::{self, KillRatio};
 use konform::mutate::{self, Mutant, MutateOptions};
 use konform::reference::check_ids;
 use konform::report;
-use konform::run::result::{MutationScore, RunSummary, Survivor, Verdict};
+use konform::run::result::Verdict;
 
 use super::run::FilterArgs;
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
@@ -162,49 +160,20 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
     ));
     let elapsed = started.elapsed();
 
-    let unkillable = &corpus.spec.overlay.unkillable;
-    let survivors: Vec<Survivor> = mutants
-        .iter()
-        .filter(|m| !m.killed())
-        .map(|m| {
-            let explained = unkillable.get(&m.check.id);
-            Survivor {
-                id: m.check.id.clone(),
-                method: m.check.method.as_ref().map(|_| m.method_label()),
-                reason: match explained {
-                    Some(u) => u.reason.clone(),
-                    None => m.survival_reason().unwrap_or_default(),
-                },
-                explained: explained.is_some(),
-            }
-        })
-        .collect();
+    let survivors = mutate::survivors(&mutants, &corpus.spec.overlay.unkillable);
     let killed = mutants.iter().filter(|m| m.killed()).count();
 
     // The reports of the intact run, with the kill ratio beside the coverage matrix.
     let run_id = format!("{}-mutate", started_at.format("%Y%m%dT%H%M%SZ"));
-    let mut summary = RunSummary::from_cases(
-        run_id.clone(),
-        started_at.to_rfc3339(),
-        chrono::Utc::now().to_rfc3339(),
-        "embedded reference (mutation testing)".to_string(),
-        true,
+    let summary = mutate::intact_summary(
+        &corpus.spec,
+        &corpus.case_models(),
+        &run_id,
+        started_at,
         baseline,
+        &mutants,
+        filtered.then_some(&methods),
     );
-    let kills = per_method_kills(&mutants);
-    let mut matrix = coverage::compute(&corpus.spec, &corpus.case_models(), Some(&summary));
-    if filtered {
-        matrix.retain(|m| methods.contains(&(m.service.clone(), m.method.clone())));
-    }
-    for m in &mut matrix {
-        m.kill_ratio = kills.get(&(m.service.clone(), m.method.clone())).copied();
-    }
-    summary.coverage = matrix;
-    summary.mutation = Some(MutationScore {
-        mutants: mutants.len(),
-        killed,
-        survivors: survivors.clone(),
-    });
     let out = args
         .out
         .clone()
@@ -257,24 +226,6 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
     } else {
         EXIT_FAILED
     }))
-}
-
-/// Mutants and kills per (service, method), for the coverage matrix.
-fn per_method_kills(mutants: &[Mutant]) -> BTreeMap<(String, String), KillRatio> {
-    let mut out: BTreeMap<(String, String), KillRatio> = BTreeMap::new();
-    for m in mutants {
-        if let (Some(s), Some(me)) = (&m.check.service, &m.check.method) {
-            let k = out.entry((s.clone(), me.clone())).or_insert(KillRatio {
-                mutants: 0,
-                killed: 0,
-            });
-            k.mutants += 1;
-            if m.killed() {
-                k.killed += 1;
-            }
-        }
-    }
-    out
 }
 
 fn print_table(out: &mut impl Write, mutants: &[Mutant]) -> std::io::Result<()> {

@@ -16,16 +16,14 @@ use konform::case::diagnostic;
 use konform::clock::Clock;
 use konform::coverage;
 use konform::plan::corpus::{self, CorpusError};
-use konform::provision::pool::CitizenPool;
-use konform::provision::{self, Provisioner};
 use konform::report::mask::Redactor;
 use konform::report::{self, Colour, ReportOptions, TerminalOptions};
+use konform::run::Filter;
 use konform::run::filter::Shard;
-use konform::run::result::{ExpiredWaiver, GateSummary, MethodVerdict, RunSummary};
-use konform::run::{Filter, RunEnv, run_cases};
+use konform::run::result::{GateSummary, MethodVerdict, RunSummary};
+use konform::run::setup::{self, Settings};
 use konform::spec::Spec;
-use konform::target::embedded;
-use konform::target::{Profile, Target, TargetOptions};
+use konform::target::{Profile, TargetOptions};
 use konform::waiver::{self, WaiverFile};
 
 use super::progress::Progress;
@@ -170,14 +168,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
     let models = corpus.case_models();
-    let filter = args.filter.filter();
-    let chosen: Vec<_> = corpus
-        .cases
-        .iter()
-        .filter(|c| filter.matches(&c.case))
-        .cloned()
-        .collect();
-    if chosen.is_empty() {
+    let chosen = setup::choose(&corpus.cases, &args.filter.filter(), args.shard);
+    if chosen.matched == 0 {
         if corpus.cases.is_empty() {
             bail!("no cases in {}", args.corpus.cases.display());
         }
@@ -187,20 +179,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             args.corpus.cases.display()
         );
     }
-    let chosen_count = chosen.len();
-    let cases: Vec<_> = match args.shard {
-        Some(shard) => chosen
-            .into_iter()
-            .filter(|c| shard.contains(&c.case.id))
-            .collect(),
-        None => chosen,
-    };
+    let cases = chosen.cases;
     if let Some(shard) = args.shard {
         eprintln!(
-            "shard {}/{}: {} of {chosen_count} cases",
+            "shard {}/{}: {} of {} cases",
             shard.index,
             shard.count,
-            cases.len()
+            cases.len(),
+            chosen.matched
         );
         if cases.is_empty() {
             // An empty shard is no error: with few cases and many shards it happens.
@@ -211,62 +197,43 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .max(1);
-    let run_id = format!(
-        "{}-{}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
-        &uuid::Uuid::new_v4().simple().to_string()[..6]
-    );
+    let run_id = setup::run_id(chrono::Utc::now());
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&run_id));
-    let options = TargetOptions {
+    let settings = Settings {
+        options: TargetOptions {
+            show_cpr: args.show_cpr,
+            insecure: args.insecure,
+            ..TargetOptions::default()
+        },
+        clock,
+        timeout: Duration::from_secs_f64(args.timeout),
         show_cpr: args.show_cpr,
-        insecure: args.insecure,
-        ..TargetOptions::default()
+        retries: args.retries,
     };
     if args.insecure || profile.as_ref().is_some_and(|p| p.insecure_tls) {
         eprintln!("warning: TLS certificate verification is off for this run; the reports say so");
     }
-    let timeout = Duration::from_secs_f64(args.timeout);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let settings = RunSettings {
-        options,
-        clock,
-        timeout,
-        jobs,
-        show_cpr: args.show_cpr,
-        retries: args.retries,
-    };
-    let summary = runtime.block_on(async {
-        run_async(corpus.spec.clone(), profile, cases, settings, &run_id).await
+    let (mut summary, secrets) = runtime.block_on(async {
+        run_async(&corpus.spec, profile, cases, settings, jobs, &run_id).await
     })?;
-    let mut summary = summary;
     // The coverage matrix of the methods this run covered, with the cases that passed.
-    let ran: std::collections::BTreeSet<(&str, &str)> = summary
-        .0
-        .methods
-        .iter()
-        .map(|m| (m.service.as_str(), m.method.as_str()))
-        .collect();
-    let mut matrix = coverage::compute(&corpus.spec, &models, Some(&summary.0));
-    matrix.retain(|m| ran.contains(&(m.service.as_str(), m.method.as_str())));
-    summary.0.coverage = matrix;
-    konform::run::evidence::judge(&mut summary.0);
+    summary.coverage = coverage::of_run(&corpus.spec, &models, &summary);
+    konform::run::evidence::judge(&mut summary);
     if let (Some(file), Some(path)) = (&waivers, &args.waivers) {
-        summary.0.gate = Some(gate_summary(
-            &waiver::judge(&summary.0, file, clock.today()),
-            path,
-        ));
+        summary.gate = Some(waiver::judge(&summary, file, clock.today()).summary(path));
     }
     let written = report::write_all_with(
-        &summary.0,
+        &summary,
         &out,
         &ReportOptions {
-            secrets: summary.1.clone(),
+            secrets: secrets.clone(),
         },
     )
     .with_context(|| format!("writing the reports to {}", out.display()))?;
@@ -276,9 +243,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Colour::Never
     };
     // The terminal summary is redacted like the reports, the target's secrets included.
-    let shown = Redactor::new(summary.0.cpr_shown)
-        .with_secrets(summary.1.clone())
-        .summary(&summary.0);
+    let shown = Redactor::new(summary.cpr_shown)
+        .with_secrets(secrets)
+        .summary(&summary);
     let mut stdout = std::io::stdout().lock();
     report::print_summary_with(
         &shown,
@@ -288,31 +255,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             written: Some(written),
         },
     )?;
-    if let Some(gate) = &summary.0.gate {
+    if let Some(gate) = &summary.gate {
         print_gate(gate, waivers.as_ref(), &mut stdout)?;
     }
     stdout.flush()?;
-    Ok(ExitCode::from(exit_code(&summary.0, args.allow_incomplete)))
-}
-
-fn gate_summary(gate: &waiver::Gate, path: &std::path::Path) -> GateSummary {
-    GateSummary {
-        passed: gate.passed(),
-        file: path.display().to_string(),
-        waived: gate.waived.clone(),
-        unwaived: gate.unwaived.clone(),
-        expired: gate
-            .expired
-            .iter()
-            .map(|w| ExpiredWaiver {
-                case: w.case.clone(),
-                ticket: w.ticket.clone(),
-                expires: w.expires.to_string(),
-            })
-            .collect(),
-        unexpected_passes: gate.unexpected_passes.clone(),
-        unmatched: gate.unmatched.clone(),
-    }
+    Ok(ExitCode::from(exit_code(&summary, args.allow_incomplete)))
 }
 
 /// The gate's judgement on the terminal, below the summary.
@@ -387,65 +334,20 @@ pub fn exit_code(summary: &RunSummary, allow_incomplete: bool) -> u8 {
     }
 }
 
-/// The settings of one run.
-struct RunSettings {
-    options: TargetOptions,
-    clock: Clock,
-    timeout: Duration,
-    jobs: usize,
-    show_cpr: bool,
-    retries: u32,
-}
-
+/// Sets the run up, runs the cases with a progress line and Ctrl-C handling, and answers the
+/// summary with the target's secrets (for redaction).
 async fn run_async(
-    spec: Arc<Spec>,
+    spec: &Arc<Spec>,
     profile: Option<Profile>,
     cases: Vec<Arc<konform::plan::PlannedCase>>,
-    settings: RunSettings,
+    settings: Settings,
+    jobs: usize,
     run_id: &str,
 ) -> anyhow::Result<(RunSummary, Vec<String>)> {
-    let RunSettings {
-        options,
-        clock,
-        timeout,
-        jobs,
-        show_cpr,
-        retries,
-    } = settings;
-    // The embedded reference lives as long as this function.
-    let (_embedded, target) = match profile {
-        None => {
-            let e = embedded::start(spec.clone(), &options).await?;
-            let t = e.target.clone();
-            (Some(e), t)
-        }
-        Some(p) => (
-            None,
-            Arc::new(Target::new(p, &spec.overlay, None, &options)?),
-        ),
-    };
-    let tls_off = target.tls_verification_off();
-    let provisioner: Arc<dyn Provisioner> = match &target.profile.citizen_pool {
-        Some(path) => Arc::new(CitizenPool::load(
-            path,
-            target.clone(),
-            &spec,
-            clock,
-            target.profile.derive_setup,
-        )?),
-        None => provision::for_target(&target),
-    };
-    let env = Arc::new(RunEnv {
-        provisioner,
-        target: target.clone(),
-        clock,
-        timeout,
-        show_cpr,
-        retries,
-    });
-    let started = chrono::Utc::now();
-    let mut results = Vec::with_capacity(cases.len());
-    let redact_target = target.clone();
+    let show_cpr = settings.show_cpr;
+    // The embedded reference, if any, lives as long as `setup`.
+    let setup = setup::start(spec, profile, settings).await?;
+    let redact_target = setup.target().clone();
     let redact: super::progress::Redact = Box::new(move |line: &str| {
         Redactor::new(show_cpr)
             .with_secrets(redact_target.secrets())
@@ -462,22 +364,11 @@ async fn run_async(
             .unwrap_or_else(|p| p.into_inner())
             .line("interrupted: writing the reports of the cases that finished");
     };
-    let complete = run_cases(cases, env, jobs, interrupt, |r| {
-        progress.lock().unwrap_or_else(|p| p.into_inner()).case(&r);
-        results.push(r);
-    })
-    .await;
+    let summary = setup
+        .run(run_id, cases, jobs, interrupt, |r| {
+            progress.lock().unwrap_or_else(|p| p.into_inner()).case(r);
+        })
+        .await;
     progress.lock().unwrap_or_else(|p| p.into_inner()).finish();
-    let finished = chrono::Utc::now();
-    let mut summary = RunSummary::from_cases(
-        run_id.to_string(),
-        started.to_rfc3339(),
-        finished.to_rfc3339(),
-        target.profile.describe(),
-        complete,
-        results,
-    );
-    summary.cpr_shown = show_cpr;
-    summary.tls_verification_off = tls_off;
-    Ok((summary, target.secrets()))
+    Ok((summary, setup.secrets()))
 }

@@ -1,4 +1,4 @@
-//! `konform spec import|lint|list|show`: importing STAR's documents into `specs/`, checking the
+//! `konform spec import|lint|list|show` (`export` lives in [`super::export`]): importing STAR's documents into `specs/`, checking the
 //! spec, listing its methods (a table for people, `--json` for tools) and printing one method.
 
 use std::fmt::Write as _;
@@ -22,6 +22,7 @@ pub fn run(cmd: SpecCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         SpecCommand::Import { docs, out } => import_docs(&docs, &out),
         SpecCommand::Lint(args) => lint_specs(&args.specs),
+        SpecCommand::Export(args) => super::export::run(args),
         SpecCommand::List { spec, json } => {
             let spec = load(&spec.specs)?;
             if json {

@@ -12,6 +12,7 @@
 
 pub mod auth;
 pub mod checks;
+pub mod exports;
 pub mod rest;
 pub mod rules;
 pub mod server;

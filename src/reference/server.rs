@@ -1,5 +1,6 @@
 //! The HTTP server of the reference: one axum router with the token endpoint, the
-//! state-change endpoint and one fallback that routes every other request to a SOAP endpoint
+//! state-change endpoint, the exports (`/`, `/openapi/<Service>.json`, `?wsdl` on a SOAP
+//! endpoint; see [`super::exports`]) and one fallback that routes every other request to a SOAP endpoint
 //! (by path, from the overlay) or a REST method (by verb and path, from the spec). The main
 //! type here is [`App`], the state every handler shares.
 
@@ -8,10 +9,11 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::Path as UrlPath;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::spec::model::{Binding, HttpVerb, Spec};
@@ -21,7 +23,7 @@ use super::checks::{self, Switches};
 use super::state;
 use super::store::{Store, Token};
 use super::validate::Patterns;
-use super::{rest, soap};
+use super::{exports, rest, soap};
 use crate::clock::SharedClock;
 use crate::state::StateRequest;
 
@@ -196,6 +198,8 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/oauth2/token", post(token))
         .route("/konform/state", post(state_change))
+        .route("/", get(index))
+        .route("/openapi/{file}", get(openapi))
         .fallback(dispatch)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(app)
@@ -212,6 +216,12 @@ async fn dispatch(
     if let Some(service) = app.soap_paths.get(path.trim_end_matches('/')) {
         if verb == HttpMethod::POST {
             return soap::handle(&app, service, &headers, &body);
+        }
+        if verb == HttpMethod::GET
+            && let Some(answer) =
+                exports::soap_get(&app.spec, service, uri.query().unwrap_or(""), &headers)
+        {
+            return answer;
         }
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "POST")]).into_response();
     }
@@ -232,6 +242,20 @@ async fn dispatch(
             }
         }
     }
+}
+
+/// `GET /`: the index of services, documents and exports.
+async fn index(State(app): State<Arc<App>>) -> Response {
+    exports::index(&app.spec)
+}
+
+/// `GET /openapi/<Service>.json`.
+async fn openapi(
+    State(app): State<Arc<App>>,
+    UrlPath(file): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    exports::openapi_get(&app.spec, &file, &headers)
 }
 
 async fn token(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {

@@ -51,7 +51,13 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Whether `s` is a lexically valid XSD `dateTime`.
 pub fn is_xsd_datetime(s: &str) -> bool {
     let s = s.trim();
-    if !s.contains('T') {
+    // XSD's dateTime has seconds (`hh:mm:ss`); `parse_instant` also reads `hh:mm` for state
+    // requests, which the schema does not allow.
+    let Some((_, time)) = s.split_once('T') else {
+        return false;
+    };
+    let b = time.as_bytes();
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
         return false;
     }
     parse_instant(s, chrono::Utc.fix()).is_some()
@@ -100,6 +106,10 @@ mod tests {
         assert!(is_xsd_datetime("2025-07-01T10:00:00Z"));
         assert!(!is_xsd_datetime("2025-07-01"));
         assert!(!is_xsd_datetime("2025-02-30T10:00:00"));
+        // Seconds are required, as in XSD.
+        assert!(!is_xsd_datetime("2025-07-01T10:00"));
+        assert!(!is_xsd_datetime("2025-07-01T10:00Z"));
+        assert!(is_xsd_datetime("2025-07-01T10:00:00.5+02:00"));
         assert!(is_xsd_time("10:00:00"));
         assert!(is_xsd_time("10:00:00.5+01:00"));
         assert!(!is_xsd_time("25:00:00"));

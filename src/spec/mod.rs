@@ -1,6 +1,7 @@
 //! The DFDG specification: the model ([`model`]), the hand-kept [`overlay`], loading `specs/`
-//! ([`load`]) and XSD patterns ([`pattern`]).
+//! ([`load`]), XSD patterns ([`pattern`]) and the WSDL/XSD/OpenAPI exports ([`export`]).
 
+pub mod export;
 pub mod import;
 pub mod lint;
 pub mod load;

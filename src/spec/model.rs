@@ -346,6 +346,24 @@ pub struct Field {
     pub at: Option<Provenance>,
 }
 
+/// Whether two field trees define the same fields, wherever the documents print them (the
+/// provenance is left out of the comparison: the same element documented under two methods
+/// stands on two lines).
+pub fn same_definition(a: &[Field], b: &[Field]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            Field {
+                children: Vec::new(),
+                at: None,
+                ..x.clone()
+            } == Field {
+                children: Vec::new(),
+                at: None,
+                ..y.clone()
+            } && same_definition(&x.children, &y.children)
+        })
+}
+
 impl Field {
     /// The value kind konform validates and generates for this field.
     pub fn kind(&self) -> FieldKind {

@@ -3,7 +3,6 @@
 //! normalised [`outcome`] of a call.
 
 pub mod client;
-pub mod embedded;
 pub mod http;
 pub mod locate;
 pub mod outcome;

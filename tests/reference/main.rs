@@ -1,7 +1,9 @@
 //! Integration tests of the reference implementation, one binary: the transports and the
 //! endpoints on a small hand-written spec ([`transport`]), property tests over bodies, headers
-//! and XML ([`props`]), and every method of the real spec in `specs/` ([`methods`]).
+//! and XML ([`props`]), every method of the real spec in `specs/` ([`methods`]), and the
+//! exports the reference serves ([`exports`]).
 
+mod exports;
 mod harness;
 pub mod methods;
 mod props;

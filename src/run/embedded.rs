@@ -1,14 +1,16 @@
 //! The embedded default target: the reference implementation started in-process on an
-//! ephemeral loopback port, with a client secret generated for this process only. The main
+//! ephemeral loopback port, with a client secret generated for this process only, and a target
+//! pointing at it. This is the one place a run wires the reference in (besides mutation
+//! testing, which starts its mutants through it). The main
 //! entry point is [`start`].
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use super::client::{Target, TargetError, TargetOptions};
-use super::profile::Profile;
 use crate::reference::{self, ReferenceConfig, ReferenceError, RunningReference};
 use crate::spec::Spec;
+use crate::target::client::{Target, TargetError, TargetOptions};
+use crate::target::profile::Profile;
 
 /// The running reference and a target pointing at it. Dropping it stops the reference.
 #[derive(Debug)]
