@@ -248,6 +248,7 @@ methods:
             "M/8183".into(),
             Untestable {
                 reason: "no text".into(),
+                at: None,
             },
         );
         spec

@@ -199,3 +199,24 @@ fn every_row_of_every_method_cites_its_document_line() {
     assert!(missing.is_empty(), "rows without provenance: {missing:#?}");
     assert!(checked > 1000, "only {checked} rows checked");
 }
+
+/// An overlay entry that rests on a document line cites it as the spec does: every `at` of
+/// the overlay's `untestable` is the provenance of the error row or rule it declares.
+#[test]
+fn the_overlays_untestable_entries_cite_the_rows_they_rest_on() {
+    let spec = Spec::load(&specs_dir()).unwrap();
+    let mut cited = 0;
+    for (key, entry) in &spec.overlay.untestable {
+        let Some(at) = &entry.at else { continue };
+        let found = spec.methods().any(|m| {
+            m.method.errors.iter().any(|e| e.at.as_ref() == Some(at))
+                || m.method.rules.iter().any(|r| r.at.as_ref() == Some(at))
+        });
+        assert!(found, "{key}: {at} is no row of the spec");
+        cited += 1;
+    }
+    assert!(
+        cited >= 30,
+        "only {cited} untestable entries cite their line"
+    );
+}
