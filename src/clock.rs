@@ -16,6 +16,9 @@ use chrono::{
     TimeZone, Utc, Weekday,
 };
 
+/// The largest offset of a time expression, in years (`today+10000y`).
+pub const MAX_OFFSET_YEARS: i64 = 10_000;
+
 /// An instant in Danish time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Clock(pub DateTime<FixedOffset>);
@@ -53,15 +56,27 @@ impl Clock {
 
     /// A Danish wall-clock time as an instant. In the hour that does not exist or repeats at a
     /// change of offset, the earlier offset wins; cases never sit there.
+    /// At the very ends of chrono's range, where the offset cannot be subtracted, the time is
+    /// read as UTC.
     pub fn local(local: NaiveDateTime) -> Clock {
+        Clock::checked_local(local)
+            .unwrap_or_else(|| Clock::from_utc(Utc.from_utc_datetime(&local)))
+    }
+
+    /// [`Clock::local`], `None` where the time is too near the end of the representable range.
+    pub fn checked_local(local: NaiveDateTime) -> Option<Clock> {
         for hours in [1, 2] {
-            let offset = FixedOffset::east_opt(hours * 3600).expect("valid offset");
-            let utc = Utc.from_utc_datetime(&(local - Duration::hours(i64::from(hours))));
+            let offset = FixedOffset::east_opt(hours * 3600)?;
+            let utc = Utc.from_utc_datetime(
+                &local.checked_sub_signed(Duration::try_hours(i64::from(hours))?)?,
+            );
             if danish_offset(utc) == offset {
-                return Clock(utc.with_timezone(&offset));
+                return Some(Clock(utc.with_timezone(&offset)));
             }
         }
-        Clock::from_utc(Utc.from_utc_datetime(&(local - Duration::hours(1))))
+        Some(Clock::from_utc(Utc.from_utc_datetime(
+            &local.checked_sub_signed(Duration::try_hours(1)?)?,
+        )))
     }
 }
 
@@ -203,6 +218,19 @@ impl RelTime {
             "y" => Unit::Years,
             _ => return None,
         };
+        // An offset is at most 10,000 years: more is no date a service can store, and the
+        // arithmetic stays far inside chrono's range (`today+9999999999999d` is refused here,
+        // where lint reports it, not left to overflow at run time).
+        let most = match unit {
+            Unit::Seconds => MAX_OFFSET_YEARS * 366 * 86_400,
+            Unit::Minutes => MAX_OFFSET_YEARS * 366 * 1_440,
+            Unit::Hours => MAX_OFFSET_YEARS * 366 * 24,
+            Unit::Days => MAX_OFFSET_YEARS * 366,
+            Unit::Years => MAX_OFFSET_YEARS,
+        };
+        if amount > most {
+            return None;
+        }
         Some(RelTime {
             base,
             offset: Some((sign * amount, unit)),
@@ -226,10 +254,10 @@ impl RelTime {
         };
         let local = start.0.naive_local();
         let moved = match unit {
-            Unit::Seconds => local.checked_add_signed(Duration::seconds(amount))?,
-            Unit::Minutes => local.checked_add_signed(Duration::minutes(amount))?,
-            Unit::Hours => local.checked_add_signed(Duration::hours(amount))?,
-            Unit::Days => local.checked_add_signed(Duration::days(amount))?,
+            Unit::Seconds => local.checked_add_signed(Duration::try_seconds(amount)?)?,
+            Unit::Minutes => local.checked_add_signed(Duration::try_minutes(amount)?)?,
+            Unit::Hours => local.checked_add_signed(Duration::try_hours(amount)?)?,
+            Unit::Days => local.checked_add_signed(Duration::try_days(amount)?)?,
             Unit::Years => {
                 let months =
                     Months::new(u32::try_from(amount.unsigned_abs()).ok()?.checked_mul(12)?);
@@ -240,7 +268,7 @@ impl RelTime {
                 }
             }
         };
-        Some(Clock::local(moved))
+        Clock::checked_local(moved)
     }
 
     /// Renders the time relative to `clock`.
@@ -403,6 +431,9 @@ mod tests {
             "yesterday",
             "today - 1d",
             "now+d",
+            "today+9999999999999d",
+            "now+99999999999999999s",
+            "today-10001y",
         ] {
             assert_eq!(RelTime::parse(bad), None, "{bad}");
         }

@@ -14,13 +14,6 @@ static CPR: LazyLock<Regex> = LazyLock::new(|| {
     .expect("CPR pattern compiles")
 });
 
-/// Anything that looks like a CPR number inside text: six digits of a plausible date, an
-/// optional dash, four digits, not inside a longer run of digits.
-static CPR_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])((?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2})-?([0-9]{4})(?:[^0-9]|$)")
-        .expect("CPR text pattern compiles")
-});
-
 /// Whether `s` matches the documents' CPR pattern.
 pub fn is_valid(s: &str) -> bool {
     CPR.is_match(s)
@@ -36,26 +29,125 @@ pub fn mask(cpr: &str) -> String {
     }
 }
 
-/// Masks every CPR-like number in `text`.
+/// Masks every CPR-like number in `text`, erring on the side of masking: a target may echo a
+/// CPR number in any form, and a leaked one cannot be taken back. Caught are
+///
+/// - ten digits whose first six read as a date (`DDMMYY`), alone or anywhere inside a longer
+///   run of digits (a CPR glued to other digits, or written twice);
+/// - a date, one separator (dash, space, dot, slash, underscore, no-break space, a Unicode
+///   dash) and four digits: `010190-1234`, `010190 1234`, `010190.1234`;
+/// - nine digits that read as a CPR whose leading zero was lost (a JSON number);
+/// - digits written as XML character references (`&#48;`, `&#x30;`) or JSON `\u0030`
+///   escapes, which are decoded to plain digits first.
+///
+/// The date stays readable; the four serial digits become `****` (`0101901234` becomes
+/// `010190-****`).
 pub fn mask_all(text: &str) -> Cow<'_, str> {
-    if !CPR_IN_TEXT.is_match(text) {
+    let decoded = decode_digit_escapes(text);
+    let text: &str = &decoded;
+    let chars: Vec<char> = text.chars().collect();
+    let runs = digit_runs(&chars);
+    let mut serial = vec![false; chars.len()];
+    let mut dash_after: Vec<usize> = Vec::new();
+    let mut found = false;
+    for (k, &(start, end)) in runs.iter().enumerate() {
+        let n = end - start;
+        let digits = &chars[start..end];
+        if n >= 10 {
+            for i in 0..=n - 10 {
+                if plausible_date(&digits[i..i + 6]) {
+                    serial[start + i + 6..start + i + 10].fill(true);
+                    found = true;
+                    if n == 10 {
+                        dash_after.push(start + 6);
+                    }
+                }
+            }
+        }
+        if n == 9 {
+            let mut padded = vec!['0'];
+            padded.extend_from_slice(&digits[..5]);
+            if plausible_date(&padded) {
+                serial[start + 5..end].fill(true);
+                found = true;
+            }
+        }
+        // A date, one separator, four digits (or more: the serial's first four are masked).
+        if n >= 6
+            && plausible_date(&digits[n - 6..])
+            && let Some(&(next_start, next_end)) = runs.get(k + 1)
+            && next_start == end + 1
+            && is_separator(chars[end])
+            && next_end - next_start >= 4
+        {
+            serial[next_start..next_start + 4].fill(true);
+            found = true;
+        }
+    }
+    if !found {
+        return decoded;
+    }
+    let mut out = String::with_capacity(text.len() + 4);
+    for (i, c) in chars.iter().enumerate() {
+        if dash_after.contains(&i) && serial[i] {
+            out.push('-');
+        }
+        out.push(if serial[i] { '*' } else { *c });
+    }
+    Cow::Owned(out)
+}
+
+/// The maximal runs of ASCII digits, as `(start, end)` character indices.
+fn digit_runs(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            runs.push((start, i));
+        } else {
+            i += 1;
+        }
+    }
+    runs
+}
+
+/// Six digits that read as `DDMMYY`: a day 01-31 and a month 01-12.
+fn plausible_date(d: &[char]) -> bool {
+    let num = |a: char, b: char| a.to_digit(10).unwrap_or(99) * 10 + b.to_digit(10).unwrap_or(99);
+    d.len() == 6 && (1..=31).contains(&num(d[0], d[1])) && (1..=12).contains(&num(d[2], d[3]))
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        '-' | ' ' | '.' | '/' | '_' | '\u{a0}' | '\u{2010}'..='\u{2015}' | '\u{2212}'
+    )
+}
+
+/// Digits written as character references or `\u` escapes, decoded to plain digits so the
+/// scan sees them; everything else is left as it was.
+fn decode_digit_escapes(text: &str) -> Cow<'_, str> {
+    if !text.contains("&#") && !text.contains("\\u") {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    // Matches may share their delimiter, so search from each match's end of the serial.
-    let mut at = 0;
-    while let Some(caps) = CPR_IN_TEXT.captures_at(text, at) {
-        let date = caps.get(1).expect("group 1");
-        let serial = caps.get(2).expect("group 2");
-        out.push_str(&text[last..date.start()]);
-        out.push_str(date.as_str());
-        out.push_str("-****");
-        last = serial.end();
-        at = serial.end();
-    }
-    out.push_str(&text[last..]);
-    Cow::Owned(out)
+    static ESCAPED_DIGIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)&#0*(4[89]|5[0-7]);|&#x0*(3[0-9]);|\\u00(3[0-9])")
+            .expect("escaped digit pattern compiles")
+    });
+    ESCAPED_DIGIT.replace_all(text, |c: &regex::Captures<'_>| {
+        let code = match (c.get(1), c.get(2), c.get(3)) {
+            (Some(dec), _, _) => dec.as_str().parse::<u32>().unwrap_or(48),
+            (_, Some(hex), _) | (_, _, Some(hex)) => {
+                u32::from_str_radix(hex.as_str(), 16).unwrap_or(48)
+            }
+            _ => 48,
+        };
+        char::from_u32(code).unwrap_or('0').to_string()
+    })
 }
 
 #[cfg(test)]
@@ -89,5 +181,33 @@ mod tests {
         );
         assert_eq!(mask_all("id 123456789012345"), "id 123456789012345");
         assert_eq!(mask_all("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn masks_the_forms_a_target_may_echo() {
+        // Other separators.
+        assert_eq!(mask_all("cpr 010190 1234."), "cpr 010190 ****.");
+        assert_eq!(mask_all("010190.1234"), "010190.****");
+        assert_eq!(mask_all("010190/1234"), "010190/****");
+        assert_eq!(mask_all("010190\u{2013}1234"), "010190\u{2013}****");
+        // Inside a longer run of digits, and twice in a row.
+        assert_eq!(mask_all("ref 990101901234"), "ref 99010190****");
+        // Overlapping windows may mask more than the two serials; neither serial is left.
+        let twice = mask_all("01019012340202901234");
+        assert!(
+            twice.starts_with("010190****") && twice.ends_with("****"),
+            "{twice}"
+        );
+        // A JSON number that lost its leading zero.
+        assert_eq!(mask_all(r#"{"cpr":101901234}"#), r#"{"cpr":10190****}"#);
+        // Character references and \u escapes.
+        assert_eq!(
+            mask_all("<cpr>&#48;&#49;0190&#x31;234</cpr>"),
+            "<cpr>010190-****</cpr>"
+        );
+        assert_eq!(mask_all(r#""\u0030101901234""#), r#""010190-****""#);
+        // Dates and times stay.
+        assert_eq!(mask_all("2026-11-24T10:00:00"), "2026-11-24T10:00:00");
+        assert_eq!(mask_all("run 20261124T100000Z"), "run 20261124T100000Z");
     }
 }

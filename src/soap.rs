@@ -24,6 +24,8 @@
 use quick_xml::Reader;
 use quick_xml::escape::escape;
 use quick_xml::events::Event;
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use crate::spec::model::Field;
@@ -153,6 +155,10 @@ pub fn parse_document(xml: &str) -> Result<Element, XmlError> {
     reader.config_mut().trim_text(false);
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Element> = None;
+    // The namespace bindings in scope, per prefix innermost last: a lookup is one hash probe
+    // however many declarations the document nests (a scan of every open element's
+    // declarations made a hostile answer quadratic).
+    let mut scope: HashMap<String, Vec<String>> = HashMap::new();
     loop {
         let event = reader
             .read_event()
@@ -170,34 +176,43 @@ pub fn parse_document(xml: &str) -> Result<Element, XmlError> {
                     Some((p, l)) => (p.to_string(), l.to_string()),
                     None => (String::new(), qname.clone()),
                 };
-                let mut ns_decls = Vec::new();
-                for attr in e.attributes() {
+                let mut declared: Vec<String> = Vec::new();
+                // quick-xml's own duplicate check compares every attribute with every other
+                // (quadratic in a hostile element's thousands of attributes); a set does it.
+                let mut keys = std::collections::HashSet::new();
+                for attr in e.attributes().with_checks(false) {
                     let attr = attr.map_err(|e| XmlError::Syntax(e.to_string()))?;
                     let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+                    if !keys.insert(key.clone()) {
+                        return Err(XmlError::Syntax(format!(
+                            "attribute `{}` appears twice in <{qname}>",
+                            crate::sanitise::cap(&key, 100)
+                        )));
+                    }
                     let value = attr
                         .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                         .map_err(|e| XmlError::Syntax(e.to_string()))?
                         .into_owned();
-                    if key == "xmlns" {
-                        ns_decls.push((String::new(), value));
-                    } else if let Some(p) = key.strip_prefix("xmlns:") {
-                        ns_decls.push((p.to_string(), value));
+                    let bound = if key == "xmlns" {
+                        Some(String::new())
+                    } else {
+                        key.strip_prefix("xmlns:").map(str::to_string)
+                    };
+                    if let Some(p) = bound {
+                        scope.entry(p.clone()).or_default().push(value);
+                        declared.push(p);
                     }
                 }
-                let namespace = ns_decls
-                    .iter()
-                    .rev()
-                    .chain(stack.iter().rev().flat_map(|o| o.ns_decls.iter().rev()))
-                    .find(|(p, _)| *p == prefix)
-                    .map(|(_, uri)| uri.clone());
+                let namespace = scope.get(&prefix).and_then(|uris| uris.last()).cloned();
                 let open = Open {
                     name: local,
                     namespace,
                     children: Vec::new(),
                     text: String::new(),
-                    ns_decls,
+                    declared,
                 };
                 if matches!(event, Event::Empty(_)) {
+                    unbind(&mut scope, &open.declared);
                     let value = Value::String(String::new());
                     close(&mut stack, &mut root, open.name, open.namespace, value);
                 } else {
@@ -208,6 +223,7 @@ pub fn parse_document(xml: &str) -> Result<Element, XmlError> {
                 let open = stack
                     .pop()
                     .ok_or_else(|| XmlError::Syntax("unbalanced end tag".into()))?;
+                unbind(&mut scope, &open.declared);
                 let value = if open.children.is_empty() {
                     Value::String(open.text)
                 } else {
@@ -262,13 +278,23 @@ pub fn parse_document(xml: &str) -> Result<Element, XmlError> {
     root.ok_or_else(|| XmlError::Syntax("no root element".into()))
 }
 
-/// An element being read: its name, namespace, children so far, text and namespace declarations.
+/// An element being read: its name, namespace, children so far, text and the prefixes it
+/// declared (unbound again when it closes).
 struct Open {
     name: String,
     namespace: Option<String>,
     children: Vec<(String, Value)>,
     text: String,
-    ns_decls: Vec<(String, String)>,
+    declared: Vec<String>,
+}
+
+/// Ends the bindings an element declared.
+fn unbind(scope: &mut HashMap<String, Vec<String>>, declared: &[String]) {
+    for prefix in declared {
+        if let Some(uris) = scope.get_mut(prefix) {
+            uris.pop();
+        }
+    }
 }
 
 fn close(
@@ -573,6 +599,34 @@ mod tests {
             parse_document("<r>&lt;&#65;</r>").unwrap().value,
             json!("<A")
         );
+    }
+
+    #[test]
+    fn namespace_declarations_cost_linear_time() {
+        // 60 nested levels each declaring 2,000 prefixes, then 50,000 elements at the bottom:
+        // the old lookup scanned every declaration in scope per element (6e9 comparisons).
+        let mut xml = String::new();
+        for level in 0..60 {
+            xml.push_str(&format!("<l{level}"));
+            for p in 0..2000 {
+                xml.push_str(&format!(" xmlns:p{p}=\"urn:{level}\""));
+            }
+            xml.push('>');
+        }
+        xml.push_str(&"<p1:a/>".repeat(50_000));
+        for level in (0..60).rev() {
+            xml.push_str(&format!("</l{level}>"));
+        }
+        let started = std::time::Instant::now();
+        let root = parse_document(&xml).expect("parses");
+        assert_eq!(root.name, "l0");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "took {:?}",
+            started.elapsed()
+        );
+        let e = parse_document(r#"<a x="1" x="2"/>"#).unwrap_err();
+        assert!(e.to_string().contains("twice"), "{e}");
     }
 
     #[test]

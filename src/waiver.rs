@@ -64,7 +64,7 @@ impl WaiverFile {
     /// Reads and checks a waiver file: every field present, no case waived twice, no empty
     /// reason or ticket. Every problem is reported at once.
     pub fn load(path: &Path) -> Result<WaiverFile, WaiverError> {
-        let text = std::fs::read_to_string(path).map_err(|source| WaiverError::Read {
+        let text = crate::input::read_to_string(path).map_err(|source| WaiverError::Read {
             path: path.into(),
             source,
         })?;
@@ -264,6 +264,7 @@ mod tests {
             duration_ms: 1.0,
             attempts: 1,
             grounds: vec![],
+            trimmed: vec![],
         }
     }
 

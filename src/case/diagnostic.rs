@@ -68,13 +68,40 @@ impl Diagnostic {
     }
 }
 
+/// The most of a message shown (a message may quote a value from the file).
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// The most of a source line shown around the column.
+const MAX_LINE_CHARS: usize = 160;
+
+/// A window of at most [`MAX_LINE_CHARS`] characters of `line` around the 0-based character
+/// `column`, and the column within it: a 200 MB line is not echoed whole.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars = line.chars().count();
+    if chars <= MAX_LINE_CHARS {
+        return (line.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(MAX_LINE_CHARS / 2)
+        .min(chars - MAX_LINE_CHARS);
+    let window: String = line.chars().skip(start).take(MAX_LINE_CHARS).collect();
+    let (lead, shift) = if start > 0 { ("…", 1) } else { ("", 0) };
+    let tail = if start + MAX_LINE_CHARS < chars {
+        "…"
+    } else {
+        ""
+    };
+    (format!("{lead}{window}{tail}"), column - start + shift)
+}
+
 /// Renders diagnostics compiler-style, with the source line where the file can be read.
 /// `sources` caches file contents; `root` is stripped from paths for shorter output.
 pub fn render(diagnostics: &[Diagnostic]) -> String {
     let mut sources: HashMap<PathBuf, Option<String>> = HashMap::new();
     let mut out = String::new();
     for d in diagnostics {
-        let _ = writeln!(out, "error: {}", d.message);
+        let message = crate::sanitise::cap(&d.message, MAX_MESSAGE_CHARS);
+        let _ = writeln!(out, "error: {}", crate::sanitise::for_terminal(&message));
         let location = if d.pos.is_known() {
             format!("{}:{}:{}", d.file.display(), d.pos.line, d.pos.column)
         } else {
@@ -83,15 +110,16 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
         let _ = writeln!(out, "  --> {location}");
         let text = sources
             .entry(d.file.clone())
-            .or_insert_with(|| std::fs::read_to_string(&d.file).ok());
+            .or_insert_with(|| crate::input::read_to_string(&d.file).ok());
         if let (Some(text), true) = (text.as_deref(), d.pos.is_known())
             && let Some(line) = text.lines().nth(d.pos.line as usize - 1)
         {
             let number = d.pos.line.to_string();
             let pad = " ".repeat(number.len());
-            let caret = " ".repeat(d.pos.column.saturating_sub(1) as usize);
+            let (line, column) = excerpt(line, d.pos.column.saturating_sub(1) as usize);
+            let caret = " ".repeat(column);
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {line}");
+            let _ = writeln!(out, "{number} | {}", crate::sanitise::one_line(&line));
             let _ = writeln!(out, "{pad} | {caret}^");
         }
         match (&d.case, &d.field) {
@@ -118,4 +146,22 @@ pub fn render(diagnostics: &[Diagnostic]) -> String {
         if diagnostics.len() == 1 { "" } else { "s" }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(100_000), "b".repeat(100_000));
+        let (shown, column) = excerpt(&line, 100_000);
+        assert!(
+            shown.chars().count() <= MAX_LINE_CHARS + 2,
+            "{}",
+            shown.len()
+        );
+        assert_eq!(shown.chars().nth(column), Some('X'));
+        assert_eq!(excerpt("short", 2), ("short".to_string(), 2));
+    }
 }

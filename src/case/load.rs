@@ -77,7 +77,7 @@ pub fn load_dir(dir: &Path) -> Loaded {
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        match std::fs::read_to_string(&path) {
+        match crate::input::read_to_string(&path) {
             Ok(text) => {
                 let (cases, diags) = load_text(&path, &rel, &service, &method, &text);
                 loaded.cases.extend(cases);
@@ -95,20 +95,88 @@ pub fn load_dir(dir: &Path) -> Loaded {
     loaded
 }
 
+/// Walks the case folder. Symbolic links are followed, but every folder and file is visited
+/// once, by its canonical path: a link back to a folder above it (a loop) or a second link to
+/// the same file is reported and skipped, so the walk always ends and never repeats a file.
 fn collect_files(
     root: &Path,
     dir: &Path,
     out: &mut Vec<(String, String, PathBuf)>,
     diags: &mut Vec<Diagnostic>,
 ) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+    let mut seen = std::collections::HashSet::new();
+    seen.insert(std::fs::canonicalize(dir)?);
+    walk(root, dir, 0, &mut seen, out, diags)
+}
+
+/// Deeper than this below the case folder nothing can be a case file; the walk stops there.
+const MAX_WALK_DEPTH: usize = 8;
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    out: &mut Vec<(String, String, PathBuf)>,
+    diags: &mut Vec<Diagnostic>,
+) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()?;
+    // Real folders and files before links, so a link is the repeat and the real path is read.
+    entries.sort_by_key(|p| (p.is_symlink(), p.clone()));
+    for path in entries {
+        let canonical = match std::fs::canonicalize(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                // A dangling link, or a loop the system itself refuses to resolve.
+                if path.extension().is_some_and(|x| x == "yaml" || x == "yml") || path.is_symlink()
+                {
+                    diags.push(Diagnostic::new(
+                        &path,
+                        Pos::default(),
+                        format!("cannot follow this path: {e}"),
+                    ));
+                }
+                continue;
+            }
+        };
         if path.is_dir() {
-            collect_files(root, &path, out, diags)?;
+            if !seen.insert(canonical.clone()) {
+                diags.push(Diagnostic::new(
+                    &path,
+                    Pos::default(),
+                    format!(
+                        "symbolic link loop or repeat: this folder is {}, already read; skipped",
+                        canonical.display()
+                    ),
+                ));
+                continue;
+            }
+            if depth >= MAX_WALK_DEPTH {
+                diags.push(Diagnostic::new(
+                    &path,
+                    Pos::default(),
+                    "folders nest too deep for a case folder; not read further",
+                ));
+                continue;
+            }
+            walk(root, &path, depth + 1, seen, out, diags)?;
             continue;
         }
         let is_yaml = path.extension().is_some_and(|x| x == "yaml" || x == "yml");
         if !is_yaml {
+            continue;
+        }
+        if !seen.insert(canonical.clone()) {
+            diags.push(Diagnostic::new(
+                &path,
+                Pos::default(),
+                format!(
+                    "this file is {}, already read through another path; skipped",
+                    canonical.display()
+                ),
+            ));
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(&path);

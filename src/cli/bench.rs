@@ -53,12 +53,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(bench(
-        corpus.spec.clone(),
-        cases,
-        args.jobs.max(1),
-        Duration::from_secs_f64(args.seconds.max(0.1)),
-    ))?;
+    let seconds = super::seconds(args.seconds.max(0.1), "--seconds")?;
+    runtime.block_on(bench(corpus.spec.clone(), cases, args.jobs.max(1), seconds))?;
     Ok(ExitCode::from(super::EXIT_OK))
 }
 

@@ -27,7 +27,11 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&d)?);
     } else {
-        print!("{}", diff::render_text(&d));
+        // Names and reasons come from report files, which anyone may have written.
+        print!(
+            "{}",
+            konform::sanitise::for_terminal(&diff::render_text(&d))
+        );
     }
     Ok(ExitCode::from(if d.has_new_failures() {
         super::EXIT_FAILED

@@ -1,8 +1,10 @@
 //! `konform merge DIR... --out DIR`: join the reports of shards (runs over disjoint case sets)
 //! into one run and write all three reports again; the method verdicts and their evidence are
-//! judged over the merged results. Exit codes as `konform run`: 0 every method conformant,
-//! 1 one is not (or a shard was interrupted), 3 one is incomplete (0 with
-//! `--allow-incomplete`), 2 when a report cannot be read or the shards overlap.
+//! judged over the merged results. Exits like `run` would have for the whole run: 0 when it
+//! completed and every method is conformant (or it passed the gate and nothing is
+//! incomplete), 1 when a method is not conformant or a shard was interrupted, 3 when a method
+//! is incomplete or not applicable (0 with `--allow-incomplete`), 2 when a report cannot be
+//! read or the shards overlap.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,14 +46,16 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let merged = merge::merge(&shards, run_id)?;
     let written = konform::report::write_all(&merged, &args.out)
         .with_context(|| format!("writing the merged reports to {}", args.out.display()))?;
-    konform::report::print_summary_with(
+    let printed = konform::report::print_summary_with(
         &merged,
         &mut std::io::stdout(),
         &TerminalOptions {
             colour: Colour::detect(),
             written: Some(written),
         },
-    )?;
+    );
+    super::signal::ignore_closed(printed)?;
+    // One rule for the whole run, whether it ran in one piece or in shards.
     Ok(ExitCode::from(super::run::exit_code(
         &merged,
         args.allow_incomplete,

@@ -18,8 +18,25 @@ mod progress;
 mod run;
 mod schema;
 mod serve;
+mod signal;
 mod spec;
 mod waivers;
+
+/// The longest time a `--timeout` may give: a day. More is a typo, and far more would not fit
+/// the clocks it is added to.
+pub const MAX_TIMEOUT_SECONDS: f64 = 86_400.0;
+
+/// A `--timeout`-like number of seconds as a duration: positive, finite, at most a day.
+pub fn seconds(value: f64, flag: &str) -> anyhow::Result<std::time::Duration> {
+    if !(value > 0.0 && value.is_finite()) {
+        anyhow::bail!("{flag} must be a positive number of seconds (got {value})");
+    }
+    if value > MAX_TIMEOUT_SECONDS {
+        anyhow::bail!("{flag} must be at most {MAX_TIMEOUT_SECONDS} seconds (got {value})");
+    }
+    std::time::Duration::try_from_secs_f64(value)
+        .map_err(|e| anyhow::anyhow!("{flag} {value}: {e}"))
+}
 
 /// Every method conformant, or the check passed.
 pub const EXIT_OK: u8 = 0;

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
@@ -100,7 +100,7 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
             .at_once
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
         jobs: args.jobs.max(1),
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: super::seconds(args.timeout, "--timeout")?,
         clock: Clock::now(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -72,8 +72,8 @@ impl Progress {
     pub fn line(&self, line: &str) {
         let line = (self.redact)(line);
         match &self.bar {
-            Some(bar) => bar.println(line),
-            None => eprintln!("[{}/{}] {line}", self.done, self.total),
+            Some(bar) => bar.println(konform::sanitise::for_terminal(&line)),
+            None => super::signal::err_line(&format!("[{}/{}] {line}", self.done, self.total)),
         }
     }
 

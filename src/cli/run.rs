@@ -7,7 +7,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -116,11 +115,11 @@ pub fn prepare(
     match corpus::prepare(specs, cases, roles) {
         Ok(c) => Ok(c),
         Err(CorpusError::Spec(e)) => {
-            eprintln!("error: {e}");
+            super::signal::err_line(&format!("error: {e}"));
             Err(ExitCode::from(EXIT_BAD_INPUT))
         }
         Err(CorpusError::Cases(diags)) => {
-            eprint!("{}", diagnostic::render(&diags));
+            super::signal::err_text(&diagnostic::render(&diags));
             Err(ExitCode::from(EXIT_BAD_INPUT))
         }
     }
@@ -134,21 +133,19 @@ pub fn add_generated(
     match corpus.add_generated(roles) {
         Ok(()) => Ok(()),
         Err(CorpusError::Spec(e)) => {
-            eprintln!("error: {e}");
+            super::signal::err_line(&format!("error: {e}"));
             Err(ExitCode::from(EXIT_BAD_INPUT))
         }
         Err(CorpusError::Cases(diags)) => {
-            eprintln!("error: generated cases do not plan (a konform bug):");
-            eprint!("{}", diagnostic::render(&diags));
+            super::signal::err_line("error: generated cases do not plan (a konform bug):");
+            super::signal::err_text(&diagnostic::render(&diags));
             Err(ExitCode::from(EXIT_BAD_INPUT))
         }
     }
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        bail!("--timeout must be a positive number of seconds");
-    }
+    let timeout = super::seconds(args.timeout, "--timeout")?;
     let clock = match &args.clock {
         Some(s) => {
             Clock::parse_rfc3339(s).with_context(|| format!("--clock `{s}` is not RFC 3339"))?
@@ -181,16 +178,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let cases = chosen.cases;
     if let Some(shard) = args.shard {
-        eprintln!(
+        super::signal::err_line(&format!(
             "shard {}/{}: {} of {} cases",
             shard.index,
             shard.count,
             cases.len(),
             chosen.matched
-        );
+        ));
         if cases.is_empty() {
             // An empty shard is no error: with few cases and many shards it happens.
-            eprintln!("this shard has no cases; writing an empty report");
+            super::signal::err_line("this shard has no cases; writing an empty report");
         }
     }
     let jobs = args
@@ -202,6 +199,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&run_id));
+    report::check_writable(&out)
+        .with_context(|| format!("the report folder {} (--out)", out.display()))?;
     let settings = Settings {
         options: TargetOptions {
             show_cpr: args.show_cpr,
@@ -209,12 +208,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             ..TargetOptions::default()
         },
         clock,
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout,
         show_cpr: args.show_cpr,
         retries: args.retries,
     };
     if args.insecure || profile.as_ref().is_some_and(|p| p.insecure_tls) {
-        eprintln!("warning: TLS certificate verification is off for this run; the reports say so");
+        super::signal::err_line(
+            "warning: TLS certificate verification is off for this run; the reports say so",
+        );
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -246,19 +247,23 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let shown = Redactor::new(summary.cpr_shown)
         .with_secrets(secrets)
         .summary(&summary);
+    // The reports are on disk: a reader that went away (`konform run | head`) changes
+    // nothing about the run, whose exit code stays its verdict.
     let mut stdout = std::io::stdout().lock();
-    report::print_summary_with(
+    let printed = report::print_summary_with(
         &shown,
         &mut stdout,
         &TerminalOptions {
             colour,
             written: Some(written),
         },
-    )?;
-    if let Some(gate) = &summary.gate {
-        print_gate(gate, waivers.as_ref(), &mut stdout)?;
-    }
-    stdout.flush()?;
+    )
+    .and_then(|()| match &summary.gate {
+        Some(gate) => print_gate(gate, waivers.as_ref(), &mut stdout),
+        None => Ok(()),
+    })
+    .and_then(|()| stdout.flush());
+    super::signal::ignore_closed(printed)?;
     Ok(ExitCode::from(exit_code(&summary, args.allow_incomplete)))
 }
 
@@ -334,7 +339,7 @@ pub fn exit_code(summary: &RunSummary, allow_incomplete: bool) -> u8 {
     }
 }
 
-/// Sets the run up, runs the cases with a progress line and Ctrl-C handling, and answers the
+/// Sets the run up, runs the cases with a progress line and SIGINT/SIGTERM handling, and answers the
 /// summary with the target's secrets (for redaction).
 async fn run_async(
     spec: &Arc<Spec>,
@@ -355,14 +360,13 @@ async fn run_async(
     });
     let progress = std::sync::Mutex::new(Progress::new(cases.len(), redact));
     let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            // Without a signal handler the run cannot be interrupted; wait for ever.
-            std::future::pending::<()>().await;
-        }
+        let signal = super::signal::interrupted().await;
         progress
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .line("interrupted: writing the reports of the cases that finished");
+            .line(&format!(
+                "interrupted ({signal}): writing the reports of the cases that finished"
+            ));
     };
     let summary = setup
         .run(run_id, cases, jobs, interrupt, |r| {

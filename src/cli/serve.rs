@@ -87,8 +87,8 @@ fn load_citizens(
     path: &std::path::Path,
     server_now: DateTime<FixedOffset>,
 ) -> anyhow::Result<Vec<(StateRequest, Fixed)>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = konform::input::read_to_string(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let file: CitizensFile = serde_saphyr::from_str(&text).map_err(|e| {
         let at = e
             .location()

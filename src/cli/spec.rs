@@ -52,7 +52,7 @@ fn import_docs(docs: &[std::path::PathBuf], out: &Path) -> anyhow::Result<ExitCo
         .collect::<Result<Vec<_>, _>>()?;
     let overlay_path = out.join(OVERLAY_FILE);
     let overlay = if overlay_path.exists() {
-        let text = std::fs::read_to_string(&overlay_path)
+        let text = konform::input::read_to_string(&overlay_path)
             .with_context(|| format!("cannot read {}", overlay_path.display()))?;
         serde_saphyr::from_str::<Overlay>(&text)
             .with_context(|| format!("cannot parse {}", overlay_path.display()))?

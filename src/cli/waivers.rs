@@ -57,8 +57,16 @@ fn update(args: UpdateArgs) -> anyhow::Result<ExitCode> {
     if reason.trim().is_empty() || args.ticket.trim().is_empty() {
         anyhow::bail!("--reason and --ticket must not be empty");
     }
+    let today = konform::clock::Clock::now().today();
+    if let Some(expires) = args.expires
+        && expires < today
+    {
+        // A waiver that has already expired would fail the very next gate it is meant for.
+        anyhow::bail!(
+            "--expires {expires} is in the past (today is {today}); give a day from today on"
+        );
+    }
     let expires = args.expires.unwrap_or_else(|| {
-        let today = chrono::Utc::now().date_naive();
         today
             .checked_add_days(chrono::Days::new(90))
             .unwrap_or(today)

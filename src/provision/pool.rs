@@ -139,7 +139,7 @@ impl PoolFile {
     /// Reads and checks a pool file: profile names unique, every CPR valid and in one place,
     /// no `clock` or `calls` in a profile's `given`. Every problem at once.
     pub fn load(path: &Path) -> Result<PoolFile, PoolError> {
-        let text = std::fs::read_to_string(path).map_err(|error| PoolError::Read {
+        let text = crate::input::read_to_string(path).map_err(|error| PoolError::Read {
             path: path.into(),
             error,
         })?;

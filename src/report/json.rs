@@ -19,14 +19,15 @@ use crate::run::result::{RunSummary, SCHEMA_VERSION};
 pub const FILE_NAME: &str = "summary.json";
 
 /// The summary as pretty JSON, ending in a newline. `summary` must already have gone through
-/// [`Redactor::summary`]; every string and key is redacted once more on the JSON tree, so a
-/// field added later cannot slip through unmasked.
+/// [`Redactor::summary`], which redacts the values of its text fields (never keys, never the
+/// names and enum values the file's readers depend on); every string value is masked for CPR
+/// numbers once more on the JSON tree, so a field added later cannot leak one.
 pub fn render(summary: &RunSummary, redactor: &Redactor) -> Result<String, ReportError> {
     let mut value = serde_json::to_value(summary).map_err(|source| ReportError::Json {
         what: FILE_NAME.to_string(),
         source,
     })?;
-    redactor.value(&mut value);
+    redactor.cpr_strings(&mut value);
     let mut text = serde_json::to_string_pretty(&value).map_err(|source| ReportError::Json {
         what: FILE_NAME.to_string(),
         source,
@@ -47,7 +48,7 @@ pub fn locate(path: &Path) -> PathBuf {
 /// Reads a `summary.json` (or a report folder holding one), refusing another schema version.
 pub fn read(path: &Path) -> Result<RunSummary, ReportError> {
     let file = locate(path);
-    let text = std::fs::read_to_string(&file).map_err(|source| ReportError::Read {
+    let text = crate::input::read_to_string(&file).map_err(|source| ReportError::Read {
         path: file.clone(),
         source,
     })?;

@@ -197,7 +197,8 @@ fn evidence_case(m: &MethodSummary, classname: &str) -> Option<TestCase> {
 
 fn millis(ms: f64) -> Duration {
     if ms.is_finite() && ms > 0.0 {
-        Duration::from_secs_f64(ms / 1000.0)
+        // A report from elsewhere may say anything (`duration_ms: 1e308`): saturate.
+        Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX)
     } else {
         Duration::ZERO
     }

@@ -35,11 +35,53 @@ static BEARER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(bearer)(\s+)([A-Za-z0-9\-._~+/]+=*)").expect("bearer pattern compiles")
 });
 
+/// `Basic <credentials>` anywhere in text (HTTP Basic: the client id and secret, base64).
+static BASIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(basic)(\s+)([A-Za-z0-9+/]{6,}=*)").expect("basic pattern compiles")
+});
+
+/// Credentials in a URL (`https://user:password@host/`).
+static URL_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@<>\x22']+@")
+        .expect("URL credentials pattern compiles")
+});
+
 /// At least eight characters with a digit or a token punctuation mark in them.
 fn looks_like_token(s: &str) -> bool {
     s.len() >= 8
         && s.chars()
             .any(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | '~' | '+' | '/' | '='))
+}
+
+/// Whether a word after `Basic` is a credential: it decodes as base64 to text holding a colon,
+/// or it looks like a token.
+fn looks_like_basic(s: &str) -> bool {
+    looks_like_token(s) || base64_has_colon(s)
+}
+
+/// Decodes standard base64 (padding optional) and tells whether the result holds `:`.
+fn base64_has_colon(s: &str) -> bool {
+    let mut bits: u32 = 0;
+    let mut n = 0;
+    for c in s.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return false,
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            if (bits >> n) & 0xFF == u32::from(b':') {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// `name=value` pairs of URLs and form bodies whose name is a secret.
@@ -131,6 +173,16 @@ impl Redactor {
                 c[0].to_string()
             }
         });
+        let out = BASIC.replace_all(&out, |c: &regex::Captures<'_>| {
+            // Base64 of `id:secret` is at least eight characters and decodes to a colon; prose
+            // ("Basic authentication") has neither a digit nor base64 padding in the word.
+            if looks_like_basic(&c[3]) {
+                format!("{}{}{REDACTED}", &c[1], &c[2])
+            } else {
+                c[0].to_string()
+            }
+        });
+        let out = URL_CREDENTIALS.replace_all(&out, format!("${{1}}{REDACTED}@"));
         let out = SECRET_PARAM.replace_all(&out, format!("${{1}}={REDACTED}"));
         let out = SECRET_JSON.replace_all(&out, format!("${{1}}\"{REDACTED}\""));
         let out = SECRET_XML.replace_all(&out, format!("${{1}}{REDACTED}"));
@@ -144,10 +196,28 @@ impl Redactor {
         } else {
             self.text(value)
         };
-        (self.text(name), value)
+        (self.cpr(name).into_owned(), value)
     }
 
-    /// A JSON value, in place: strings and keys as text, values under secret keys as `***`,
+    /// CPR numbers in the string values of a JSON tree (keys and other values untouched): the
+    /// last pass over a summary whose fields went through [`Redactor::summary`].
+    pub fn cpr_strings(&self, value: &mut Value) {
+        if !self.mask_cpr {
+            return;
+        }
+        match value {
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+            Value::String(s) => {
+                if let Cow::Owned(masked) = cpr::mask_all(s) {
+                    *s = masked;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.cpr_strings(v)),
+            Value::Object(map) => map.values_mut().for_each(|v| self.cpr_strings(v)),
+        }
+    }
+
+    /// A JSON value, in place: string values as text, keys for CPR numbers only, values under secret keys as `***`,
     /// and integers that read as a CPR number (a JSON body may carry one as a number) as the
     /// masked string.
     pub fn value(&self, value: &mut Value) {
@@ -172,7 +242,10 @@ impl Redactor {
                     } else {
                         self.value(&mut v);
                     }
-                    map.insert(self.text(&key), v);
+                    // Keys are names, not values: a secret is never looked for in them (a
+                    // secret that is a common word would rename fields), a CPR number is.
+                    let key = self.cpr(&key).into_owned();
+                    map.insert(key, v);
                 }
             }
         }
@@ -181,11 +254,15 @@ impl Redactor {
     /// A copy of the summary with every string field redacted.
     pub fn summary(&self, summary: &RunSummary) -> RunSummary {
         let t = |s: &str| self.text(s);
+        // Names (ids, services, methods, tags, file names) are looked at for CPR numbers
+        // only: they come from the spec and the case files, and rewriting one would break
+        // `diff` and `merge`, which match on them.
+        let n = |s: &str| self.cpr(s).into_owned();
         RunSummary {
             schema_version: summary.schema_version,
-            run_id: t(&summary.run_id),
-            started: t(&summary.started),
-            finished: t(&summary.finished),
+            run_id: n(&summary.run_id),
+            started: n(&summary.started),
+            finished: n(&summary.finished),
             target: t(&summary.target),
             complete: summary.complete,
             cpr_shown: summary.cpr_shown,
@@ -195,8 +272,8 @@ impl Redactor {
                 .methods
                 .iter()
                 .map(|m| MethodSummary {
-                    service: t(&m.service),
-                    method: t(&m.method),
+                    service: n(&m.service),
+                    method: n(&m.method),
                     ..m.clone()
                 })
                 .collect(),
@@ -206,16 +283,16 @@ impl Redactor {
                 .iter()
                 .map(|m| MethodCoverage {
                     kill_ratio: m.kill_ratio,
-                    service: t(&m.service),
-                    method: t(&m.method),
+                    service: n(&m.service),
+                    method: n(&m.method),
                     codes: m
                         .codes
                         .iter()
                         .map(|c| CodeCoverage {
                             text: c.text.as_deref().map(t),
-                            cases: c.cases.iter().map(|s| t(s)).collect(),
+                            cases: c.cases.iter().map(|s| n(s)).collect(),
                             reason: c.reason.as_deref().map(t),
-                            passing: c.passing.as_ref().map(|p| p.iter().map(|s| t(s)).collect()),
+                            passing: c.passing.as_ref().map(|p| p.iter().map(|s| n(s)).collect()),
                             ..c.clone()
                         })
                         .collect(),
@@ -223,10 +300,10 @@ impl Redactor {
                         .rules
                         .iter()
                         .map(|r| RuleCoverage {
-                            id: t(&r.id),
+                            id: n(&r.id),
                             text: t(&r.text),
-                            cases: r.cases.iter().map(|s| t(s)).collect(),
-                            passing: r.passing.as_ref().map(|p| p.iter().map(|s| t(s)).collect()),
+                            cases: r.cases.iter().map(|s| n(s)).collect(),
+                            passing: r.passing.as_ref().map(|p| p.iter().map(|s| n(s)).collect()),
                             ..r.clone()
                         })
                         .collect(),
@@ -239,28 +316,28 @@ impl Redactor {
                     .survivors
                     .iter()
                     .map(|s| Survivor {
-                        id: t(&s.id),
-                        method: s.method.as_deref().map(t),
+                        id: n(&s.id),
+                        method: s.method.as_deref().map(n),
                         reason: t(&s.reason),
                         explained: s.explained,
                     })
                     .collect(),
             }),
             gate: summary.gate.as_ref().map(|g| GateSummary {
-                file: t(&g.file),
-                waived: g.waived.iter().map(|s| t(s)).collect(),
-                unwaived: g.unwaived.iter().map(|s| t(s)).collect(),
+                file: n(&g.file),
+                waived: g.waived.iter().map(|s| n(s)).collect(),
+                unwaived: g.unwaived.iter().map(|s| n(s)).collect(),
                 expired: g
                     .expired
                     .iter()
                     .map(|w| ExpiredWaiver {
-                        case: t(&w.case),
-                        ticket: t(&w.ticket),
+                        case: n(&w.case),
+                        ticket: n(&w.ticket),
                         expires: w.expires.clone(),
                     })
                     .collect(),
-                unexpected_passes: g.unexpected_passes.iter().map(|s| t(s)).collect(),
-                unmatched: g.unmatched.iter().map(|s| t(s)).collect(),
+                unexpected_passes: g.unexpected_passes.iter().map(|s| n(s)).collect(),
+                unmatched: g.unmatched.iter().map(|s| n(s)).collect(),
                 passed: g.passed,
             }),
         }
@@ -268,20 +345,21 @@ impl Redactor {
 
     fn case(&self, case: &CaseResult) -> CaseResult {
         let t = |s: &str| self.text(s);
+        let n = |s: &str| self.cpr(s).into_owned();
         CaseResult {
-            id: t(&case.id),
+            id: n(&case.id),
             title: t(&case.title),
-            service: t(&case.service),
-            method: t(&case.method),
+            service: n(&case.service),
+            method: n(&case.method),
             covers: Covers {
                 codes: case.covers.codes.clone(),
-                rules: case.covers.rules.iter().map(|s| t(s)).collect(),
-                fields: case.covers.fields.iter().map(|s| t(s)).collect(),
+                rules: case.covers.rules.iter().map(|s| n(s)).collect(),
+                fields: case.covers.fields.iter().map(|s| n(s)).collect(),
             },
-            tags: case.tags.iter().map(|s| t(s)).collect(),
-            assumes: case.assumes.iter().map(|s| t(s)).collect(),
+            tags: case.tags.iter().map(|s| n(s)).collect(),
+            assumes: case.assumes.iter().map(|s| n(s)).collect(),
             generated: case.generated,
-            origin: t(&case.origin),
+            origin: n(&case.origin),
             verdict: match &case.verdict {
                 Verdict::Pass => Verdict::Pass,
                 Verdict::Fail { reason } => Verdict::Fail { reason: t(reason) },
@@ -306,6 +384,7 @@ impl Redactor {
                     basis: g.basis.as_deref().map(t),
                 })
                 .collect(),
+            trimmed: case.trimmed.clone(),
         }
     }
 
@@ -400,6 +479,34 @@ mod tests {
         assert_eq!(r.text("it was s3cr3t-value here"), "it was *** here");
         // Too short to be a secret worth blanking ordinary text for.
         assert_eq!(r.text("abc"), "abc");
+    }
+
+    #[test]
+    fn basic_credentials_and_url_passwords_are_redacted() {
+        let r = Redactor::new(false);
+        // base64("client:pa ss") and a token-like one.
+        assert_eq!(r.text("echo: Basic Y2xpZW50OnBhIHNz"), "echo: Basic ***");
+        assert_eq!(
+            r.text("authorization: basic dXNlcjpwdw=="),
+            "authorization: basic ***"
+        );
+        assert_eq!(
+            r.text("uses Basic authentication"),
+            "uses Basic authentication"
+        );
+        assert_eq!(
+            r.text("target (https://user:hunter2@host.example/api)"),
+            "target (https://***@host.example/api)"
+        );
+    }
+
+    #[test]
+    fn a_secret_that_is_a_common_word_never_touches_keys_or_names() {
+        let r = Redactor::new(false).with_secrets(["pass", "method", "Create"]);
+        let mut v = serde_json::json!({ "pass": 2, "method": "x pass y" });
+        r.value(&mut v);
+        assert_eq!(v, serde_json::json!({ "pass": 2, "method": "x *** y" }));
+        assert_eq!(r.header("x-pass", "pass").0, "x-pass");
     }
 
     #[test]

@@ -83,6 +83,22 @@ pub struct ReportOptions {
     pub secrets: Vec<String>,
 }
 
+/// Makes sure the reports can be written to `dir` (creating it, writing and removing a probe
+/// file), so an unwritable `--out` is found before a run, not after it.
+pub fn check_writable(dir: &Path) -> Result<(), ReportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let probe = dir.join(format!(".konform-probe-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&probe, b"").map_err(|source| ReportError::Write {
+        path: probe.clone(),
+        source,
+    })?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
 /// Writes `summary.json`, `junit.xml` and `index.html` into `dir` (created if missing).
 /// CPR numbers are masked unless `summary.cpr_shown`.
 pub fn write_all(summary: &RunSummary, dir: &Path) -> Result<Written, ReportError> {

@@ -23,6 +23,7 @@ use super::Written;
 use super::mask::Redactor;
 use super::text;
 use crate::run::result::{MethodVerdict, RunSummary, Verdict};
+use crate::sanitise;
 
 /// How many failing cases are listed under a method before "and N more".
 const FAILURES_SHOWN: usize = 5;
@@ -72,10 +73,34 @@ fn method_colour(v: MethodVerdict) -> &'static str {
     }
 }
 
-/// Prints the summary. Text is redacted like the report files (CPR numbers, secrets).
+/// The summary with every text escaped for the terminal ([`sanitise::for_terminal`]): what
+/// a target or a report file says cannot drive the terminal; konform's own colours can.
+fn escaped(summary: RunSummary) -> RunSummary {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let std::borrow::Cow::Owned(e) = sanitise::for_terminal(s) {
+                    *s = e;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(map) => map.values_mut().for_each(walk),
+            serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
+            }
+        }
+    }
+    let Ok(mut value) = serde_json::to_value(&summary) else {
+        return summary;
+    };
+    walk(&mut value);
+    serde_json::from_value(value).unwrap_or(summary)
+}
+
+/// Prints the summary. Text is redacted like the report files (CPR numbers, secrets) and
+/// escaped for the terminal.
 pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) -> io::Result<()> {
     let redactor = Redactor::new(summary.cpr_shown);
-    let s = redactor.summary(summary);
+    let s = escaped(redactor.summary(summary));
     let c = opts.colour;
 
     let headers = [

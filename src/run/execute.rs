@@ -262,7 +262,7 @@ pub fn result(
         },
     };
     let outcome = outcome.map(|o| if show_cpr { o } else { mask_outcome(o) });
-    CaseResult {
+    let mut r = CaseResult {
         id: case.id.clone(),
         title: mask(case.title.clone()),
         service: case.service.clone(),
@@ -279,7 +279,10 @@ pub fn result(
         duration_ms: elapsed.as_secs_f64() * 1000.0,
         attempts: 1,
         grounds: planned.grounds.clone(),
-    }
+        trimmed: Vec::new(),
+    };
+    super::budget::Budget::default().apply(&mut r);
+    r
 }
 
 fn mask_outcome(o: Outcome) -> Outcome {

@@ -2,6 +2,7 @@
 //! ([`runner`]) within bounds, judging answers ([`judge`]) and methods on their evidence
 //! ([`evidence`]); the [`result`] model every reporter reads.
 
+pub mod budget;
 pub mod embedded;
 pub mod evidence;
 pub mod execute;

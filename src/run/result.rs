@@ -82,6 +82,9 @@ pub struct CaseResult {
     /// entries; every report cites them beside a failing verdict.
     #[serde(default)]
     pub grounds: Vec<crate::plan::grounds::Ground>,
+    /// What the per-case size budget left out (`errors: the first 100 of 250000 kept`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trimmed: Vec<String>,
 }
 
 /// The conformance verdict of one method.

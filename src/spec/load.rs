@@ -60,7 +60,7 @@ impl Spec {
         let mut spec = Spec::default();
         let mut problems = Vec::new();
         for file in files {
-            let text = match std::fs::read_to_string(&file) {
+            let text = match crate::input::read_to_string(&file) {
                 Ok(t) => t,
                 Err(e) => {
                     problems.push(SpecProblem {

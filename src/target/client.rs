@@ -222,6 +222,17 @@ impl Target {
             .filter(|s| !s.is_empty())
             .cloned()
             .collect();
+        // The forms a secret travels in, so an echo of the request is caught too: form-encoded
+        // (a form body, RFC 6749 §2.3.1) and, for HTTP Basic, the header's base64 credentials.
+        for (role, secret) in &self.client_secrets {
+            if secret.is_empty() {
+                continue;
+            }
+            out.insert(form_encode(secret));
+            if let Some(caller) = self.role(role) {
+                out.insert(basic_credentials(&caller.client_id(), secret));
+            }
+        }
         // A short secret would redact ordinary words; a secret this short is no secret.
         out.retain(|s| s.len() >= 4);
         out.into_iter().collect()
@@ -257,7 +268,15 @@ impl Target {
             .body(body.to_string())
             .build()
             .map_err(http::classify)?;
-        http::send(&self.client, request, self.limit, self.recording, exchanges).await
+        http::send(
+            &self.client,
+            request,
+            self.limit,
+            self.recording,
+            self.profile.follow_redirects,
+            exchanges,
+        )
+        .await
     }
 
     /// Sends one request of `method` as `role` and reads the answer.
@@ -347,14 +366,37 @@ impl Target {
             Ok(r) => r,
             Err(detail) => return failure(Failure::Other, detail),
         };
-        match http::send(client, request, self.limit, self.recording, exchanges).await {
-            Ok(resp) => match method.call {
-                MethodCall::Rest { .. } => rest::outcome(&resp, &self.profile.error_codes.rest),
-                MethodCall::Soap { .. } => {
-                    soap::outcome(&resp, &method.output, &self.profile.error_codes.soap)
-                }
-            },
-            Err(e) => failure(e.failure, e.detail),
+        let resp = match http::send(
+            client,
+            request,
+            self.limit,
+            self.recording,
+            self.profile.follow_redirects,
+            exchanges,
+        )
+        .await
+        {
+            Ok(resp) => resp,
+            Err(e) => return failure(e.failure, e.detail),
+        };
+        // Reading an answer is CPU work bounded by its size, done off the async workers: the
+        // case timeout and Ctrl-C stay responsive while a large answer is parsed.
+        let is_rest = matches!(method.call, MethodCall::Rest { .. });
+        let output = method.output.clone();
+        let codes = self.profile.error_codes.clone();
+        let parse = move || {
+            if is_rest {
+                rest::outcome(&resp, &codes.rest)
+            } else {
+                soap::outcome(&resp, &output, &codes.soap)
+            }
+        };
+        match tokio::task::spawn_blocking(parse).await {
+            Ok(outcome) => outcome,
+            Err(e) => failure(
+                Failure::Unparsable,
+                format!("reading the answer failed: {e}"),
+            ),
         }
     }
 
@@ -446,7 +488,9 @@ impl Target {
                 }
                 match self.fetch_token(role, scope).await {
                     Ok((token, expires_in)) => {
-                        let refresh_at = expires_in.map(|secs| now + lifetime(secs));
+                        // A lifetime past what the clock can count (`expires_in: 2^64-1`) never expires.
+                        let refresh_at =
+                            expires_in.and_then(|secs| now.checked_add(lifetime(secs)));
                         self.issued
                             .lock()
                             .unwrap_or_else(|p| p.into_inner())
@@ -496,7 +540,10 @@ impl Target {
                 form.push(("client_id", client_id));
                 form.push(("client_secret", secret));
             }
-            ClientAuth::Basic => builder = builder.basic_auth(client_id, Some(secret)),
+            // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined for Basic.
+            ClientAuth::Basic => {
+                builder = builder.basic_auth(form_encode(&client_id), Some(form_encode(&secret)))
+            }
         }
         let resp = builder.form(&form).send().await.map_err(|e| {
             TokenError::Transport(format!(
@@ -505,6 +552,20 @@ impl Target {
             ))
         })?;
         let status = resp.status();
+        if status.is_redirection() {
+            // The clients never follow a redirect themselves; a token request's is refused
+            // outright: following it would send the client secret wherever `Location` says.
+            let to = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default();
+            return Err(TokenError::Refused(format!(
+                "the token endpoint redirected role `{role}` (HTTP {}) to `{}`; konform never follows a token request's redirect (the credentials would go with it)",
+                status.as_u16(),
+                crate::sanitise::cap(&self.recording.text(&to), 200)
+            )));
+        }
         // The token answer is read within the size limit and never recorded: it is a secret.
         let body = http::read_limited(resp, self.limit.min(1024 * 1024))
             .await
@@ -569,7 +630,7 @@ fn lifetime(expires_in: u64) -> Duration {
 }
 
 fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, TargetError> {
-    std::fs::read(path).map_err(|e| TargetError::Tls {
+    crate::input::read_bytes_capped(path, 16 * 1024 * 1024).map_err(|e| TargetError::Tls {
         what,
         path: path.to_path_buf(),
         detail: e.to_string(),
@@ -604,7 +665,15 @@ fn build_client(
         .pool_max_idle_per_host(256)
         .tcp_nodelay(true)
         .timeout(options.request_timeout)
+        // konform follows redirects itself (`http::send`), one hop at a time, so each hop is
+        // recorded and judged; the client never follows one on its own.
+        .redirect(reqwest::redirect::Policy::none())
         .danger_accept_invalid_certs(tls_off);
+    if profile.proxy.is_none() && profile.is_loopback() {
+        // A target on this machine (the embedded reference) is never reached through a proxy
+        // from the environment (`HTTP_PROXY`), which could not reach it or would see its traffic.
+        builder = builder.no_proxy();
+    }
     if let Some(ca) = ca {
         builder = builder.add_root_certificate(ca);
     }
@@ -618,6 +687,46 @@ fn build_client(
     builder
         .build()
         .map_err(|e| TargetError::Client(e.to_string()))
+}
+
+/// `application/x-www-form-urlencoded` (RFC 6749 Appendix B): letters, digits and `*-._` as
+/// they are, space as `+`, every other byte of the UTF-8 as `%XX`.
+pub fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The credentials of an HTTP Basic header for a client id and secret, as sent (RFC 6749
+/// §2.3.1): `base64(form(id) ":" form(secret))`.
+fn basic_credentials(id: &str, secret: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("{}:{}", form_encode(id), form_encode(secret));
+    let mut out = String::new();
+    for chunk in input.as_bytes().chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 fn failure(failure: Failure, detail: String) -> Outcome {
@@ -634,5 +743,18 @@ mod tests {
         assert_eq!(lifetime(100), Duration::from_secs(90));
         assert_eq!(lifetime(5), Duration::from_secs(4));
         assert_eq!(lifetime(0), Duration::ZERO);
+        // The largest lifetime a target can claim neither panics nor overflows.
+        let _ = lifetime(u64::MAX);
+    }
+
+    #[test]
+    fn client_credentials_are_form_encoded_before_basic() {
+        assert_eq!(form_encode("a b+c/ø:%"), "a+b%2Bc%2F%C3%B8%3A%25");
+        // base64("my%3Aclient:s3cret")
+        assert_eq!(
+            basic_credentials("my:client", "s3cret"),
+            "bXklM0FjbGllbnQ6czNjcmV0"
+        );
+        assert_eq!(basic_credentials("a", "b"), "YTpi");
     }
 }

@@ -6,6 +6,10 @@ use std::error::Error as _;
 
 use crate::cpr;
 use crate::target::outcome::{Exchange, Failure, RecordedRequest, RecordedResponse};
+use crate::target::profile::FollowRedirects;
+
+/// The most redirects followed for one request.
+pub const MAX_REDIRECTS: usize = 5;
 
 /// The most of a body an exchange keeps for reports.
 pub const RECORDED_BODY_LIMIT: usize = 64 * 1024;
@@ -54,8 +58,96 @@ pub struct SendError {
     pub detail: String,
 }
 
-/// Sends `request`, records it into `exchanges`, reads at most `limit` bytes of the answer.
+/// Sends `request` and follows the redirects `follow` allows, one hop at a time: every hop is
+/// recorded into `exchanges` with the URL it really went to, reads at most `limit` bytes of
+/// each answer. A redirect to another origin never takes the Authorization header (or a
+/// cookie) with it, and never goes from `https` to `http`; one not allowed is an error naming
+/// where it pointed.
 pub async fn send(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    limit: usize,
+    recording: Recording,
+    follow: FollowRedirects,
+    exchanges: &mut Vec<Exchange>,
+) -> Result<RawResponse, SendError> {
+    let mut request = request;
+    let mut hops = 0;
+    loop {
+        let from = request.url().clone();
+        let method = request.method().clone();
+        let again = request.try_clone();
+        let answer = send_one(client, request, limit, recording, exchanges).await?;
+        let location = match answer.status {
+            301 | 302 | 303 | 307 | 308 => answer.header("location"),
+            _ => None,
+        };
+        let Some(location) = location else {
+            return Ok(answer);
+        };
+        let refused = |why: String| SendError {
+            failure: Failure::Other,
+            detail: format!(
+                "the target redirected (HTTP {}) to `{}`; not followed: {why}",
+                answer.status,
+                crate::sanitise::cap(&recording.text(location), 300)
+            ),
+        };
+        let Ok(to) = from.join(location) else {
+            return Err(refused("the Location header is not a URL".into()));
+        };
+        let same_origin = to.origin() == from.origin();
+        let downgrade = from.scheme() == "https" && to.scheme() != "https";
+        match follow {
+            FollowRedirects::Never => {
+                return Err(refused(
+                    "the profile's `follow_redirects` is `never`".into(),
+                ));
+            }
+            FollowRedirects::SameOrigin if !same_origin => {
+                return Err(refused(
+                    "it leaves the target's origin (the profile's `follow_redirects: any-host` would allow it)".into(),
+                ));
+            }
+            FollowRedirects::AnyHost if downgrade => {
+                return Err(refused("it goes from https to plain http".into()));
+            }
+            FollowRedirects::SameOrigin | FollowRedirects::AnyHost => {}
+        }
+        if !matches!(to.scheme(), "http" | "https") {
+            return Err(refused("konform follows only http and https".into()));
+        }
+        if hops == MAX_REDIRECTS {
+            return Err(refused(format!("more than {MAX_REDIRECTS} redirects")));
+        }
+        let Some(mut next) = again else {
+            return Err(refused("the request's body cannot be sent again".into()));
+        };
+        *next.url_mut() = to;
+        let to_get = answer.status == 303
+            || (matches!(answer.status, 301 | 302) && method == reqwest::Method::POST);
+        if to_get {
+            *next.method_mut() = reqwest::Method::GET;
+            *next.body_mut() = None;
+            next.headers_mut().remove(reqwest::header::CONTENT_TYPE);
+            next.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
+        }
+        if !same_origin {
+            for name in [
+                reqwest::header::AUTHORIZATION,
+                reqwest::header::PROXY_AUTHORIZATION,
+                reqwest::header::COOKIE,
+            ] {
+                next.headers_mut().remove(name);
+            }
+        }
+        request = next;
+        hops += 1;
+    }
+}
+
+/// Sends one request, records it into `exchanges`, reads at most `limit` bytes of the answer.
+async fn send_one(
     client: &reqwest::Client,
     request: reqwest::Request,
     limit: usize,

@@ -3,6 +3,7 @@
 //! normalised [`outcome`] of a call.
 
 pub mod client;
+pub mod decode;
 pub mod http;
 pub mod locate;
 pub mod outcome;

@@ -80,6 +80,30 @@ pub struct Profile {
     /// The largest answer read, in bytes (default 10 MiB); a larger one is an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_response_bytes: Option<usize>,
+    /// Which redirects of service calls are followed: `same-origin` (default: the same scheme,
+    /// host and port), `never`, or `any-host`. Token requests are never redirected, and a
+    /// redirect to another origin never carries the Authorization header.
+    #[serde(default, skip_serializing_if = "FollowRedirects::is_default")]
+    pub follow_redirects: FollowRedirects,
+}
+
+/// Which redirects of service calls konform follows (`follow_redirects`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FollowRedirects {
+    /// Only to the same scheme, host and port.
+    #[default]
+    SameOrigin,
+    /// None: a redirect is the answer.
+    Never,
+    /// To any host (never from `https` to `http`); the Authorization header stays behind.
+    AnyHost,
+}
+
+impl FollowRedirects {
+    fn is_default(&self) -> bool {
+        *self == FollowRedirects::SameOrigin
+    }
 }
 
 fn yes() -> bool {
@@ -396,7 +420,7 @@ impl Profile {
     /// Reads and checks a profile file; relative file paths in it become relative to its folder.
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+        let text = crate::input::read_to_string(path).map_err(|source| ProfileError::Read {
             path: shown.clone(),
             source,
         })?;
@@ -462,6 +486,7 @@ impl Profile {
             proxy: None,
             error_codes: ErrorCodes::default(),
             max_response_bytes: None,
+            follow_redirects: FollowRedirects::SameOrigin,
         }
     }
 
@@ -590,6 +615,27 @@ impl Profile {
         }
         let base = self.base_url.as_deref()?;
         Some(join(base, path))
+    }
+
+    /// Whether every URL the profile calls is on this machine (`localhost`, `127.0.0.0/8`,
+    /// `[::1]`): the embedded reference, or a target started beside konform.
+    pub fn is_loopback(&self) -> bool {
+        let mut urls: Vec<String> = self.base_url.iter().cloned().collect();
+        urls.extend(self.services.values().filter_map(|s| s.base_url.clone()));
+        if let AuthConfig::Oauth2(o) = &self.auth {
+            urls.extend(self.resolve(&o.token_url));
+        }
+        !urls.is_empty()
+            && urls.iter().all(|u| {
+                reqwest::Url::parse(u).is_ok_and(|u| {
+                    let host = u.host_str().unwrap_or("");
+                    let ip = host.trim_start_matches('[').trim_end_matches(']');
+                    host.eq_ignore_ascii_case("localhost")
+                        || ip
+                            .parse::<std::net::IpAddr>()
+                            .is_ok_and(|ip| ip.is_loopback())
+                })
+            })
     }
 
     /// What reports name the target by: its name and base URLs.

@@ -59,12 +59,19 @@ pub fn body_text(req: &RenderedRequest) -> Option<String> {
 ///   be JSON and is not, or holds a code that is not a number; else a bare HTTP status.
 pub fn outcome(resp: &RawResponse, locations: &[ErrorLocation]) -> Outcome {
     let status = resp.status;
-    let text = String::from_utf8_lossy(&resp.body);
     let content_type = resp.header("content-type").unwrap_or("").to_string();
     let json_typed = content_type.to_ascii_lowercase().contains("json");
     let unreadable = |detail: String| Outcome::TransportFailure {
         failure: Failure::Unparsable,
         detail,
+    };
+    let text = match super::decode::body_text(resp, super::decode::Due::Json) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        // An error status may come from a framework with any body; its bytes still show.
+        Err(_) if !(200..300).contains(&status) && !json_typed => {
+            String::from_utf8_lossy(&resp.body)
+        }
+        Err(why) => return unreadable(format!("HTTP {status}: {why}")),
     };
     if (200..300).contains(&status) {
         if text.trim().is_empty() {
@@ -85,6 +92,14 @@ pub fn outcome(resp: &RawResponse, locations: &[ErrorLocation]) -> Outcome {
         };
     }
     let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        // 401, 404, 412 often come with no body whatever the content type says: the status
+        // is the answer.
+        return Outcome::HttpStatus {
+            status,
+            body: String::new(),
+        };
+    }
     match serde_json::from_str::<Value>(&text) {
         Ok(body) => match locate::errors_at(&body, locations, PathStyle::JsonPointer) {
             Found::Codes(errors) => Outcome::DfdgError { status, errors },

@@ -58,7 +58,6 @@ pub fn caller_headers(
 /// Reads a SOAP answer; `locations` say where a fault holds its codes.
 pub fn outcome(resp: &RawResponse, output: &[Field], locations: &[ErrorLocation]) -> Outcome {
     let status = resp.status;
-    let text = String::from_utf8_lossy(&resp.body);
     let unreadable = |detail: String| Outcome::TransportFailure {
         failure: Failure::Unparsable,
         detail,
@@ -66,6 +65,11 @@ pub fn outcome(resp: &RawResponse, output: &[Field], locations: &[ErrorLocation]
     // A 200 or a 500 must carry an envelope; other statuses (401, 404, 412) may come from a
     // proxy or framework with any body.
     let envelope_due = (200..300).contains(&status) || status == 500;
+    let text = match super::decode::body_text(resp, super::decode::Due::Xml) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(why) if envelope_due => return unreadable(format!("HTTP {status}: {why}")),
+        Err(_) => String::from_utf8_lossy(&resp.body),
+    };
     if text.trim().is_empty() {
         if (200..300).contains(&status) {
             return unreadable(format!(
@@ -185,6 +189,18 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_quarter_million_errors_are_all_read() {
+        let mut xml = String::from(
+            r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Client</faultcode><faultstring>x</faultstring><detail><Errors>"#,
+        );
+        xml.push_str(&"<Error><Code>9393</Code></Error>".repeat(250_000));
+        xml.push_str("</Errors></detail></soap:Fault></soap:Body></soap:Envelope>");
+        // Every code is read (the verdict needs them all); the per-case budget trims later.
+        let codes = outcome(&resp(500, &xml), &[]).codes();
+        assert_eq!(codes.len(), 250_000);
     }
 
     #[test]

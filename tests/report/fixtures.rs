@@ -116,6 +116,7 @@ pub fn case(
             basis: Some("assumption: a value the documents do not give".to_string()),
         }))
         .collect(),
+        trimmed: vec![],
     }
 }
 

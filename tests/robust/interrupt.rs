@@ -43,7 +43,7 @@ async fn sigint_writes_a_partial_report_marked_incomplete() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("interrupted: writing the reports of the cases that finished"),
+        stderr.contains("interrupted (SIGINT): writing the reports of the cases that finished"),
         "{stderr}"
     );
 

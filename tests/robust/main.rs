@@ -3,9 +3,12 @@
 //! retries only for unreachable targets, Ctrl-C leaving an incomplete report, TLS checked by
 //! default.
 
+mod attacks;
+mod hostile;
 mod interrupt;
 mod matrix;
 mod misbehaving;
+mod props;
 mod retries;
 mod support;
 mod tls;

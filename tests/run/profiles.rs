@@ -144,10 +144,14 @@ async fn tokens_are_cached_until_shortly_before_they_expire() {
 #[tokio::test]
 async fn basic_client_auth_and_a_refusal_asked_once() {
     let server = MockServer::start().await;
-    // kommune: client id and secret as HTTP Basic (base64 of "Kommune:101:s3cret").
+    // kommune: client id and secret form-encoded, then HTTP Basic (RFC 6749 §2.3.1): base64 of
+    // "Kommune%3A101:s3cret" (the colon in the id would otherwise end it early).
     Mock::given(method("POST"))
         .and(path("/oauth2/token"))
-        .and(header("authorization", "Basic S29tbXVuZToxMDE6czNjcmV0"))
+        .and(header(
+            "authorization",
+            "Basic S29tbXVuZSUzQTEwMTpzM2NyZXQ=",
+        ))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({"access_token": "tok-basic"})),
         )

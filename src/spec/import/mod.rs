@@ -39,7 +39,7 @@ pub struct Document {
 
 impl Document {
     pub fn read(path: &Path) -> Result<Document, ImportError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
+        let text = crate::input::read_to_string(path).map_err(|source| ImportError::Read {
             path: path.to_path_buf(),
             source,
         })?;
