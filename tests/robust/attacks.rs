@@ -709,6 +709,7 @@ fn the_embedded_reference_is_never_reached_through_a_proxy() {
         .args([
             "run",
             "--no-generated",
+            "--allow-incomplete",
             "--case",
             "GetTransferData.withdrawn",
             "--clock",
