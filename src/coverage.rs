@@ -1,6 +1,7 @@
 //! Rule coverage: per method, every documented error code with the cases that cover it (or the
 //! overlay's reason why it cannot be tested), and every prose rule with its cases. With a run's
-//! results, it also says which covering cases passed, and with a mutation run, the kill ratio.
+//! results, it also says which covering cases passed, and a code or rule counts as covered only
+//! when one did; with a mutation run, the kill ratio.
 //! The main entry point is [`compute`]; `konform coverage` prints it and the HTML report shows it.
 //!
 //! ```json
@@ -89,7 +90,8 @@ pub fn compute(spec: &Spec, cases: &[Case], results: Option<&RunSummary>) -> Vec
                 let reason = spec
                     .untestable_in(service, name, e.code)
                     .map(|u| u.reason.clone());
-                let status = if !covering.is_empty() {
+                let passing = passing_of(&covering);
+                let status = if evidenced(&covering, &passing) {
                     CodeStatus::Covered
                 } else if reason.is_some() {
                     CodeStatus::Untestable
@@ -100,7 +102,7 @@ pub fn compute(spec: &Spec, cases: &[Case], results: Option<&RunSummary>) -> Vec
                     code: e.code,
                     text: e.text.clone(),
                     status,
-                    passing: passing_of(&covering),
+                    passing,
                     cases: covering,
                     reason,
                 }
@@ -122,17 +124,18 @@ pub fn compute(spec: &Spec, cases: &[Case], results: Option<&RunSummary>) -> Vec
                     .untestable
                     .get(&rule.id)
                     .map(|u| u.reason.clone());
+                let passing = passing_of(&covering);
                 RuleCoverage {
                     id: rule.id.clone(),
                     text: rule.text.clone(),
                     codes: rule.codes.clone(),
-                    status: match (covering.is_empty(), &reason) {
-                        (false, _) => CodeStatus::Covered,
-                        (true, Some(_)) => CodeStatus::Untestable,
-                        (true, None) => CodeStatus::Uncovered,
+                    status: match (evidenced(&covering, &passing), &reason) {
+                        (true, _) => CodeStatus::Covered,
+                        (false, Some(_)) => CodeStatus::Untestable,
+                        (false, None) => CodeStatus::Uncovered,
                     },
                     reason,
-                    passing: passing_of(&covering),
+                    passing,
                     cases: covering,
                 }
             })
@@ -174,6 +177,15 @@ pub fn totals(coverage: &[MethodCoverage]) -> Totals {
         }
     }
     t
+}
+
+/// Covered: without a run, some case covers it; with a run, a covering case passed in that run
+/// (a case that did not run, or did not pass, evidences nothing).
+fn evidenced(covering: &[String], passing: &Option<Vec<String>>) -> bool {
+    match passing {
+        None => !covering.is_empty(),
+        Some(p) => !p.is_empty(),
+    }
 }
 
 fn expects(case: &Case, code: u32) -> bool {
@@ -236,6 +248,7 @@ methods:
             "M/8183".into(),
             Untestable {
                 reason: "no text".into(),
+                at: None,
             },
         );
         spec
@@ -271,6 +284,7 @@ methods:
                 Covers {
                     codes: vec![4653],
                     rules: vec!["M.seven-days".into()],
+                    fields: vec![],
                 },
             ),
             case("M.cpr", Then::Error { error: 1001 }, Covers::default()),

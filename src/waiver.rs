@@ -244,6 +244,7 @@ mod tests {
             attempts: 1,
             caller: None,
             reproduce: None,
+            grounds: vec![],
             trimmed: vec![],
         }
     }

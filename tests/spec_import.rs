@@ -113,3 +113,110 @@ fn importing_twice_gives_the_same_text() {
         .collect();
     assert_eq!(a, b);
 }
+
+/// Every error row, field row, access row and document rule of every method carries its
+/// provenance, and the provenance points at the document line that holds it.
+#[test]
+fn every_row_of_every_method_cites_its_document_line() {
+    use konform::spec::model::{Field, RuleSource};
+    use konform::spec::{Citable, Provenance};
+
+    let spec = Spec::load(&specs_dir()).unwrap();
+    let docs: Option<Vec<Document>> = docs_dir().map(|d| read_docs(&d));
+    let mut checked = 0usize;
+    let mut missing: Vec<String> = Vec::new();
+    let mut check = |what: String, at: &Option<Provenance>, needle: &str, doc: &str| {
+        let Some(at) = at else {
+            missing.push(what);
+            return;
+        };
+        assert_eq!(at.doc, doc, "{what}: cites another document");
+        assert!(
+            at.text.contains(needle),
+            "{what}: the quoted text {:?} does not hold {needle:?}",
+            at.text
+        );
+        if let Some(docs) = &docs {
+            let d = docs.iter().find(|d| d.name == at.doc).unwrap();
+            let line = d.text.lines().nth(at.line - 1).unwrap_or_else(|| {
+                panic!("{what}: line {} is past the end of {}", at.line, at.doc)
+            });
+            // The spec quotes the text after the importer's mojibake repair (`Ê` → `æ`),
+            // so the comparison is over ASCII.
+            let ascii = |s: &str| -> String { s.chars().filter(char::is_ascii).collect() };
+            let first = line.trim_matches([' ', '\t', '\u{a0}']);
+            assert!(
+                !first.is_empty() && ascii(&at.text).starts_with(&ascii(first)),
+                "{what}: {}:{} reads {first:?}, the spec quotes {:?}",
+                at.doc,
+                at.line,
+                at.text
+            );
+        }
+        checked += 1;
+    };
+    fn fields<'a>(tree: &'a [Field], out: &mut Vec<&'a Field>) {
+        for f in tree {
+            out.push(f);
+            fields(&f.children, out);
+        }
+    }
+    for m in spec.methods() {
+        let doc = m.service.source.as_str();
+        let name = &m.method.name;
+        for e in &m.method.errors {
+            check(
+                format!("{name} error {}", e.code),
+                &e.at,
+                &e.code.to_string(),
+                doc,
+            );
+            assert_eq!(spec.cite(&m, Citable::Code(e.code)).len(), 1);
+        }
+        for a in &m.method.access {
+            check(
+                format!("{name} access {}", a.organisation),
+                &a.at,
+                a.organisation.as_str(),
+                doc,
+            );
+        }
+        let mut all = Vec::new();
+        fields(&m.method.input, &mut all);
+        fields(&m.method.output, &mut all);
+        for f in all {
+            check(format!("{name} field {}", f.name), &f.at, &f.name, doc);
+        }
+        for r in m
+            .method
+            .rules
+            .iter()
+            .filter(|r| r.source == RuleSource::Document)
+        {
+            check(format!("{name} rule {}", r.id), &r.at, "", doc);
+        }
+    }
+    assert!(missing.is_empty(), "rows without provenance: {missing:#?}");
+    assert!(checked > 1000, "only {checked} rows checked");
+}
+
+/// An overlay entry that rests on a document line cites it as the spec does: every `at` of
+/// the overlay's `untestable` is the provenance of the error row or rule it declares.
+#[test]
+fn the_overlays_untestable_entries_cite_the_rows_they_rest_on() {
+    let spec = Spec::load(&specs_dir()).unwrap();
+    let mut cited = 0;
+    for (key, entry) in &spec.overlay.untestable {
+        let Some(at) = &entry.at else { continue };
+        let found = spec.methods().any(|m| {
+            m.method.errors.iter().any(|e| e.at.as_ref() == Some(at))
+                || m.method.rules.iter().any(|r| r.at.as_ref() == Some(at))
+        });
+        assert!(found, "{key}: {at} is no row of the spec");
+        cited += 1;
+    }
+    assert!(
+        cited >= 30,
+        "only {cited} untestable entries cite their line"
+    );
+}

@@ -49,7 +49,9 @@ pub struct Case {
     pub origin: Origin,
 }
 
-/// What a case covers: documented error codes and rule ids of its method.
+/// What a case covers: documented error codes and rule ids of its method, and the input fields
+/// whose documented constraints it breaks (a `/`-separated path below the body, or a header or
+/// path parameter name): the rows its expectation rests on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Covers {
@@ -57,6 +59,8 @@ pub struct Covers {
     pub codes: Vec<u32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
 }
 
 /// Where a case comes from.

@@ -1,8 +1,10 @@
 //! `konform merge DIR... --out DIR`: join the reports of shards (runs over disjoint case sets)
-//! into one run and write all three reports again. Exits like `run` would have for the whole
-//! run: 0 when it completed and every method is conformant (or it passed the gate), 1 when a
-//! method is not conformant or not applicable or a shard was interrupted, 2 when a report
-//! cannot be read or the shards overlap.
+//! into one run and write all three reports again; the method verdicts and their evidence are
+//! judged over the merged results. Exits like `run` would have for the whole run: 0 when it
+//! completed and every method is conformant (or it passed the gate and nothing is
+//! incomplete), 1 when a method is not conformant or a shard was interrupted, 3 when a method
+//! is incomplete or not applicable (0 with `--allow-incomplete`), 2 when a report cannot be
+//! read or the shards overlap.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +26,9 @@ pub struct MergeArgs {
     /// The merged run's id. Default: a new UUID.
     #[arg(long)]
     pub run_id: Option<String>,
+    /// Exit 0 even when a method of the merged run is incomplete (see `konform run`).
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
@@ -51,5 +56,8 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     );
     super::signal::ignore_closed(printed)?;
     // One rule for the whole run, whether it ran in one piece or in shards.
-    Ok(ExitCode::from(super::run::exit_code(&merged)))
+    Ok(ExitCode::from(super::run::exit_code(
+        &merged,
+        args.allow_incomplete,
+    )))
 }

@@ -49,6 +49,9 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 /// Bad input or usage.
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// Nothing failed, but a method lacks evidence: a documented code or rule without a passing
+/// case in the run, or no case could run (`--allow-incomplete` turns this into 0).
+pub const EXIT_INCOMPLETE: u8 = 3;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -29,7 +29,7 @@ use konform::waiver::{self, WaiverFile};
 use std::collections::BTreeMap;
 
 use super::progress::Progress;
-use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK};
+use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -90,6 +90,12 @@ pub struct RunArgs {
     /// Print every exchange (request and answer) of each case as it finishes.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Exit 0 even when a method is incomplete (a documented code or rule without a passing
+    /// case in this run, or no case of it could run), as long as nothing failed. For CI jobs
+    /// that run a part of the corpus on purpose (filters, shards); the reports still say
+    /// incomplete.
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 /// The case filters, shared with `konform bench`.
@@ -269,6 +275,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     report::repro::attach(&mut summary, &repro);
     // The coverage matrix of the methods this run covered, with the cases that passed.
     summary.coverage = coverage::of_run(&corpus.spec, &models, &summary);
+    konform::run::evidence::judge(&mut summary);
     if let (Some(file), Some(path)) = (&waivers, &args.waivers) {
         summary.gate = Some(waiver::judge(&summary, file, clock.today()).summary(path));
     }
@@ -306,7 +313,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     })
     .and_then(|()| stdout.flush());
     super::signal::ignore_closed(printed)?;
-    Ok(ExitCode::from(exit_code(&summary)))
+    Ok(ExitCode::from(exit_code(&summary, args.allow_incomplete)))
 }
 
 /// The gate's judgement on the terminal, below the summary.
@@ -357,24 +364,27 @@ fn print_gate(
     Ok(())
 }
 
-/// With a waiver file: 0 when the run completed and passed the gate. Without: 0 when the run
-/// completed and every method is conformant. Else 1.
-pub fn exit_code(summary: &RunSummary) -> u8 {
-    if let Some(gate) = &summary.gate {
-        return if summary.complete && gate.passed {
-            EXIT_OK
-        } else {
-            EXIT_FAILED
-        };
-    }
-    let all_conformant = summary.methods.iter().all(|m| match m.verdict {
-        MethodVerdict::Conformant => true,
-        MethodVerdict::NotConformant | MethodVerdict::NotApplicable => false,
+/// With a waiver file: 0 when the run completed and passed the gate, else 1. Without: 1 when
+/// a method is not conformant or the run was interrupted; else 3 when a method is incomplete
+/// or not applicable (0 with `allow_incomplete`); else 0. The gate judges failures only, so
+/// with a waiver file an incomplete method still exits 3 unless allowed.
+pub fn exit_code(summary: &RunSummary, allow_incomplete: bool) -> u8 {
+    let failed = summary.methods.iter().any(|m| match m.verdict {
+        MethodVerdict::NotConformant => true,
+        MethodVerdict::Conformant | MethodVerdict::Incomplete | MethodVerdict::NotApplicable => {
+            false
+        }
     });
-    if summary.complete && all_conformant {
-        EXIT_OK
-    } else {
+    let failed = match &summary.gate {
+        Some(gate) => !gate.passed,
+        None => failed,
+    };
+    if !summary.complete || failed {
         EXIT_FAILED
+    } else if konform::run::evidence::any_incomplete(summary) && !allow_incomplete {
+        EXIT_INCOMPLETE
+    } else {
+        EXIT_OK
     }
 }
 

@@ -160,8 +160,8 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case, prefix: &str) -> V
                     Then::Status { status: 412 },
                     Extra {
                         covers: Covers {
-                            codes: Vec::new(),
                             rules: vec![rule.id.clone()],
+                            ..Covers::default()
                         },
                         calls: vec![first],
                         ..Extra::default()
@@ -225,7 +225,7 @@ fn covers_code(m: MethodRef<'_>, code: u32) -> Covers {
     if m.method.error(code).is_some() {
         Covers {
             codes: vec![code],
-            rules: Vec::new(),
+            ..Covers::default()
         }
     } else {
         Covers::default()

@@ -158,15 +158,24 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case) -> (Vec<Case>, BTr
             return;
         }
         let documented = |code: u32| method.error(code).is_some();
+        // The field whose documented row the violation breaks (an unknown element breaks none).
+        let fields = match violation {
+            Violation::UnknownElement => Vec::new(),
+            _ => vec![path.to_string()],
+        };
         let (then, covers, assumes) = match expected {
             Some(code) => {
                 let covers = if documented(code) {
                     Covers {
                         codes: vec![code],
                         rules: Vec::new(),
+                        fields,
                     }
                 } else {
-                    Covers::default()
+                    Covers {
+                        fields,
+                        ..Covers::default()
+                    }
                 };
                 // A method that does not list the schema codes still has to answer a schema
                 // violation somehow; konform expects the general code, which is an assumption.

@@ -27,12 +27,18 @@ impl Planner<'_> {
         sink: &mut Sink<'_>,
     ) -> Expect {
         let pos = node.map(|n| n.pos).unwrap_or_default();
+        // An expected code rests on a row of the method's error table, or on a general fault
+        // the overlay states; with neither, the expectation has no grounds at all.
         let check_code = |code: u32, field: &str, at: Pos, sink: &mut Sink<'_>| {
             if !method.codes.contains(&code) {
                 sink.push(
                     at,
                     field,
-                    format!("code {code} is not documented for {}", method.name),
+                    format!(
+                        "no document grounds: code {code} is not in {}'s error table, nor a \
+                         general fault of the overlay",
+                        method.name
+                    ),
                     Some(codes_hint(method)),
                 );
             }

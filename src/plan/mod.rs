@@ -6,11 +6,13 @@
 //! spec and a folder of case files).
 //!
 //! The pieces: the planned [`model`], [`method`] information, the [`planner`] pass with
-//! [`request`] and [`expect`] planning, template compilation ([`compile`]) and the [`corpus`].
+//! [`request`] and [`expect`] planning, the [`grounds`] of every expectation, template
+//! compilation ([`compile`]) and the [`corpus`].
 
 pub mod compile;
 pub mod corpus;
 pub mod expect;
+pub mod grounds;
 pub mod method;
 pub mod model;
 pub mod planner;

@@ -25,6 +25,8 @@ pub struct PlannedCase {
     pub setup: Vec<PlannedCall>,
     pub request: PlannedRequest,
     pub expect: Expect,
+    /// What the expectation rests on: document rows and overlay entries.
+    pub grounds: Vec<super::grounds::Ground>,
 }
 
 /// A setup call made before the case's request.

@@ -241,6 +241,26 @@ impl Planner<'_> {
                 );
             }
         }
+        for (i, path) in case.covers.fields.iter().enumerate() {
+            let known = self
+                .spec
+                .service_method(&case.service, &case.method)
+                .is_some_and(|m| {
+                    crate::spec::model::find_path(&m.method.input, path).is_some()
+                        || crate::spec::model::find_path(m.method.body_fields(), path).is_some()
+                });
+            if !known {
+                sink.push(
+                    seq_pos(node, &["covers", "fields"], i),
+                    &format!("covers.fields[{i}]"),
+                    format!("{} has no input field `{path}`", method.name),
+                    Some(
+                        "a path below the body (`Parent/Child`), or a header or path parameter name"
+                            .into(),
+                    ),
+                );
+            }
+        }
         for (i, entry) in case.assumes.iter().enumerate() {
             if let Err(e) = overlay_entry_exists(&self.spec.overlay, entry) {
                 sink.push(
@@ -274,6 +294,11 @@ impl Planner<'_> {
             g
         });
         let clock = case.given.clock.as_deref().and_then(TimeSpec::parse);
+        let grounds = self
+            .spec
+            .service_method(&case.service, &case.method)
+            .map(|m| super::grounds::of(self.spec, &m, case))
+            .unwrap_or_default();
         self.out.cases.push(PlannedCase {
             case: Arc::new(case.clone()),
             method,
@@ -283,6 +308,7 @@ impl Planner<'_> {
             setup,
             request,
             expect,
+            grounds,
         });
     }
 

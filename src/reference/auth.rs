@@ -382,6 +382,7 @@ mod tests {
         let rows = vec![AccessRow {
             organisation: OrganisationType::JobCenter,
             levels: vec![AccessLevel::EgneBorgere],
+            at: None,
         }];
         assert!(table_allows(&rows, &jc("10101"), &c));
         assert!(!table_allows(&rows, &jc("30303"), &c));
@@ -390,6 +391,7 @@ mod tests {
         let rows = vec![AccessRow {
             organisation: OrganisationType::JobCenter,
             levels: vec![AccessLevel::AndenAktoerEgneBorgere],
+            at: None,
         }];
         assert!(
             table_allows(&rows, &aa, &c),

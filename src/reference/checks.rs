@@ -344,6 +344,7 @@ mod tests {
                     code: *c,
                     text: Some(format!("text {c}")),
                     description: None,
+                    at: None,
                 })
                 .collect(),
             rules: vec![],

@@ -330,6 +330,7 @@ mod tests {
             max_inclusive: None,
             description: None,
             children: vec![],
+            at: None,
         }
     }
 

@@ -2,7 +2,10 @@
 //! [`render`]. One `<testsuite>` per method, named `Service.Method`; one `<testcase>` per case,
 //! named by the case id, classname `Service.Method`. A wrong answer is a `<failure>` with the
 //! expectation beside the answer, a case that could not run is an `<error>`, a case whose
-//! preconditions the target cannot establish is `<skipped>` with the reason. Every case's
+//! preconditions the target cannot establish is `<skipped>` with the reason. A failure's body
+//! cites the grounds its expectation rests on (`grounds:  doc:line "text"`). A method that is
+//! incomplete (a documented code or rule without a passing case) gets one more test case,
+//! [`EVIDENCE_CASE`], failing with type `incomplete`, so CI never shows it green. Every case's
 //! exchanges go to its `<system-out>`.
 //!
 //! ```xml
@@ -23,10 +26,14 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 
 use super::ReportError;
 use super::text;
-use crate::run::result::{CaseResult, RunSummary, Verdict};
+use crate::run::result::{CaseResult, MethodSummary, MethodVerdict, RunSummary, Verdict};
 
 /// The file name inside a report folder.
 pub const FILE_NAME: &str = "junit.xml";
+
+/// The name of the extra test case an incomplete method's suite holds; case ids always hold a
+/// dot (`<Method>.<slug>`), so it never clashes with one.
+pub const EVIDENCE_CASE: &str = "evidence";
 
 /// The JUnit XML of a summary that already went through the redactor.
 pub fn render(summary: &RunSummary) -> Result<String, ReportError> {
@@ -66,20 +73,26 @@ pub fn render(summary: &RunSummary) -> Result<String, ReportError> {
         let cases = &by_method[&key];
         let suite_name = format!("{}.{}", key.0, key.1);
         let mut suite = TestSuite::new(suite_name.as_str());
-        if let Some(m) = summary
+        let method = summary
             .methods
             .iter()
-            .find(|m| m.service == key.0 && m.method == key.1)
-        {
+            .find(|m| m.service == key.0 && m.method == key.1);
+        if let Some(m) = method {
             suite.add_property(Property::new(
                 "verdict",
                 text::method_verdict_label(m.verdict),
             ));
+            if let Some(e) = &m.evidence {
+                suite.add_property(Property::new("evidence", e.share()));
+            }
         }
         suite.add_property(Property::new("target", summary.target.as_str()));
         suite.set_time(millis(cases.iter().map(|c| c.duration_ms).sum()));
         for case in cases {
             suite.add_test_case(test_case(case, &suite_name));
+        }
+        if let Some(tc) = method.and_then(|m| evidence_case(m, &suite_name)) {
+            suite.add_test_case(tc);
         }
         report.add_test_suite(suite);
     }
@@ -141,6 +154,30 @@ fn test_case(case: &CaseResult, classname: &str) -> TestCase {
         tc.set_system_out(text::exchanges(&case.exchanges));
     }
     tc
+}
+
+/// The test case that keeps an incomplete method from showing green in CI: a failure of type
+/// `incomplete` named [`EVIDENCE_CASE`], with the share reached and what is missing.
+fn evidence_case(m: &MethodSummary, classname: &str) -> Option<TestCase> {
+    let e = m.evidence.as_ref()?;
+    let missing = match m.verdict {
+        MethodVerdict::Incomplete | MethodVerdict::NotApplicable => !e.is_complete(),
+        MethodVerdict::Conformant | MethodVerdict::NotConformant => false,
+    };
+    if !missing {
+        return None;
+    }
+    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+    s.set_message(format!("incomplete: {}", e.share()))
+        .set_type("incomplete")
+        .set_description(format!(
+            "no \"conformant\" without evidence: {}\n{}",
+            e.share(),
+            e.missing()
+        ));
+    let mut tc = TestCase::new(EVIDENCE_CASE, s);
+    tc.set_classname(classname);
+    Some(tc)
 }
 
 fn millis(ms: f64) -> Duration {

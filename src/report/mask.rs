@@ -373,6 +373,7 @@ impl Redactor {
             covers: Covers {
                 codes: case.covers.codes.clone(),
                 rules: case.covers.rules.iter().map(|s| n(s)).collect(),
+                fields: case.covers.fields.iter().map(|s| n(s)).collect(),
             },
             tags: case.tags.iter().map(|s| n(s)).collect(),
             assumes: case.assumes.iter().map(|s| n(s)).collect(),
@@ -394,6 +395,19 @@ impl Redactor {
                 konform: t(&r.konform),
                 curl: r.curl.iter().map(|c| t(c)).collect(),
             }),
+            grounds: case
+                .grounds
+                .iter()
+                .map(|g| crate::plan::grounds::Ground {
+                    on: t(&g.on),
+                    at: g.at.as_ref().map(|at| crate::spec::Provenance {
+                        doc: at.doc.clone(),
+                        line: at.line,
+                        text: t(&at.text),
+                    }),
+                    basis: g.basis.as_deref().map(t),
+                })
+                .collect(),
             trimmed: case.trimmed.clone(),
         }
     }

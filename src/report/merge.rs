@@ -97,6 +97,7 @@ pub fn merge(shards: &[Shard], run_id: String) -> Result<RunSummary, MergeError>
     merged.tls_verification_off = shards.iter().any(|s| s.summary.tls_verification_off);
     merged.coverage = merge_coverage(shards);
     merged.mutation = merge_mutation(shards);
+    crate::run::evidence::judge(&mut merged);
     Ok(merged)
 }
 
@@ -130,7 +131,7 @@ fn merge_coverage(shards: &[Shard]) -> Vec<MethodCoverage> {
                     Some(x) => {
                         union(&mut x.cases, &c.cases);
                         union_opt(&mut x.passing, &c.passing);
-                        if !x.cases.is_empty() {
+                        if covered(&x.cases, &x.passing) {
                             x.status = CodeStatus::Covered;
                         }
                     }
@@ -142,7 +143,7 @@ fn merge_coverage(shards: &[Shard]) -> Vec<MethodCoverage> {
                     Some(x) => {
                         union(&mut x.cases, &r.cases);
                         union_opt(&mut x.passing, &r.passing);
-                        if !x.cases.is_empty() {
+                        if covered(&x.cases, &x.passing) {
                             x.status = CodeStatus::Covered;
                         }
                     }
@@ -152,6 +153,15 @@ fn merge_coverage(shards: &[Shard]) -> Vec<MethodCoverage> {
         }
     }
     methods.into_values().collect()
+}
+
+/// Covered in the merged run: a covering case passed in some shard (without passing lists,
+/// some case covers it).
+fn covered(cases: &[String], passing: &Option<Vec<String>>) -> bool {
+    match passing {
+        Some(p) => !p.is_empty(),
+        None => !cases.is_empty(),
+    }
 }
 
 fn union(into: &mut Vec<String>, more: &[String]) {

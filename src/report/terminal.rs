@@ -1,7 +1,9 @@
 //! The terminal summary printed at the end of `konform run`: a line per method with its
 //! verdict and counts in aligned columns, the failing cases under a method that is not
-//! conformant (a few, the rest are in the reports) with their details ([`text::details`]), then the totals and where the reports
-//! went. The main function here is [`print`]; colour only when asked ([`Colour::detect`]).
+//! conformant (a few, the rest are in the reports) with their details ([`text::details`]: the
+//! grounds its expectation rests on among them), the evidence reached under a method that is
+//! incomplete, then the totals and where the reports went. The main function here is
+//! [`print`]; colour only when asked ([`Colour::detect`]).
 //!
 //! ```text
 //! SERVICE                    METHOD                 VERDICT         PASS  FAIL  ERROR  N/A
@@ -12,9 +14,10 @@
 //!          caller    jobcenter (JobCenter 10101)
 //!          expected  error 4653
 //!          …         (actual, reason, request, answer, rerun, curl)
-//! PersonRegistrationService  GetPerson              conformant         3     0      0    1
+//! PersonRegistrationService  GetPerson              incomplete         3     0      0    1
+//!   evidence  1 of 4 codes evidenced, 0 of 1 rules evidenced; missing codes 1001, 1010, 4404; …
 //!
-//! 2 methods: 1 conformant, 1 not conformant, 0 not applicable
+//! 2 methods: 0 conformant, 1 not conformant, 1 incomplete, 0 not applicable
 //! 9 cases: 7 pass, 1 fail, 0 error, 1 n/a  (embedded reference, 1.2 s)
 //! reports: reports/6f0c…/index.html, junit.xml, summary.json
 //! ```
@@ -69,6 +72,8 @@ fn method_colour(v: MethodVerdict) -> &'static str {
     match v {
         MethodVerdict::Conformant => "32",
         MethodVerdict::NotConformant => "1;31",
+        // Never green: evidence is missing.
+        MethodVerdict::Incomplete => "1;33",
         MethodVerdict::NotApplicable => "33",
     }
 }
@@ -158,6 +163,21 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
             row[6].as_str(),
         ];
         writeln!(out, "{}", line(cells, Some(m.verdict)))?;
+        if let Some(e) = &m.evidence
+            && matches!(
+                m.verdict,
+                MethodVerdict::Incomplete | MethodVerdict::NotApplicable
+            )
+            && !e.is_complete()
+        {
+            writeln!(
+                out,
+                "  {}  {}; {}",
+                paint(c, "33", "evidence"),
+                e.share(),
+                text::one_line(&e.missing(), 160)
+            )?;
+        }
         if m.verdict == MethodVerdict::NotConformant {
             let failing: Vec<_> = s
                 .cases
@@ -189,15 +209,19 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
         }
     }
 
-    let (ok, bad, na) = s.methods.iter().fold((0, 0, 0), |acc, m| match m.verdict {
-        MethodVerdict::Conformant => (acc.0 + 1, acc.1, acc.2),
-        MethodVerdict::NotConformant => (acc.0, acc.1 + 1, acc.2),
-        MethodVerdict::NotApplicable => (acc.0, acc.1, acc.2 + 1),
-    });
+    let (ok, bad, inc, na) = s
+        .methods
+        .iter()
+        .fold((0, 0, 0, 0), |acc, m| match m.verdict {
+            MethodVerdict::Conformant => (acc.0 + 1, acc.1, acc.2, acc.3),
+            MethodVerdict::NotConformant => (acc.0, acc.1 + 1, acc.2, acc.3),
+            MethodVerdict::Incomplete => (acc.0, acc.1, acc.2 + 1, acc.3),
+            MethodVerdict::NotApplicable => (acc.0, acc.1, acc.2, acc.3 + 1),
+        });
     writeln!(out)?;
     writeln!(
         out,
-        "{} methods: {}, {}, {}",
+        "{} methods: {}, {}, {}, {}",
         s.methods.len(),
         // A zero is never coloured: it is neither good nor bad news.
         paint(
@@ -209,6 +233,11 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
             c,
             if bad > 0 { "1;31" } else { "0" },
             &format!("{bad} not conformant")
+        ),
+        paint(
+            c,
+            if inc > 0 { "1;33" } else { "0" },
+            &format!("{inc} incomplete")
         ),
         paint(
             c,

@@ -57,6 +57,7 @@ pub fn method_verdict_label(verdict: MethodVerdict) -> &'static str {
     match verdict {
         MethodVerdict::Conformant => "conformant",
         MethodVerdict::NotConformant => "not conformant",
+        MethodVerdict::Incomplete => "incomplete",
         MethodVerdict::NotApplicable => "not applicable",
     }
 }
@@ -137,19 +138,13 @@ pub fn details(case: &CaseResult, detail: Detail) -> Vec<(&'static str, String)>
         out.push(("caller", caller.to_string()));
     }
     out.push(("expected", case.expected.clone()));
-    let mut grounds = Vec::new();
-    if !case.covers.codes.is_empty() {
-        let codes: Vec<String> = case.covers.codes.iter().map(u32::to_string).collect();
-        grounds.push(format!("documented code {}", codes.join(", ")));
+    // The document lines and overlay entries the expectation rests on, one per line; said
+    // outright when a failing verdict has none.
+    for g in &case.grounds {
+        out.push(("grounds", g.cite()));
     }
-    if !case.covers.rules.is_empty() {
-        grounds.push(format!("rule {}", case.covers.rules.join(", ")));
-    }
-    if !case.assumes.is_empty() {
-        grounds.push(format!("reading {}", case.assumes.join(", ")));
-    }
-    if !grounds.is_empty() {
-        out.push(("grounds", grounds.join("; ")));
+    if case.grounds.is_empty() && matches!(case.verdict, Verdict::Fail { .. }) {
+        out.push(("grounds", "none recorded".to_string()));
     }
     out.push(("actual", outcome_or_none(case.outcome.as_ref())));
     if let Some(reason) = case.verdict.reason() {

@@ -164,6 +164,7 @@ mod tests {
             trimmed: vec![],
             caller: None,
             reproduce: None,
+            grounds: vec![],
         }
     }
 

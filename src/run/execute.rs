@@ -301,6 +301,7 @@ pub fn result(
         attempts: 1,
         caller: None,
         reproduce: None,
+        grounds: planned.grounds.clone(),
         trimmed: Vec::new(),
     };
     super::budget::Budget::default().apply(&mut r);

@@ -1,10 +1,12 @@
 //! Running cases: choosing them ([`filter`]), running one ([`execute`]) and many
-//! ([`runner`]) within bounds, judging answers ([`judge`]) and checking them against the spec
-//! ([`conform`]); the [`result`] model every reporter reads.
+//! ([`runner`]) within bounds, judging answers ([`judge`]), checking them against the spec
+//! ([`conform`]) and methods on their evidence ([`evidence`]); the [`result`] model every
+//! reporter reads.
 
 pub mod budget;
 pub mod conform;
 pub mod embedded;
+pub mod evidence;
 pub mod execute;
 pub mod filter;
 pub mod judge;

@@ -8,7 +8,7 @@ use crate::case::model::Covers;
 use crate::target::outcome::{Exchange, Outcome};
 
 /// Bumped on any change to the JSON shape of [`RunSummary`].
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The verdict of one case. Nothing passes by default: a case passes only when the answer
 /// matched its `then`.
@@ -84,6 +84,10 @@ pub struct CaseResult {
     pub duration_ms: f64,
     /// How many times the request was sent (more than 1 after transport-error retries).
     pub attempts: u32,
+    /// What the expectation rests on: the document rows (document, line, text) and overlay
+    /// entries; every report cites them beside a failing verdict.
+    #[serde(default)]
+    pub grounds: Vec<crate::plan::grounds::Ground>,
     /// What the per-case size budget left out (`errors: the first 100 of 250000 kept`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trimmed: Vec<String>,
@@ -124,12 +128,88 @@ pub struct Reproduction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MethodVerdict {
-    /// Every applicable case passed, and at least one case ran.
+    /// Nothing failed, and every documented code and rule has a passing case in this run (or
+    /// is declared untestable with a reason): complete evidence.
     Conformant,
     /// At least one case failed or ended in error.
     NotConformant,
+    /// Nothing failed, but a documented code or rule has no passing case in this run; the
+    /// method's [`Evidence`] says how much was reached and what is missing.
+    Incomplete,
     /// No case of the method could be run on this target.
     NotApplicable,
+}
+
+/// How much of a method's documented codes and rules this run evidenced: a code or rule is
+/// evidenced when a case covering it passed in the run; one the overlay declares untestable
+/// (with a reason) needs no case. Computed by [`crate::run::evidence::judge`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Documented error codes of the method.
+    pub codes: usize,
+    /// Of those, the codes a passing case covers.
+    pub codes_evidenced: usize,
+    /// Of those, the codes declared untestable (and not evidenced).
+    pub codes_untestable: usize,
+    /// Codes neither evidenced nor untestable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_codes: Vec<u32>,
+    /// The method's prose rules.
+    pub rules: usize,
+    pub rules_evidenced: usize,
+    pub rules_untestable: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_rules: Vec<String>,
+}
+
+impl Evidence {
+    /// Whether every documented code and rule is evidenced or untestable.
+    pub fn is_complete(&self) -> bool {
+        self.missing_codes.is_empty() && self.missing_rules.is_empty()
+    }
+
+    /// The share reached, in words: `2 of 27 codes evidenced, 1 of 3 rules evidenced`
+    /// (untestable ones said apart).
+    pub fn share(&self) -> String {
+        if self.codes == 0 && self.rules == 0 {
+            return "no documented codes or rules to evidence".to_string();
+        }
+        let part = |n: usize, of: usize, untestable: usize, what: &str| {
+            let mut s = format!("{n} of {of} {what} evidenced");
+            if untestable > 0 {
+                s.push_str(&format!(" ({untestable} untestable)"));
+            }
+            s
+        };
+        format!(
+            "{}, {}",
+            part(
+                self.codes_evidenced,
+                self.codes,
+                self.codes_untestable,
+                "codes"
+            ),
+            part(
+                self.rules_evidenced,
+                self.rules,
+                self.rules_untestable,
+                "rules"
+            )
+        )
+    }
+
+    /// What is missing, in words: `missing codes 4669, 4671; missing rules M.x`.
+    pub fn missing(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.missing_codes.is_empty() {
+            let codes: Vec<String> = self.missing_codes.iter().map(u32::to_string).collect();
+            parts.push(format!("missing codes {}", codes.join(", ")));
+        }
+        if !self.missing_rules.is_empty() {
+            parts.push(format!("missing rules {}", self.missing_rules.join(", ")));
+        }
+        parts.join("; ")
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +245,10 @@ pub struct MethodSummary {
     pub assumed: Counts,
     /// Counts of generated cases, apart.
     pub generated: Counts,
+    /// The documented codes and rules this run evidenced; absent until the run is judged
+    /// against the spec ([`crate::run::evidence::judge`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
 }
 
 /// The whole run: what every reporter renders.
@@ -346,6 +430,7 @@ impl RunSummary {
                         counts: Counts::default(),
                         assumed: Counts::default(),
                         generated: Counts::default(),
+                        evidence: None,
                     });
                     methods.last_mut().expect("just pushed")
                 }
@@ -358,11 +443,13 @@ impl RunSummary {
                 summary.generated.add(&case.verdict);
             }
         }
+        // Never conformant here: that takes the evidence of the spec's codes and rules, which
+        // `run::evidence::judge` weighs once the coverage matrix is known.
         for m in &mut methods {
             m.verdict = if m.counts.fail + m.counts.error > 0 {
                 MethodVerdict::NotConformant
             } else if m.counts.pass > 0 {
-                MethodVerdict::Conformant
+                MethodVerdict::Incomplete
             } else {
                 MethodVerdict::NotApplicable
             };

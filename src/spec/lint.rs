@@ -428,6 +428,7 @@ mod tests {
             max_inclusive: None,
             description: None,
             children: vec![],
+            at: None,
         }
     }
 
@@ -457,16 +458,19 @@ mod tests {
                     code: 1001,
                     text: Some("Invalid cpr".into()),
                     description: None,
+                    at: None,
                 },
                 ErrorCode {
                     code: 1001,
                     text: Some("Invalid cpr".into()),
                     description: None,
+                    at: None,
                 },
                 ErrorCode {
                     code: 4762,
                     text: None,
                     description: None,
+                    at: None,
                 },
             ],
             rules: vec![],
@@ -494,9 +498,13 @@ mod tests {
                 basis: Basis::Assumption { reason: "x".into() },
             },
         );
-        spec.overlay
-            .untestable
-            .insert("CreateThing/9999".into(), Untestable { reason: "x".into() });
+        spec.overlay.untestable.insert(
+            "CreateThing/9999".into(),
+            Untestable {
+                reason: "x".into(),
+                at: None,
+            },
+        );
         spec
     }
 
@@ -559,7 +567,13 @@ mod tests {
             "ThingService/CreateThing/9999",
             "ThingService/CreateThing/4762/1",
         ] {
-            untestable.insert(key.into(), Untestable { reason: "x".into() });
+            untestable.insert(
+                key.into(),
+                Untestable {
+                    reason: "x".into(),
+                    at: None,
+                },
+            );
         }
         let (problems, _) = lint(&spec, Path::new("specs"));
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();

@@ -10,7 +10,9 @@ pub mod load;
 pub mod model;
 pub mod overlay;
 pub mod pattern;
+pub mod provenance;
 
 pub use load::SpecError;
 pub use model::{Field, Method, MethodRef, ServiceSpec, Spec};
 pub use pattern::XsdPattern;
+pub use provenance::{Citable, Provenance};

@@ -30,6 +30,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::provenance::Provenance;
+
 /// One service document, as imported: `specs/<Service>.yaml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -193,6 +195,9 @@ impl HttpVerb {
 pub struct AccessRow {
     pub organisation: OrganisationType,
     pub levels: Vec<AccessLevel>,
+    /// The row of the allowed-organisation table it was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Provenance>,
 }
 
 /// The organisation types of the documents' tables, plus Anden Aktør (external operator).
@@ -336,6 +341,27 @@ pub struct Field {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Field>,
+    /// The table row the field was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Provenance>,
+}
+
+/// Whether two field trees define the same fields, wherever the documents print them (the
+/// provenance is left out of the comparison: the same element documented under two methods
+/// stands on two lines).
+pub fn same_definition(a: &[Field], b: &[Field]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            Field {
+                children: Vec::new(),
+                at: None,
+                ..x.clone()
+            } == Field {
+                children: Vec::new(),
+                at: None,
+                ..y.clone()
+            } && same_definition(&x.children, &y.children)
+        })
 }
 
 impl Field {
@@ -510,6 +536,9 @@ pub struct ErrorCode {
     /// The "Beskrivelse" column, where it differs from the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The row of the error table it was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Provenance>,
 }
 
 /// A business rule stated in prose.
@@ -528,6 +557,10 @@ pub struct Rule {
     pub http_status: Option<u16>,
     /// Where the rule comes from: the document, or an overlay entry (then marked as such).
     pub source: RuleSource,
+    /// The document line the rule's sentence stands on (for an overlay rule: the line it rests
+    /// on, where there is one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Provenance>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

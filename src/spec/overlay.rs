@@ -146,6 +146,10 @@ pub struct MethodAccess {
 #[serde(deny_unknown_fields)]
 pub struct Untestable {
     pub reason: String,
+    /// The document line the reason rests on, where there is one (the error row printed
+    /// without a text, the rule sentence that points outside the documents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<super::provenance::Provenance>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

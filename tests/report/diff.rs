@@ -9,9 +9,12 @@ use konform::run::result::{RunSummary, Verdict};
 use crate::fixtures;
 
 fn rebuilt(s: RunSummary) -> RunSummary {
-    RunSummary::from_cases(
+    let mut r = RunSummary::from_cases(
         s.run_id, s.started, s.finished, s.target, s.complete, s.cases,
-    )
+    );
+    // Judged like a run (no coverage matrix: nothing documented to evidence).
+    konform::run::evidence::judge(&mut r);
+    r
 }
 
 /// Run B: one pass turns into a fail, the failing case passes, the error becomes not

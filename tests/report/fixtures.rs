@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use konform::case::model::Covers;
+use konform::plan::grounds::Ground;
 use konform::run::result::{
     CaseResult, CodeCoverage, CodeStatus, KillRatio, MethodCoverage, MutationScore, RuleCoverage,
     RunSummary, Survivor, Verdict,
 };
+use konform::spec::Provenance;
 use konform::target::outcome::{
     DfdgError, Exchange, Failure, Outcome, RecordedRequest, RecordedResponse,
 };
@@ -78,6 +80,11 @@ pub fn case(
         covers: Covers {
             codes: vec![4653],
             rules: vec![format!("{method}.rule-1")],
+            fields: if generated {
+                vec!["startdato".to_string()]
+            } else {
+                vec![]
+            },
         },
         tags: vec!["smoke".to_string()],
         assumes: assumes.iter().map(|s| s.to_string()).collect(),
@@ -95,6 +102,22 @@ pub fn case(
         attempts: 1,
         caller: None,
         reproduce: None,
+        grounds: std::iter::once(Ground {
+            on: "error 4653".to_string(),
+            at: Some(Provenance {
+                doc: "001_87d7a0a3447f30f0.txt".to_string(),
+                line: 2417,
+                text: "4653 | The interview date is too old | The interview date is too old"
+                    .to_string(),
+            }),
+            basis: None,
+        })
+        .chain(assumes.iter().map(|a| Ground {
+            on: format!("overlay {a}"),
+            at: None,
+            basis: Some("assumption: a value the documents do not give".to_string()),
+        }))
+        .collect(),
         trimmed: vec![],
     }
 }
@@ -259,20 +282,59 @@ pub fn summary() -> RunSummary {
             false,
         ),
     ];
-    RunSummary::from_cases(
+    let mut s = RunSummary::from_cases(
         RUN_ID.to_string(),
         "2026-11-24T10:00:00+01:00".to_string(),
         "2026-11-24T10:00:02.250+01:00".to_string(),
         "embedded reference (http://127.0.0.1:41234)".to_string(),
         true,
         cases,
-    )
+    );
+    // Without a coverage matrix, no method documents anything to evidence: CreateYdelse is
+    // conformant on its passes alone (`with_coverage` gives it codes to evidence).
+    konform::run::evidence::judge(&mut s);
+    s
 }
 
 /// [`summary`] with the optional coverage and mutation fields filled.
 pub fn with_coverage() -> RunSummary {
     let mut s = summary();
-    s.coverage = vec![MethodCoverage {
+    // CreateYdelse evidences 100049 but not 4669: incomplete.
+    s.coverage.push(MethodCoverage {
+        service: "VisiteringOgStatus.YdelsesVisiteringService".to_string(),
+        method: "CreateYdelse".to_string(),
+        codes: vec![
+            CodeCoverage {
+                code: 100049,
+                text: Some("Lovhenvisning skal være angivet".to_string()),
+                status: CodeStatus::Covered,
+                cases: vec!["CreateYdelse.kth-2025-without-lovhenvisning".to_string()],
+                reason: None,
+                passing: Some(vec![
+                    "CreateYdelse.kth-2025-without-lovhenvisning".to_string(),
+                ]),
+            },
+            CodeCoverage {
+                code: 4669,
+                text: Some("Slutdatoen må ikke ligge før startdatoen".to_string()),
+                status: CodeStatus::Uncovered,
+                cases: vec!["CreateYdelse.slutdato-before-startdato".to_string()],
+                reason: None,
+                passing: Some(vec![]),
+            },
+        ],
+        rules: vec![RuleCoverage {
+            id: "CreateYdelse.kth-lovhenvisning".to_string(),
+            text: "Lovhenvisning skal angives ved KTH".to_string(),
+            codes: vec![100049],
+            status: CodeStatus::Uncovered,
+            cases: vec![],
+            reason: None,
+            passing: Some(vec![]),
+        }],
+        kill_ratio: None,
+    });
+    s.coverage.push(MethodCoverage {
         service: "InterviewService".to_string(),
         method: "CreatePersonInterview".to_string(),
         codes: vec![
@@ -318,7 +380,11 @@ pub fn with_coverage() -> RunSummary {
             mutants: 4,
             killed: 3,
         }),
-    }];
+    });
+    // In the order coverage::compute gives: by service, then method.
+    s.coverage
+        .sort_by(|a, b| (&a.service, &a.method).cmp(&(&b.service, &b.method)));
+    konform::run::evidence::judge(&mut s);
     s.mutation = Some(MutationScore {
         mutants: 40,
         killed: 37,

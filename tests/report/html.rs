@@ -208,3 +208,47 @@ fn html_snapshot() {
         insta::assert_snapshot!("html", body);
     });
 }
+
+/// A failing case cites its grounds (document, line, quoted text; overlay entries with their
+/// reason); an incomplete method's badge is amber, with the share reached, and never green.
+#[test]
+fn failing_cases_cite_grounds_and_incomplete_is_never_green() {
+    let html = html_of(&fixtures::with_coverage(), "html-grounds");
+    let fail = html
+        .split("<details class=\"case\" id=\"c-CreatePersonInterview.date-more-than-7-days-old\"")
+        .nth(1)
+        .expect("the failing case")
+        .split("</dl>")
+        .next()
+        .expect("its facts");
+    assert!(
+        fail.contains(
+            "<dt>grounds</dt><dd class=\"grounds\"><ul><li>error 4653: \
+             <code>001_87d7a0a3447f30f0.txt:2417</code> <q>4653 | The interview date is too old"
+        ),
+        "{fail}"
+    );
+    let row = html
+        .lines()
+        .find(|l| l.starts_with("<tr class=\"mrow\"") && l.contains("CreateYdelse"))
+        .expect("CreateYdelse row");
+    assert!(
+        row.contains("<span class=\"badge v-incomplete\">incomplete</span>"),
+        "{row}"
+    );
+    assert!(!row.contains("v-pass"), "{row}");
+    assert!(
+        row.contains("1 of 2 codes evidenced, 0 of 1 rules evidenced"),
+        "{row}"
+    );
+    assert!(row.contains("missing codes 4669"), "{row}");
+    assert!(html.contains("<b class=\"c-incomplete\">1 incomplete</b>"));
+    // The page's badge is never green while a method is incomplete.
+    let mut s = fixtures::with_coverage();
+    s.methods.retain(|m| m.method == "CreateYdelse");
+    let only = html_of(&s, "html-incomplete-badge");
+    let h1 = only.lines().find(|l| l.starts_with("<h1>")).expect("h1");
+    assert!(h1.contains("badge v-incomplete\">INCOMPLETE"), "{h1}");
+    // A covering case that did not pass does not evidence its code.
+    assert!(html.contains("<span class=\"badge v-incomplete\">not evidenced</span>"));
+}

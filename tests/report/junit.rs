@@ -225,3 +225,44 @@ fn junit_snapshot() {
         insta::assert_snapshot!("junit", xml);
     });
 }
+
+#[test]
+fn a_failure_cites_its_grounds_and_an_incomplete_method_fails_its_evidence_case() {
+    let xml = junit_of(&fixtures::with_coverage(), "junit-grounds");
+    let (cases, root) = parse(&xml);
+    let fail = &cases["CreatePersonInterview.date-more-than-7-days-old"];
+    assert!(
+        fail.body.contains(
+            "grounds:  001_87d7a0a3447f30f0.txt:2417 \"4653 | The interview date is too old | \
+             The interview date is too old\""
+        ),
+        "{}",
+        fail.body
+    );
+    // CreateYdelse passed every case it ran, but 4669 and a rule have no passing case: the
+    // suite is not green.
+    let evidence = &cases[konform::report::junit::EVIDENCE_CASE];
+    assert_eq!(
+        evidence.suite,
+        "VisiteringOgStatus.YdelsesVisiteringService.CreateYdelse"
+    );
+    assert_eq!(evidence.status, "failure");
+    assert_eq!(
+        evidence.message,
+        "incomplete: 1 of 2 codes evidenced, 0 of 1 rules evidenced"
+    );
+    assert!(
+        evidence
+            .body
+            .contains("missing codes 4669; missing rules CreateYdelse.kth-lovhenvisning"),
+        "{}",
+        evidence.body
+    );
+    assert_eq!(
+        root["failures"], "2",
+        "the case's failure and the evidence case"
+    );
+    // A conformant run has no evidence case.
+    let (plain, _) = parse(&junit_of(&fixtures::summary(), "junit-no-evidence"));
+    assert!(!plain.contains_key(konform::report::junit::EVIDENCE_CASE));
+}

@@ -45,6 +45,23 @@ struct Method {
     counts: Counts,
     assumed: Counts,
     generated: Counts,
+    #[serde(default)]
+    evidence: Option<Evidence>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Clone)]
+#[serde(deny_unknown_fields)]
+struct Evidence {
+    codes: usize,
+    codes_evidenced: usize,
+    codes_untestable: usize,
+    #[serde(default)]
+    missing_codes: Vec<u32>,
+    rules: usize,
+    rules_evidenced: usize,
+    rules_untestable: usize,
+    #[serde(default)]
+    missing_rules: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Clone, Copy)]
@@ -52,6 +69,7 @@ struct Method {
 enum MethodVerdict {
     Conformant,
     NotConformant,
+    Incomplete,
     NotApplicable,
 }
 
@@ -77,10 +95,23 @@ struct Case {
     exchanges: Vec<Exchange>,
     duration_ms: f64,
     attempts: u32,
+    grounds: Vec<Ground>,
     /// What the per-case size budget left out; absent when nothing was.
     #[serde(default)]
     #[expect(dead_code, reason = "free-form notes")]
     trimmed: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ground {
+    on: String,
+    /// `<document>:<line>: <text>`, for a line of the documents.
+    #[serde(default)]
+    at: Option<String>,
+    /// The overlay entry's reason or source.
+    #[serde(default)]
+    basis: Option<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Clone, Copy)]
@@ -99,6 +130,8 @@ struct Covers {
     codes: Vec<u32>,
     #[serde(default)]
     rules: Vec<String>,
+    #[serde(default)]
+    fields: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -244,7 +277,7 @@ fn written_summary_matches_the_pinned_schema() {
     let summary = fixtures::with_coverage();
     let (_, s) = written(&summary, "schema");
     assert_eq!(
-        s.schema_version, 1,
+        s.schema_version, 2,
         "bump the README and this test together"
     );
     assert_eq!(s.run_id, fixtures::RUN_ID);
@@ -292,11 +325,44 @@ fn written_summary_matches_the_pinned_schema() {
             (
                 "VisiteringOgStatus.YdelsesVisiteringService",
                 "CreateYdelse",
-                MethodVerdict::Conformant,
+                MethodVerdict::Incomplete,
                 3
             ),
         ]
     );
+    // No conformant without evidence: CreateYdelse's 4669 has no passing case.
+    let evidence = s.methods[2].evidence.clone().expect("evidence");
+    assert_eq!(
+        (
+            evidence.codes,
+            evidence.codes_evidenced,
+            evidence.missing_codes
+        ),
+        (2, 1, vec![4669])
+    );
+    // The failing case cites the document line its expectation rests on.
+    let failing = s
+        .cases
+        .iter()
+        .find(|c| c.verdict == CaseVerdict::Fail)
+        .expect("a failing case");
+    assert_eq!(failing.grounds[0].on, "error 4653");
+    assert!(
+        failing.grounds[0]
+            .at
+            .as_deref()
+            .is_some_and(|a| a.starts_with("001_87d7a0a3447f30f0.txt:2417: 4653 |")),
+        "{:?}",
+        failing.grounds[0]
+    );
+    assert!(failing.grounds[0].basis.is_none());
+    // A generated case names the field whose documented row it breaks.
+    let generated = s
+        .cases
+        .iter()
+        .find(|c| c.generated && c.verdict == CaseVerdict::Pass)
+        .expect("a generated case");
+    assert_eq!(generated.covers.fields, vec!["startdato".to_string()]);
     let ydelse = &s.methods[2];
     assert_eq!(ydelse.assumed.pass, 1, "one case rests on an assumption");
     assert_eq!(ydelse.generated.pass, 1, "one case is generated");
@@ -423,7 +489,7 @@ fn reading_refuses_another_schema_version() {
     let dir = fixtures::temp_dir("version");
     let w = konform::report::write_all(&fixtures::summary(), &dir).expect("write");
     let text = std::fs::read_to_string(&w.summary_json).expect("read");
-    let newer = text.replacen("\"schema_version\": 1", "\"schema_version\": 99", 1);
+    let newer = text.replacen("\"schema_version\": 2", "\"schema_version\": 99", 1);
     assert_ne!(newer, text);
     std::fs::write(&w.summary_json, newer).expect("write");
     let err = konform::report::json::read(&w.summary_json).expect_err("version 99");

@@ -43,7 +43,15 @@ fn a_line_per_method_in_aligned_columns_then_totals() {
     for &l in &methods {
         assert!(l[..end].ends_with(|c: char| c.is_ascii_digit()), "{l}");
     }
-    assert!(out.contains("3 methods: 1 conformant, 1 not conformant, 1 not applicable"));
+    assert!(
+        out.contains("3 methods: 1 conformant, 1 not conformant, 0 incomplete, 1 not applicable")
+    );
+    // Each failing case cites the document line its expectation rests on.
+    assert!(
+        lines.iter().any(|l| l.trim_start().starts_with("grounds")
+            && l.ends_with("001_87d7a0a3447f30f0.txt:2417 \"4653 | The interview date is too old | The interview date is too old\"")),
+        "{out}"
+    );
     assert!(out.contains("7 cases: 4 pass, 1 fail, 1 error, 1 n/a"));
 }
 
@@ -109,4 +117,40 @@ fn lists_at_most_five_failing_cases_per_method() {
         .count();
     assert_eq!(listed, 5, "{out}");
     assert!(out.contains("… and 5 more (see the reports)"), "{out}");
+}
+
+/// An incomplete method is never green: amber, with the share reached and what is missing.
+#[test]
+fn an_incomplete_method_says_how_much_evidence_it_reached() {
+    let s = fixtures::with_coverage();
+    let out = printed(&s, &TerminalOptions::default());
+    let line = out
+        .lines()
+        .find(|l| l.contains("CreateYdelse"))
+        .expect("CreateYdelse line");
+    assert!(line.contains("incomplete"), "{line}");
+    assert!(
+        out.contains(
+            "  evidence  1 of 2 codes evidenced, 0 of 1 rules evidenced; missing codes 4669; \
+             missing rules CreateYdelse.kth-lovhenvisning"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("0 conformant, 1 not conformant, 1 incomplete"),
+        "{out}"
+    );
+    let coloured = printed(
+        &s,
+        &TerminalOptions {
+            colour: Colour::Always,
+            written: None,
+        },
+    );
+    let verdict = coloured
+        .lines()
+        .find(|l| l.contains("CreateYdelse"))
+        .expect("line");
+    assert!(verdict.contains("\x1b[1;33mincomplete"), "{verdict:?}");
+    assert!(!verdict.contains("\x1b[32m"), "never green: {verdict:?}");
 }

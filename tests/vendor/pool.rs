@@ -242,6 +242,21 @@ async fn a_pool_target_gives_the_embedded_verdicts_or_not_applicable() {
         b["totals"]["not_applicable"], not_applicable,
         "counted apart in the report"
     );
+    // No method is conformant without complete evidence: against the embedded reference every
+    // method is; through the pool, those whose evidence the not-applicable cases held are
+    // incomplete, said on the terminal and in the HTML with the share reached, and the run
+    // exits 3 (nothing failed, evidence missing).
+    let embedded_stdout = String::from_utf8_lossy(&embedded_run.stdout);
+    assert!(
+        support::check_evidence(&a, &embedded_out, &embedded_stdout).is_empty(),
+        "{embedded_stdout}"
+    );
+    assert_eq!(embedded_run.status.code(), Some(0), "{embedded_stdout}");
+    let pool_stdout = String::from_utf8_lossy(&pool_run.stdout);
+    let incomplete = support::check_evidence(&b, &pool_out, &pool_stdout);
+    eprintln!("incomplete through the pool: {}", incomplete.len());
+    assert!(!incomplete.is_empty(), "{pool_stdout}");
+    assert_eq!(pool_run.status.code(), Some(3), "{pool_stdout}");
     // Not applicable is never a pass, and the reason says why.
     let na = b["cases"]
         .as_array()

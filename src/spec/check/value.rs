@@ -117,6 +117,7 @@ mod tests {
 
     fn field(kind_type: &str) -> FieldShape {
         let f = Field {
+            at: None,
             name: "f".into(),
             former_name: None,
             location: Default::default(),

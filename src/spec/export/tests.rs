@@ -171,6 +171,7 @@ fn xsd_carries_patterns_lengths_ranges_cardinalities_and_former_names() {
         max_inclusive: max,
         description: None,
         children: vec![],
+        at: None,
     };
     assert_eq!(
         xsd::simple_type(&field(Some(1), Some(100))),

@@ -127,6 +127,7 @@ pub fn header_fields(spec: &Spec) -> (Vec<Field>, Option<String>) {
         max_inclusive: None,
         description: None,
         children: Vec::new(),
+        at: None,
     };
     (
         vec![leaf("OrganisationTypeIdentifier"), leaf("OrganisationCode")],
@@ -151,6 +152,7 @@ fn user_metadata_fields() -> Vec<Field> {
             max_inclusive: None,
             description: None,
             children: Vec::new(),
+            at: None,
         })
         .collect()
 }
@@ -190,7 +192,7 @@ pub fn service_schemas(
         };
         for (i, (element, fields)) in elements.into_iter().enumerate() {
             if let Some((other, earlier)) = seen.get(&element) {
-                if *earlier != fields {
+                if !crate::spec::model::same_definition(earlier, fields) {
                     return Err(ExportError::Service {
                         service: service.service.clone(),
                         message: format!(

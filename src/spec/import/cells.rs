@@ -6,6 +6,7 @@
 //! markers before the element name. Header rows are printed twice. The main entry is [`parse`].
 
 use crate::spec::model::{AccessLevel, AccessRow, ErrorCode, Layout, OrganisationType};
+use crate::spec::provenance::Provenance;
 
 use super::text::{
     self, Details, detail_key, is_blank, is_ident, norm, occurs_cell, parse_heading, split_former,
@@ -22,6 +23,8 @@ pub(crate) struct Cell {
     pub lines: Vec<String>,
     /// The lines on one line, white space collapsed.
     joined: String,
+    /// How many document lines the cell takes, blank ones included.
+    height: usize,
 }
 
 impl Cell {
@@ -36,6 +39,11 @@ impl Cell {
 
     fn as_str(&self) -> &str {
         &self.joined
+    }
+
+    /// The last line the cell takes (a blank cell takes its one line).
+    pub fn last_line(&self) -> usize {
+        self.line + self.height.saturating_sub(1)
     }
 
     pub fn first(&self) -> &str {
@@ -56,7 +64,9 @@ pub(crate) fn cells(text: &str) -> Vec<Cell> {
             line: i + 1,
             lines: Vec::new(),
             joined: String::new(),
+            height: 0,
         });
+        cell.height += 1;
         if !is_blank(line) {
             cell.lines.push(line.trim_end().to_string());
         }
@@ -320,11 +330,13 @@ fn parse_access(
                 }
             }
         }
+        let last = cells[i + columns.len()].last_line();
         i += 1 + columns.len();
         if !levels.is_empty() {
             rows.push(AccessRow {
                 organisation,
                 levels,
+                at: Some(Provenance::span(file, c.line, last)),
             });
         }
     }
@@ -456,6 +468,7 @@ fn parse_row(
         .filter(|_| j < end)
         .and_then(|c| occurs_cell(c.as_str()))
         .ok_or_else(|| malformed(file, c.line, format!("{name}: no Forekomst (cardinality)")))?;
+    let row_end = cells[j].last_line();
     j += 1;
     let mut paragraphs = Vec::new();
     while j < end && !is_keyword(&cells[j]) && !row_starts(cells, j, end) {
@@ -474,6 +487,7 @@ fn parse_row(
         details,
         occurs,
         description: (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n")),
+        at: Some(Provenance::span(file, c.line, row_end)),
     };
     Ok((row, j))
 }
@@ -518,7 +532,9 @@ fn parse_errors(
         };
         let text = column(&mut i);
         let description = column(&mut i);
-        errors.push(error_code(code, text, description));
+        let mut error = error_code(code, text, description);
+        error.at = Some(Provenance::span(file, c.line, cells[i - 1].last_line()));
+        errors.push(error);
     }
     Ok((errors, i))
 }
@@ -534,6 +550,7 @@ pub(crate) fn error_code(
         code,
         text,
         description,
+        at: None,
     }
 }
 

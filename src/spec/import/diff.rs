@@ -26,6 +26,7 @@ use regex::Regex;
 
 use crate::spec::model::{ErrorCode, Field, Layout, Occurs};
 use crate::spec::pattern::XsdPattern;
+use crate::spec::provenance::Provenance;
 
 use super::cells::error_code;
 use super::text::{
@@ -231,7 +232,9 @@ impl Interface<'_> {
             if let Some(note) = note {
                 self.methods[k].inferences.push(note);
             }
-            errors.push(error_code(code, text, description));
+            let mut error = error_code(code, text, description);
+            error.at = Some(Provenance::span(self.file, *line, *line));
+            errors.push(error);
         }
         let m = &mut self.methods[k];
         m.inferences.push(format!(
@@ -529,6 +532,11 @@ impl Interface<'_> {
             details,
             occurs,
             description: (!description.is_empty()).then(|| description.join(" ")),
+            at: Some(Provenance::span(
+                self.file,
+                line,
+                group.last().map_or(line, |(l, _)| *l),
+            )),
         })
     }
 }
@@ -884,6 +892,7 @@ mod tests {
             max_inclusive: None,
             description: None,
             children,
+            at: None,
         };
         let method = Method {
             name: "CreatePersonThing".into(),
@@ -914,6 +923,7 @@ mod tests {
                 code: 1001,
                 text: Some("Invalid cpr".into()),
                 description: None,
+                at: None,
             }],
             rules: vec![],
             inferences: vec![],

@@ -14,6 +14,7 @@
 pub(crate) mod cells;
 pub(crate) mod diff;
 pub(crate) mod pipe;
+mod quote;
 mod rules;
 pub(crate) mod text;
 pub(crate) mod tree;
@@ -198,7 +199,16 @@ pub fn import(docs: &[Document], overlay: &Overlay) -> Result<Vec<ServiceSpec>, 
                     file: doc.name.clone(),
                 });
             }
-            let spec = finalize(draft, &doc.name, overlay);
+            let starts: Vec<quote::MethodLine> = draft
+                .methods
+                .iter()
+                .map(|m| quote::MethodLine {
+                    name: m.name.clone(),
+                    line: m.line,
+                })
+                .collect();
+            let mut spec = finalize(draft, &doc.name, overlay);
+            quote::quote_service(&mut spec, &repaired.text, &starts);
             if let Some((_, other)) = services.iter().find(|(_, s)| s.service == spec.service) {
                 return Err(ImportError::DuplicateService {
                     service: spec.service.clone(),

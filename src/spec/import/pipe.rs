@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use crate::spec::model::{AccessLevel, AccessRow, Layout, OrganisationType};
+use crate::spec::provenance::Provenance;
 
 use super::cells::{access_level, error_code};
 use super::text::{
@@ -68,6 +69,8 @@ pub(crate) fn split_cells(line: &str) -> Vec<String> {
 /// A line of the document with its continuation lines joined.
 struct Logical {
     line: usize,
+    /// The last physical line joined into this one.
+    end: usize,
     text: String,
 }
 
@@ -84,10 +87,12 @@ fn logical_lines(text: &str) -> Vec<Logical> {
         {
             prev.text.push(' ');
             prev.text.push_str(t);
+            prev.end = i + 1;
             continue;
         }
         out.push(Logical {
             line: i + 1,
+            end: i + 1,
             text: t.to_string(),
         });
     }
@@ -114,7 +119,7 @@ enum Section {
 /// Reads a pipe-table document.
 pub(crate) fn parse(file: &str, text: &str) -> Result<ServiceDraft, ImportError> {
     let lines = logical_lines(text);
-    let known_headers = header_rows(&lines);
+    let known_headers = header_rows(file, &lines);
     let mut draft = ServiceDraft {
         service: String::new(),
         version: String::new(),
@@ -174,14 +179,14 @@ fn strip_verb(name: &str) -> &str {
 
 /// Well-formed header and path rows anywhere in the document, by name: used to repair a row in
 /// which an older table's rows are merged with one of them.
-fn header_rows(lines: &[Logical]) -> BTreeMap<String, Row> {
+fn header_rows(file: &str, lines: &[Logical]) -> BTreeMap<String, Row> {
     let mut out = BTreeMap::new();
     for l in lines {
         let cells = split_cells(&l.text);
         if cells.len() < 2 || !(cells[0].ends_with("[Header]") || cells[0].ends_with("[Path]")) {
             continue;
         }
-        if let Ok(parsed) = parse_row("", l, &cells)
+        if let Ok(parsed) = parse_row(file, l, &cells)
             && parsed.extras.is_empty()
         {
             out.entry(parsed.row.name.clone()).or_insert(parsed.row);
@@ -389,9 +394,11 @@ impl Reader<'_> {
             }
         }
         if !levels.is_empty() {
+            let at = Some(Provenance::span(self.file, l.line, l.end));
             self.method(l.line).access.push(AccessRow {
                 organisation,
                 levels,
+                at,
             });
         }
         Ok(())
@@ -472,7 +479,8 @@ impl Reader<'_> {
             )
         })?;
         let column = |k: usize| cells.get(k).map(|c| norm(c)).filter(|c| !c.is_empty());
-        let error = error_code(code, column(1), column(2));
+        let mut error = error_code(code, column(1), column(2));
+        error.at = Some(Provenance::span(self.file, l.line, l.end));
         self.method(l.line).errors.push(error);
         Ok(())
     }
@@ -620,6 +628,7 @@ fn parse_row(file: &str, l: &Logical, cells: &[String]) -> Result<ParsedRow, Imp
             details,
             occurs,
             description,
+            at: Some(Provenance::span(file, l.line, l.end)),
         },
         extras,
     })

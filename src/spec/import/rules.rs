@@ -94,6 +94,7 @@ pub(crate) fn settle(m: &MethodDraft) -> Vec<Rule> {
             http_status: http_status_in(&d.text),
             text,
             source: RuleSource::Document,
+            at: None,
         });
     }
     out

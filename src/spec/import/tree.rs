@@ -20,6 +20,8 @@ pub(crate) struct Row {
     pub details: Details,
     pub occurs: Occurs,
     pub description: Option<String>,
+    /// Where the row stands (a span the importer quotes later).
+    pub at: Option<crate::spec::provenance::Provenance>,
 }
 
 impl Row {
@@ -37,6 +39,7 @@ impl Row {
             max_inclusive: self.details.max_inclusive,
             description: self.description,
             children: Vec::new(),
+            at: self.at,
         }
     }
 }
@@ -112,6 +115,7 @@ mod tests {
             details: Details::default(),
             occurs: Occurs::ONE,
             description: None,
+            at: None,
         }
     }
 
