@@ -233,7 +233,7 @@ fn a_failure_cites_its_grounds_and_an_incomplete_method_fails_its_evidence_case(
     let fail = &cases["CreatePersonInterview.date-more-than-7-days-old"];
     assert!(
         fail.body.contains(
-            "grounds:  001_87d7a0a3447f30f0.txt:2417 \"4653 | The interview date is too old | \
+            "grounds   001_87d7a0a3447f30f0.txt:2417 \"4653 | The interview date is too old | \
              The interview date is too old\""
         ),
         "{}",
