@@ -27,7 +27,7 @@ mod tests {
             "case" | "generate" => 3,
             "plan" => 4,
             "target" | "provision" => 5,
-            "run" => 6,
+            "run" | "doctor" => 6,
             "report" | "coverage" | "waiver" | "mutate" => 7,
             "reference" => return None,
             other => panic!("module `{other}` has no place in the flow: give it one here"),
@@ -35,7 +35,7 @@ mod tests {
     }
 
     /// Edges within one stage, each in one direction only.
-    const SAME_STAGE: [(&str, &str); 9] = [
+    const SAME_STAGE: [(&str, &str); 10] = [
         ("spec", "soap"),
         ("soap", "spec"),
         ("diag", "input"),
@@ -45,6 +45,8 @@ mod tests {
         ("mutate", "coverage"),
         ("waiver", "report"),
         ("report", "coverage"),
+        // `doctor` checks a target before a run; the run's early stop reuses its probe.
+        ("run", "doctor"),
     ];
 
     /// What the reference may read.

@@ -55,6 +55,8 @@ async fn run(dir: &Path, out: &str, waivers: bool) -> std::process::Output {
         "--specs",
         "tests/data/specs",
         "--no-generated",
+        // The gate is what these runs test; the test spec's one method is incomplete by design.
+        "--allow-incomplete",
         "--clock",
         CLOCK,
     ])

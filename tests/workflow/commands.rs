@@ -160,6 +160,7 @@ fn max_fail_cuts_the_run_short_and_rerun_failed_runs_only_the_failures() {
         "--case",
         "CreateYdelse.accepted",
         "--no-generated",
+        "--allow-incomplete",
         "--out",
         clean.to_str().unwrap(),
     ]));

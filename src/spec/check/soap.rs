@@ -22,10 +22,19 @@ pub fn answer(
     namespace: &str,
     out: &mut Vec<Mismatch>,
 ) -> bool {
-    // The transport has read this envelope already; one that cannot be read again here has
-    // been judged unreadable there.
-    let Ok(envelope) = xml::parse(text) else {
-        return false;
+    // The transport has read this envelope already; one it accepted that cannot be read again
+    // here is never a silent pass.
+    let envelope = match xml::parse(text) {
+        Ok(envelope) => envelope,
+        Err(e) => {
+            out.push(Mismatch {
+                path: "Envelope".into(),
+                expected: "a SOAP envelope the answer checks can read".into(),
+                got: e.chars().take(160).collect(),
+                grounds: Grounds::Standard("SOAP 1.1 §4: the answer is one SOAP envelope"),
+            });
+            return false;
+        }
     };
     let version_ns = envelope.namespace.as_deref().unwrap_or(SOAP11_NS);
     let v12 = version_ns == SOAP12_NS;
