@@ -40,7 +40,7 @@ pub const READINGS: &[(&str, &str)] = &[
     ),
     (
         "refused-caller-status",
-        "The documents give no status for a REST caller without a valid token or without the method's scope; konform answers 401 and 403 (RFC 6750).",
+        "The documents give no status for a REST caller without a valid token or without the method's scope, nor for a caller whose organisation the method's access table does not list; konform answers 401 and 403 (RFC 6750) for the first two and 400 with no body for the third.",
     ),
     (
         "unknown-json-members",
@@ -192,9 +192,9 @@ pub fn service_document(
             },
             "responses": {
                 "DfdgErrors": {
-                    "description": "The call was rejected: every DFDG error found, with its code and text.",
+                    "description": "The call was rejected: every DFDG error found, with its code and text; a caller the access table does not list gets no body.",
                     "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DfdgErrors" } } },
-                    "x-konform-reading": [reading("rest-error-body")],
+                    "x-konform-reading": [reading("rest-error-body"), reading("refused-caller-status")],
                 },
             },
         },
