@@ -1,0 +1,404 @@
+//! The vendor setting end to end: a second reference started by hand (`konform serve
+//! --citizens FILE`, on an ephemeral port, no state-change endpoint), reached through a
+//! target profile with OAuth2 client credentials and a citizen pool. Every case gets the
+//! verdict it gets against the embedded reference — but for cases whose preconditions no pool
+//! profile satisfies, which are not applicable, with the reason. Derived setup creates
+//! contact groups through CreateContactGroup.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+use chrono::{Days, NaiveDate};
+
+use crate::vendor::support::{self, CLOCK, case, konform, roles_yaml, verdicts};
+
+pub const SECRET: &str = "vendor-test-secret-4f1c";
+
+/// A `konform serve` process; killed when dropped.
+pub struct Served {
+    child: Child,
+    pub base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `konform serve --citizens FILE` on an ephemeral port and reads its address.
+pub fn serve(citizens: &Path) -> Served {
+    let mut child = konform()
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--clock",
+            CLOCK,
+            "--citizens",
+        ])
+        .arg(citizens)
+        .env("KONFORM_CLIENT_SECRET", SECRET)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("konform serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut seen = Vec::new();
+    let base = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(url) = line.split("listening on ").nth(1) {
+                    break url.trim().to_string();
+                }
+                seen.push(line);
+            }
+            _ => {
+                let _ = child.kill();
+                panic!("konform serve did not start:\n{}", seen.join("\n"));
+            }
+        }
+    };
+    // Keep reading, so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Served { child, base }
+}
+
+/// A CPR of the CPR register's shape: born 1985-01-01 plus `i` days, serial 0007.
+fn cpr(i: u64) -> String {
+    let born = NaiveDate::from_ymd_opt(1985, 1, 1)
+        .unwrap()
+        .checked_add_days(Days::new(i))
+        .unwrap();
+    format!("{}0007", born.format("%d%m%y"))
+}
+
+fn cg_id(i: u64) -> String {
+    format!("6f0c2d3e-0000-4000-8000-{i:012}")
+}
+
+/// The citizens file of the second reference and the pool file describing them: `n` citizens
+/// of each profile, each serving one case (`reuse: false`), so no case meets another's changes.
+fn write_environment(dir: &Path, n: u64) -> (PathBuf, PathBuf) {
+    let mut citizens = String::from("citizens:\n");
+    let mut plain = Vec::new();
+    let mut dagpenge = Vec::new();
+    for i in 0..n {
+        citizens.push_str(&format!(
+            "  - {{ cpr: \"{}\", citizen: {{ jobcenter: \"10101\", kommune: \"101\" }} }}\n",
+            cpr(i)
+        ));
+        plain.push(format!("      - {{ cpr: \"{}\" }}\n", cpr(i)));
+    }
+    for i in n..2 * n {
+        citizens.push_str(&format!(
+            "  - cpr: \"{}\"\n    citizen: {{ jobcenter: \"10101\", kommune: \"101\", contact_groups: [{{ id: cg, type: 1, start: today-60d }}] }}\n    ids: {{ cg: {} }}\n",
+            cpr(i),
+            cg_id(i)
+        ));
+        dagpenge.push(format!(
+            "      - {{ cpr: \"{}\", ids: {{ cg: \"{}\" }} }}\n",
+            cpr(i),
+            cg_id(i)
+        ));
+    }
+    let pool = format!(
+        "profiles:\n  - name: plain\n    given: {{ citizen: {{}} }}\n    reuse: false\n    citizens:\n{}  - name: dagpenge\n    given:\n      citizen:\n        contact_groups: [{{ id: cg, type: 1, start: today-60d }}]\n    reuse: false\n    citizens:\n{}",
+        plain.concat(),
+        dagpenge.concat()
+    );
+    let (c, p) = (dir.join("citizens.yaml"), dir.join("pool.yaml"));
+    std::fs::write(&c, citizens).unwrap();
+    std::fs::write(&p, pool).unwrap();
+    (c, p)
+}
+
+fn write_target(dir: &Path, base: &str) -> PathBuf {
+    let file = dir.join("target.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "name: second reference\nbase_url: {base}\nauth:\n  oauth2: {{ token_url: /oauth2/token, client_secret_env: KONFORM_VENDOR_SECRET }}\nroles:\n{}citizen_pool: pool.yaml\n",
+            roles_yaml()
+        ),
+    )
+    .unwrap();
+    file
+}
+
+/// Whether each case of the corpus (generated ones included), by `Service/id`, needs a
+/// citizen or projects.
+fn needs_state() -> BTreeMap<String, bool> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let roles = konform::run::setup::known_roles([]);
+    let mut corpus =
+        konform::plan::corpus::prepare(&root.join("specs"), &root.join("cases"), &roles)
+            .expect("the corpus plans");
+    corpus.add_generated(&roles).expect("generated cases plan");
+    corpus
+        .cases
+        .iter()
+        .map(|c| {
+            (
+                format!("{}/{}", c.case.service, c.case.id),
+                c.state.is_some(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pool_target_gives_the_embedded_verdicts_or_not_applicable() {
+    let dir = support::temp_dir("pool");
+    let needs = needs_state();
+    // Enough citizens for every case that needs one to have its own.
+    let stateful = needs.values().filter(|n| **n).count() as u64;
+    let (citizens, _) = write_environment(&dir, stateful);
+    let served = serve(&citizens);
+    let target = write_target(&dir, &served.base);
+
+    let embedded_out = dir.join("embedded");
+    let mut embedded = konform();
+    embedded
+        .args(["run", "--clock", CLOCK, "--out"])
+        .arg(&embedded_out);
+    let embedded_run = support::run(embedded).await;
+    let pool_out = dir.join("pool-run");
+    let mut pool = konform();
+    pool.args(["run", "--clock", CLOCK, "--target"])
+        .arg(&target)
+        .arg("--out")
+        .arg(&pool_out)
+        .env("KONFORM_VENDOR_SECRET", SECRET);
+    let pool_run = support::run(pool).await;
+    assert_ne!(
+        pool_run.status.code(),
+        Some(2),
+        "{}",
+        support::text(&pool_run)
+    );
+    assert_ne!(
+        embedded_run.status.code(),
+        Some(2),
+        "{}",
+        support::text(&embedded_run)
+    );
+
+    let a = support::summary(&embedded_out);
+    let b = support::summary(&pool_out);
+    let (va, vb) = (verdicts(&a), verdicts(&b));
+    assert_eq!(
+        va.keys().collect::<Vec<_>>(),
+        vb.keys().collect::<Vec<_>>(),
+        "the same cases ran"
+    );
+    let mut wrong = Vec::new();
+    let (mut served_by_pool, mut not_applicable, mut rest_passes) = (0, 0, 0);
+    for (id, verdict_a) in &va {
+        let verdict_b = &vb[id];
+        let stateful = needs[id];
+        if verdict_b == "not-applicable" {
+            not_applicable += 1;
+            if !stateful {
+                wrong.push(format!("{id}: not applicable, but it needs no citizen"));
+            }
+            let reason = case(&b, id)["reason"].as_str().unwrap_or("");
+            if reason.contains("used up") {
+                wrong.push(format!("{id}: the test's pool is too small: {reason}"));
+            }
+        } else if verdict_b != verdict_a {
+            wrong.push(format!(
+                "{id}: {verdict_b} against the pool, {verdict_a} embedded: {}",
+                case(&b, id)["reason"]
+            ));
+        } else if stateful && verdict_b == "pass" {
+            served_by_pool += 1;
+            let url = case(&b, id)["exchanges"][0]["request"]["url"]
+                .as_str()
+                .unwrap_or("");
+            if !url.contains("/soap/") {
+                rest_passes += 1;
+            }
+        }
+    }
+    eprintln!(
+        "{} cases: {served_by_pool} with a citizen passed on pool citizens ({rest_passes} REST), {not_applicable} not applicable",
+        va.len()
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(
+        served_by_pool >= 20,
+        "{served_by_pool} cases with a citizen passed on pool citizens"
+    );
+    assert!(
+        rest_passes > 0,
+        "REST cases passed with OAuth2 tokens from the second reference"
+    );
+    assert!(not_applicable > 0, "some preconditions are beyond the pool");
+    assert_eq!(
+        b["totals"]["not_applicable"], not_applicable,
+        "counted apart in the report"
+    );
+    // No method is conformant without complete evidence: against the embedded reference every
+    // method is; through the pool, those whose evidence the not-applicable cases held are
+    // incomplete, said on the terminal and in the HTML with the share reached, and the run
+    // exits 3 (nothing failed, evidence missing).
+    let embedded_stdout = String::from_utf8_lossy(&embedded_run.stdout);
+    assert!(
+        support::check_evidence(&a, &embedded_out, &embedded_stdout).is_empty(),
+        "{embedded_stdout}"
+    );
+    assert_eq!(embedded_run.status.code(), Some(0), "{embedded_stdout}");
+    let pool_stdout = String::from_utf8_lossy(&pool_run.stdout);
+    let incomplete = support::check_evidence(&b, &pool_out, &pool_stdout);
+    eprintln!("incomplete through the pool: {}", incomplete.len());
+    assert!(!incomplete.is_empty(), "{pool_stdout}");
+    assert_eq!(pool_run.status.code(), Some(3), "{pool_stdout}");
+    // Not applicable is never a pass, and the reason says why.
+    let na = b["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["verdict"] == "not-applicable")
+        .unwrap();
+    assert!(
+        na["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("no citizen pool profile satisfies")
+            || na["reason"]
+                .as_str()
+                .unwrap()
+                .contains("CreateContactGroup")
+            || na["reason"].as_str().unwrap().contains("pins the clock"),
+        "{na:#}"
+    );
+    drop(served);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+const DERIVED_CASES: &str = r#"
+- id: UpdateContactGroup.derived-group-ends
+  title: a contact group created by derived setup can be ended through its identifier
+  given:
+    citizen:
+      contact_groups: [{ id: cg, type: 2, start: today }]
+  when:
+    body:
+      MessageIdentifier: "${ids.cg}"
+      ContactGroup:
+        PersonCivilRegistrationIdentifier: "${cpr}"
+        ContactGroupTypeIdentifier: 2
+        ContactGroupStartTime: "${today}"
+        ContactGroupEndTime: "${today+30d}"
+  then: { success: true }
+- id: UpdateContactGroup.derived-group-from-the-past
+  title: a contact group starting before today cannot be derived on the reference (4703)
+  given:
+    citizen:
+      contact_groups: [{ id: cg, type: 2, start: today-60d }]
+  when:
+    body:
+      MessageIdentifier: "${ids.cg}"
+      ContactGroup:
+        PersonCivilRegistrationIdentifier: "${cpr}"
+        ContactGroupStartTime: "${today-60d}"
+        ContactGroupEndTime: "${today+30d}"
+  then: { success: true }
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contact_groups_are_derived_through_create_contact_group() {
+    let dir = support::temp_dir("derive");
+    let citizens = dir.join("citizens.yaml");
+    std::fs::write(
+        &citizens,
+        format!(
+            "citizens:\n  - {{ cpr: \"{}\", citizen: {{ jobcenter: \"10101\", kommune: \"101\" }} }}\n  - {{ cpr: \"{}\", citizen: {{ jobcenter: \"10101\", kommune: \"101\" }} }}\n",
+            cpr(0),
+            cpr(1)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("pool.yaml"),
+        format!(
+            "profiles:\n  - name: plain\n    given: {{ citizen: {{}} }}\n    citizens: [{{ cpr: \"{}\" }}, {{ cpr: \"{}\" }}]\n",
+            cpr(0),
+            cpr(1)
+        ),
+    )
+    .unwrap();
+    let served = serve(&citizens);
+    let target = write_target(&dir, &served.base);
+    let cases = dir.join("cases/PersonRegistrationService");
+    std::fs::create_dir_all(&cases).unwrap();
+    std::fs::write(cases.join("UpdateContactGroup.yaml"), DERIVED_CASES).unwrap();
+    let out = dir.join("report");
+    let mut run = konform();
+    run.args([
+        "run",
+        "--no-generated",
+        "--jobs",
+        "1",
+        "--clock",
+        CLOCK,
+        "--target",
+    ])
+    .arg(&target)
+    .arg("--cases")
+    .arg(dir.join("cases"))
+    .arg("--out")
+    .arg(&out)
+    .env("KONFORM_VENDOR_SECRET", SECRET);
+    let output = support::run(run).await;
+    let summary = support::summary(&out);
+
+    let ok = case(&summary, "UpdateContactGroup.derived-group-ends");
+    assert_eq!(ok["verdict"], "pass", "{ok:#}\n{}", support::text(&output));
+    let exchanges = ok["exchanges"].as_array().unwrap();
+    assert_eq!(
+        exchanges.len(),
+        2,
+        "the derived call, then the case's request"
+    );
+    let setup = exchanges[0]["request"]["body"].as_str().unwrap();
+    assert!(
+        setup.contains("<CreateContactGroupRequest")
+            && setup.contains("<ContactGroupTypeIdentifier>2</ContactGroupTypeIdentifier>")
+            && setup.contains(
+                "<ContactGroupStartTime>2026-11-24T00:00:00+01:00</ContactGroupStartTime>"
+            ),
+        "{setup}"
+    );
+    // `${ids.cg}` is the identifier CreateContactGroup answered.
+    let receipt = exchanges[0]["response"]["body"].as_str().unwrap();
+    let created = receipt
+        .split("<MessageIdentifier>")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap();
+    assert!(
+        exchanges[1]["request"]["body"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("<MessageIdentifier>{created}</MessageIdentifier>")),
+        "{exchanges:#?}"
+    );
+
+    let past = case(&summary, "UpdateContactGroup.derived-group-from-the-past");
+    assert_eq!(past["verdict"], "not-applicable", "{past:#}");
+    let reason = past["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("derived setup 1 CreateContactGroup (contact group cg, type 2, from 2026-09-25T00:00:00+02:00) did not succeed: error 4703"),
+        "{reason}"
+    );
+    // The first case changed its citizen, which did not go back; the second got the other
+    // one (with one citizen, it would have found the profile used up).
+    assert!(!reason.contains("used up"));
+    drop(served);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
