@@ -273,7 +273,11 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
         print_table(&mut out, &mutants)?;
         writeln!(out)?;
         for (kind, k) in &by_kind {
-            writeln!(out, "{kind:10}  {:>6} mutants  {:>6} killed", k.mutants, k.killed)?;
+            writeln!(
+                out,
+                "{kind:10}  {:>6} mutants  {:>6} killed",
+                k.mutants, k.killed
+            )?;
         }
         writeln!(
             out,

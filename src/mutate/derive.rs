@@ -19,6 +19,7 @@ use crate::spec::model::{
 use crate::target::AnswerMutation;
 
 use super::proxy::Aim;
+use super::reach::Reach;
 
 /// The family of a mutant, as the report counts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -76,10 +77,7 @@ pub enum Plant {
     /// A fault the reference consults.
     Fault(Mutant),
     /// A mutation the proxy plants into the answers of one method.
-    Answer {
-        aim: Aim,
-        mutation: AnswerMutation,
-    },
+    Answer { aim: Aim, mutation: AnswerMutation },
 }
 
 /// One mutant to run: what it is (id, method, what it breaks), its family and how to plant it.
@@ -88,6 +86,8 @@ pub struct MutantDef {
     pub check: CheckId,
     pub kind: Kind,
     pub plant: Plant,
+    /// Which cases of the method can see it.
+    pub reach: Reach,
 }
 
 /// Every mutant of the spec: the reference's checks switched off, then per method the
@@ -99,6 +99,7 @@ pub fn derive(spec: &Spec) -> Vec<MutantDef> {
             plant: Plant::Check(check.id.clone()),
             check,
             kind: Kind::Check,
+            reach: Reach::All,
         })
         .collect();
     let prefixes = method_prefixes(spec);
@@ -134,7 +135,9 @@ struct Deriver<'a> {
 
 impl<'a> Deriver<'a> {
     fn push(&mut self, kind: Kind, id: String, code: Option<u32>, breaks: String, plant: Plant) {
+        let reach = reach_of(&plant);
         self.out.push(MutantDef {
+            reach,
             check: CheckId {
                 id: format!("{}/{}/{id}", kind.as_str(), self.prefix),
                 service: Some(self.service.to_string()),
@@ -231,12 +234,23 @@ impl<'a> Deriver<'a> {
                 bounds.push((Bound::RangeMax, 1));
             }
             for (bound, delta) in bounds {
-                let code = if is_cpr_field(f) && bound != Bound::OccursMin && bound != Bound::OccursMax
-                {
-                    1001
-                } else {
-                    1014
+                // A body field is evaluated where the case's body holds it (length, range) or
+                // its parent (count); a REST header, path or query field in every case.
+                let reach = match (counted, bound) {
+                    (false, _) => Reach::All,
+                    (true, Bound::OccursMin | Bound::OccursMax) => Reach::Body(
+                        path.rsplit_once('/')
+                            .map(|(p, _)| p.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    (true, _) => Reach::Body(path.clone()),
                 };
+                let code =
+                    if is_cpr_field(f) && bound != Bound::OccursMin && bound != Bound::OccursMax {
+                        1001
+                    } else {
+                        1014
+                    };
                 self.fault(
                     Kind::Boundary,
                     format!("{path}/{}{delta:+}", bound.as_str()),
@@ -251,6 +265,9 @@ impl<'a> Deriver<'a> {
                         delta,
                     },
                 );
+                if let Some(last) = self.out.last_mut() {
+                    last.reach = reach;
+                }
             }
         }
         if has_time {
@@ -542,5 +559,28 @@ fn required_leaves<'a>(
         } else {
             required_leaves(&f.children, leaves, pairs);
         }
+    }
+}
+
+/// Which cases can see a planted fault (see [`super::reach`]).
+fn reach_of(plant: &Plant) -> Reach {
+    match plant {
+        Plant::Check(_) => Reach::All,
+        Plant::Answer { mutation, .. } => match mutation {
+            AnswerMutation::DropCode => Reach::SeveralCodes,
+            AnswerMutation::ErrorOn200 => Reach::All,
+            _ => Reach::SuccessFirst,
+        },
+        Plant::Fault(m) => match &m.fault {
+            Fault::Code { from, .. } => Reach::Code(*from),
+            Fault::ErrorAsSuccess { code } => Reach::Code(*code),
+            Fault::FirstErrorOnly => Reach::SeveralCodes,
+            Fault::SuccessAsError { .. } => Reach::SuccessFirst,
+            Fault::Bound { .. }
+            | Fault::Clock { .. }
+            | Fault::Access { .. }
+            | Fault::OtherCitizen
+            | Fault::DeletedKept => Reach::All,
+        },
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod derive;
 pub mod proxy;
+pub mod reach;
 
 pub use derive::{Kind, MutantDef, Plant, derive};
 
@@ -29,13 +30,13 @@ use crate::coverage::{self, KillRatio};
 use crate::plan::PlannedCase;
 use crate::reference::CheckId;
 use crate::run::embedded::{self, EmbeddedError};
-use crate::target::{Profile, Target};
 use crate::run::execute::RunEnv;
 use crate::run::result::{CaseResult, MutationScore, RunSummary, Survivor, Verdict};
 use crate::run::run_cases;
 use crate::spec::Spec;
 use crate::spec::overlay::Untestable;
 use crate::target::TargetOptions;
+use crate::target::{Profile, Target};
 
 /// How to run the mutants.
 #[derive(Debug, Clone)]
@@ -100,11 +101,11 @@ impl Mutant {
         match &self.outcome {
             MutantOutcome::Killed { .. } => None,
             MutantOutcome::Survived { cases } => Some(format!(
-                "{} went unnoticed: all {cases} case(s) of the method still pass",
+                "{} went unnoticed: all {cases} case(s) that can see it still pass",
                 self.what()
             )),
             MutantOutcome::NotReached { cases } => Some(format!(
-                "no case reached it: {} changed nothing in the exchanges of the {cases} case(s) of the method",
+                "no case reaches it: none of the {cases} case(s) of the method makes an exchange {} changes (the element, the code or the several codes it needs are in no request or expectation)",
                 self.what()
             )),
             MutantOutcome::NoCases => Some(format!(
@@ -124,7 +125,10 @@ impl Mutant {
 pub enum Upstream {
     Embedded,
     /// The target's base URL and its OAuth2 client secret.
-    Url { base_url: String, secret: Option<String> },
+    Url {
+        base_url: String,
+        secret: Option<String>,
+    },
 }
 
 /// Runs the intact reference once: the cases that fail here cannot kill anything and are left
@@ -198,13 +202,20 @@ pub async fn run_mutants(
                 .collect(),
             _ => cases.as_ref().clone(),
         };
+        let of_method = selected.len();
+        let selected = reach::select(&def.reach, selected);
         let spec = spec.clone();
         let limit = limit.clone();
         let options = options.clone();
         let upstream = upstream.clone();
         tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            let outcome = mutant_outcome(spec, &def.plant, selected, &options, &upstream).await;
+            let outcome = if selected.is_empty() && of_method > 0 {
+                // No case of the method can see it: nothing to run.
+                MutantOutcome::NotReached { cases: of_method }
+            } else {
+                let _permit = limit.acquire_owned().await;
+                mutant_outcome(spec, &def.plant, selected, &options, &upstream).await
+            };
             Mutant {
                 check: def.check,
                 kind: def.kind,
@@ -241,7 +252,16 @@ async fn mutant_outcome(
     }
     let n = cases.len();
     let kill: FirstKill = Arc::new(Mutex::new(None));
-    match run_against(spec, Some(plant), cases, options, Some(kill.clone()), upstream).await {
+    match run_against(
+        spec,
+        Some(plant),
+        cases,
+        options,
+        Some(kill.clone()),
+        upstream,
+    )
+    .await
+    {
         Err(e) => MutantOutcome::Broken {
             reason: e.to_string(),
         },
@@ -278,8 +298,8 @@ async fn run_against(
     let overlay = spec.overlay.clone();
     let (embedded, base_url, secret) = match upstream {
         Upstream::Embedded => {
-            let e = embedded::start_mutant(spec, &TargetOptions::default(), disabled, mutant)
-                .await?;
+            let e =
+                embedded::start_mutant(spec, &TargetOptions::default(), disabled, mutant).await?;
             let url = e.reference.base_url();
             let secret = Some(e.secret.clone());
             (Some(e), url, secret)

@@ -78,7 +78,8 @@ impl Aim {
                     Some(a) if !a.is_empty() => a == action || a.ends_with(&format!("/{action}")),
                     _ => {
                         let text = String::from_utf8_lossy(body);
-                        text.contains(&format!(":{element}")) || text.contains(&format!("<{element}"))
+                        text.contains(&format!(":{element}"))
+                            || text.contains(&format!("<{element}"))
                     }
                 }
             }
@@ -161,7 +162,8 @@ pub async fn start(
         mutation,
         applied: applied.clone(),
     });
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let addr = listener.local_addr()?;
     let router = axum::Router::new().fallback(forward).with_state(proxy);
     let (stop, stopped) = oneshot::channel::<()>();

@@ -186,17 +186,17 @@ pub enum Answer {
 /// The codes of an error answer as a code fault changes them.
 pub fn codes(fault: Option<&Fault>, codes: &[u32]) -> Answer {
     match fault {
-        Some(Fault::Code { from, to }) => Answer::Codes(
-            codes
-                .iter()
-                .map(|c| if c == from { *to } else { *c })
-                .fold(Vec::new(), |mut out, c| {
+        Some(Fault::Code { from, to }) => {
+            Answer::Codes(codes.iter().map(|c| if c == from { *to } else { *c }).fold(
+                Vec::new(),
+                |mut out, c| {
                     if !out.contains(&c) {
                         out.push(c);
                     }
                     out
-                }),
-        ),
+                },
+            ))
+        }
         Some(Fault::ErrorAsSuccess { code }) if codes.contains(code) => Answer::Success,
         Some(Fault::FirstErrorOnly) if codes.len() > 1 => Answer::Codes(codes[..1].to_vec()),
         _ => Answer::Codes(codes.to_vec()),
@@ -222,7 +222,10 @@ mod tests {
             bound: Bound::LengthMax,
             delta: 1,
         };
-        assert_eq!(shifted(Some(&f), "A/0/B", Bound::LengthMax, Some(3)), Some(4));
+        assert_eq!(
+            shifted(Some(&f), "A/0/B", Bound::LengthMax, Some(3)),
+            Some(4)
+        );
         assert_eq!(shifted(Some(&f), "A/B", Bound::LengthMin, Some(3)), Some(3));
         assert_eq!(shifted(Some(&f), "A/C", Bound::LengthMax, Some(3)), Some(3));
         assert_eq!(shifted(Some(&f), "A/B", Bound::LengthMax, None), None);

@@ -70,7 +70,8 @@ pub fn handle(
         },
     };
 
-    let mut validator = Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
+    let mut validator =
+        Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
     // x-requestId: too long gives 1014; a repeat, 412.
     if let Some(id) = header_value(headers, "x-requestid") {
         let too_long = id.chars().count() > MAX_REQUEST_ID;

@@ -174,7 +174,8 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
     else {
         return fault(app, Some(method), version, &[1014]);
     };
-    let mut validator = Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
+    let mut validator =
+        Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
     let mut content = match envelope.as_ref().and_then(|e| e.body.as_ref()) {
         Some(b) if &b.name == request_element => b.value.clone(),
         Some(b) => {
