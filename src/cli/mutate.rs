@@ -34,7 +34,7 @@ pub struct MutateArgs {
     /// Only mutants whose check id holds this text (repeatable).
     #[arg(long = "check", value_name = "TEXT")]
     pub checks: Vec<String>,
-    /// Run every Nth mutant only (a reduced mode for CI; 1 = all).
+    /// Run every Nth mutant of each family only (a reduced mode for a quick look; 1 = all).
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub every: usize,
     /// Leave out the generated cases.
@@ -52,8 +52,8 @@ pub struct MutateArgs {
     /// The report folder; default `reports/<run-id>/`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Print `{"mutants", "killed", "score", "by_kind", "by_method", "survivors": [...]}`
-    /// instead of tables.
+    /// Print `{"derived", "mutants", "killed", "score", "by_kind", "by_method", "survivors":
+    /// [...]}` instead of tables (`derived`: the mutants selected before `--every`).
     #[arg(long)]
     pub json: bool,
     /// Only mutants of these families (check, boundary, codes, access, identity, reporting,
@@ -129,8 +129,15 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let complete = !filtered && args.checks.is_empty() && kinds.is_empty() && args.every <= 1;
+    let derived = checks.len();
     if args.every > 1 {
-        checks = checks.into_iter().step_by(args.every).collect();
+        // Every Nth of each family, so a reduced run keeps every family in proportion.
+        let mut seen: std::collections::BTreeMap<Kind, usize> = Default::default();
+        checks.retain(|d| {
+            let n = seen.entry(d.kind).or_default();
+            *n += 1;
+            (*n - 1).is_multiple_of(args.every)
+        });
     }
     let upstream = match &args.target {
         Some(url) => Upstream::Url {
@@ -257,6 +264,7 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
         println!(
             "{}",
             serde_json::to_string_pretty(&json!({
+                "derived": derived,
                 "mutants": mutants.len(),
                 "killed": killed,
                 "equivalent": declared,

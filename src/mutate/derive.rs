@@ -234,11 +234,12 @@ impl<'a> Deriver<'a> {
                 bounds.push((Bound::RangeMax, 1));
             }
             for (bound, delta) in bounds {
-                // A body field is evaluated where the case's body holds it (length, range) or
-                // its parent (count); a REST header, path or query field in every case.
+                // A body field's length, range and most occurrences are evaluated where the
+                // case's body holds it, its least occurrences where it holds the parent (the
+                // element may be left out); a REST header, path or query field in every case.
                 let reach = match (counted, bound) {
                     (false, _) => Reach::All,
-                    (true, Bound::OccursMin | Bound::OccursMax) => Reach::Body(
+                    (true, Bound::OccursMin) => Reach::Body(
                         path.rsplit_once('/')
                             .map(|(p, _)| p.to_string())
                             .unwrap_or_default(),

@@ -6,7 +6,7 @@
 //! - only cases that expect several codes get an answer with several codes (reporting, and the
 //!   proxy's dropped code);
 //! - a boundary of a body field is only evaluated where the case's body holds the field (its
-//!   length or range) or the field's parent (its count).
+//!   length, range or most occurrences) or the field's parent (its least occurrences).
 //!
 //! Everything else runs every case of the method, successes first where a success is what the
 //! fault changes. The main entry point is [`select`].

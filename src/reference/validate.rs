@@ -61,7 +61,7 @@ impl Patterns {
             if let Some(src) = &f.pattern {
                 self.compiled
                     .entry(src.clone())
-                    .or_insert_with(|| XsdPattern::new(src).ok());
+                    .or_insert_with(|| compiled(src));
             }
             self.add_all(&f.children);
         }
@@ -75,6 +75,19 @@ impl Patterns {
             None => XsdPattern::new(src).ok().map(|p| p.is_match(value)),
         }
     }
+}
+
+/// A pattern compiled once per process: every reference started in it (one per mutant in
+/// mutation testing) shares the compiled form.
+fn compiled(src: &str) -> Option<XsdPattern> {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<HashMap<String, Option<XsdPattern>>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(src.to_string())
+        .or_insert_with(|| XsdPattern::new(src).ok())
+        .clone()
 }
 
 /// Whether a field carries a CPR number.
