@@ -1,8 +1,11 @@
-//! `konform mutate`: runs the corpus against every mutant of the reference (one check switched
-//! off at a time) and reports, per method and overall, the mutants, those killed, and every
-//! survivor with what it broke. It writes the reports of the intact run with the kill ratio
-//! beside the coverage matrix. Exit 0 when every survivor is explained in the overlay's
-//! `unkillable`, 1 otherwise, 2 for bad input.
+//! `konform mutate`: runs the corpus against every mutant (a check of the reference switched
+//! off, a fault derived from the spec, a wrong answer planted by the mutating proxy) and
+//! reports, per family, per method and overall, the mutants, those killed, and every survivor
+//! with what it changed and why no case saw it. It writes the reports of the intact run with
+//! the kill ratio per family and per method beside the coverage matrix. `--answers --target
+//! URL` runs the answer mutants through the proxy in front of a target someone started.
+//! Exit 0 when every survivor is declared equivalent in the overlay's `unkillable` (or the
+//! score reaches `--min-score`) and no declaration is wrong, 1 otherwise, 2 for bad input.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,8 +17,7 @@ use clap::Args;
 use serde_json::json;
 
 use konform::clock::Clock;
-use konform::mutate::{self, Mutant, MutateOptions};
-use konform::reference::check_ids;
+use konform::mutate::{self, Kind, Mutant, MutateOptions, Upstream};
 use konform::report;
 use konform::run::result::Verdict;
 
@@ -32,7 +34,7 @@ pub struct MutateArgs {
     /// Only mutants whose check id holds this text (repeatable).
     #[arg(long = "check", value_name = "TEXT")]
     pub checks: Vec<String>,
-    /// Run every Nth mutant only (a reduced mode for CI; 1 = all).
+    /// Run every Nth mutant of each family only (a reduced mode for a quick look; 1 = all).
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub every: usize,
     /// Leave out the generated cases.
@@ -50,9 +52,25 @@ pub struct MutateArgs {
     /// The report folder; default `reports/<run-id>/`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Print `{"mutants", "killed", "survivors": [{"id", "method", "reason"}]}` instead of tables.
+    /// Print `{"derived", "mutants", "killed", "score", "by_kind", "by_method", "survivors":
+    /// [...]}` instead of tables (`derived`: the mutants selected before `--every`).
     #[arg(long)]
     pub json: bool,
+    /// Only mutants of these families (check, boundary, codes, access, identity, reporting,
+    /// answers); repeatable.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+    /// Only the answer mutants (the same as `--kind answers`).
+    #[arg(long)]
+    pub answers: bool,
+    /// With `--answers`: the base URL of a running target (`konform serve`) to put the
+    /// mutating proxy in front of; its OAuth2 client secret is read from KONFORM_CLIENT_SECRET.
+    #[arg(long, value_name = "URL", requires = "answers")]
+    pub target: Option<String>,
+    /// Exit 0 when the score (killed among the mutants not declared equivalent) reaches this
+    /// percentage, even with survivors.
+    #[arg(long, value_name = "PERCENT")]
+    pub min_score: Option<f64>,
 }
 
 pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
@@ -80,21 +98,56 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
         || !args.filter.method.is_empty()
         || !args.filter.case.is_empty()
         || !args.filter.tag.is_empty();
-    let mut checks: Vec<_> = check_ids(&corpus.spec)
+    let mut kinds = Vec::new();
+    for k in &args.kinds {
+        match Kind::parse(k) {
+            Some(k) => kinds.push(k),
+            None => {
+                eprintln!(
+                    "error: unknown mutant family {k:?} (check, boundary, codes, access, identity, reporting, answers)"
+                );
+                return Ok(ExitCode::from(EXIT_BAD_INPUT));
+            }
+        }
+    }
+    if args.answers {
+        kinds.push(Kind::Answers);
+    }
+    let mut checks: Vec<_> = mutate::derive(&corpus.spec)
         .into_iter()
-        .filter(|c| match (&c.service, &c.method) {
-            // Without a method filter, every method's checks are mutants, those of methods
-            // without cases too (they survive, and say so).
+        .filter(|d| kinds.is_empty() || kinds.contains(&d.kind))
+        .filter(|d| match (&d.check.service, &d.check.method) {
+            // Without a method filter, every method's mutants run, those of methods without
+            // cases too (they survive, and say so).
             (Some(s), Some(m)) => !filtered || methods.contains(&(s.clone(), m.clone())),
             // Checks every method makes run against every case; with a method filter they
             // still run, against the filtered cases.
             _ => true,
         })
-        .filter(|c| args.checks.is_empty() || args.checks.iter().any(|t| c.id.contains(t.as_str())))
+        .filter(|d| {
+            args.checks.is_empty() || args.checks.iter().any(|t| d.check.id.contains(t.as_str()))
+        })
         .collect();
+    let complete = !filtered && args.checks.is_empty() && kinds.is_empty() && args.every <= 1;
+    let derived = checks.len();
     if args.every > 1 {
-        checks = checks.into_iter().step_by(args.every).collect();
+        // Every Nth of each family, so a reduced run keeps every family in proportion.
+        let mut seen: std::collections::BTreeMap<Kind, usize> = Default::default();
+        checks.retain(|d| {
+            let n = seen.entry(d.kind).or_default();
+            *n += 1;
+            (*n - 1).is_multiple_of(args.every)
+        });
     }
+    let upstream = match &args.target {
+        Some(url) => Upstream::Url {
+            base_url: url.trim_end_matches('/').to_string(),
+            secret: std::env::var("KONFORM_CLIENT_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty()),
+        },
+        None => Upstream::Embedded,
+    };
     let options = MutateOptions {
         mutants_at_once: args
             .at_once
@@ -111,10 +164,11 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
 
     // The intact reference first: only cases that pass there can kill a mutant.
-    let baseline = runtime.block_on(mutate::baseline(
+    let baseline = runtime.block_on(mutate::baseline_at(
         corpus.spec.clone(),
         cases.clone(),
         &options,
+        &upstream,
     ))?;
     let passing: std::collections::BTreeSet<String> = baseline
         .iter()
@@ -147,7 +201,8 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
         live,
         checks,
         options,
-        |m| {
+        upstream,
+        |m: &Mutant| {
             done += 1;
             if !quiet && !m.killed() {
                 eprintln!(
@@ -182,31 +237,61 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("writing the reports to {}", out.display()))?;
 
     let unexplained = survivors.iter().filter(|s| !s.explained).count();
+    let declared = survivors.len() - unexplained;
+    let wrong = mutate::equivalence_errors(&mutants, &corpus.spec.overlay.unkillable, complete);
+    let score = score(mutants.len(), killed, declared);
+    let by_kind = mutate::per_kind(&mutants);
     if args.json {
         let list: Vec<_> = survivors
             .iter()
-            .map(|s| json!({"id": s.id, "method": s.method, "reason": s.reason, "explained": s.explained}))
+            .zip(mutants.iter().filter(|m| !m.killed()))
+            .map(|(s, m)| {
+                json!({
+                    "id": s.id,
+                    "kind": m.kind,
+                    "method": s.method,
+                    "changed": m.check.breaks,
+                    "reason": s.reason,
+                    "explained": s.explained,
+                    "equivalent": s.explained,
+                })
+            })
+            .collect();
+        let per_method: serde_json::Map<String, serde_json::Value> = mutate::per_method(&mutants)
+            .into_iter()
+            .map(|(k, (n, kd))| (k, json!({"mutants": n, "killed": kd})))
             .collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &json!({"mutants": mutants.len(), "killed": killed, "survivors": list})
-            )?
+            serde_json::to_string_pretty(&json!({
+                "derived": derived,
+                "mutants": mutants.len(),
+                "killed": killed,
+                "equivalent": declared,
+                "score": score,
+                "by_kind": by_kind,
+                "by_method": per_method,
+                "survivors": list,
+                "wrong_equivalents": wrong,
+                "seconds": elapsed.as_secs_f64(),
+            }))?
         );
     } else {
         let mut out = std::io::stdout().lock();
         print_table(&mut out, &mutants)?;
+        writeln!(out)?;
+        for (kind, k) in &by_kind {
+            writeln!(
+                out,
+                "{kind:10}  {:>6} mutants  {:>6} killed",
+                k.mutants, k.killed
+            )?;
+        }
         writeln!(
             out,
-            "\n{} mutants: {killed} killed ({:.1} %), {} survived ({} explained in the overlay)  ({:.1} s)",
+            "\n{} mutants: {killed} killed, {} survived ({declared} declared equivalent); score {score:.1} %  ({:.1} s)",
             mutants.len(),
-            if mutants.is_empty() {
-                100.0
-            } else {
-                100.0 * killed as f64 / mutants.len() as f64
-            },
             survivors.len(),
-            survivors.len() - unexplained,
             elapsed.as_secs_f64()
         )?;
         for s in &survivors {
@@ -215,17 +300,33 @@ pub fn run(args: MutateArgs) -> anyhow::Result<ExitCode> {
                 "  survivor {} [{}]{}: {}",
                 s.id,
                 s.method.as_deref().unwrap_or("every method"),
-                if s.explained { " (explained)" } else { "" },
+                if s.explained { " (equivalent)" } else { "" },
                 s.reason
             )?;
         }
+        for w in &wrong {
+            writeln!(out, "  wrong equivalence: {w}")?;
+        }
         writeln!(out, "reports: {}", written.index_html.display())?;
     }
-    Ok(ExitCode::from(if unexplained == 0 && failing.is_empty() {
-        EXIT_OK
+    let bar_met = args.min_score.is_some_and(|min| score >= min);
+    Ok(ExitCode::from(
+        if (unexplained == 0 || bar_met) && wrong.is_empty() && failing.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FAILED
+        },
+    ))
+}
+
+/// The mutation score in percent: killed among the mutants not declared equivalent.
+fn score(mutants: usize, killed: usize, equivalent: usize) -> f64 {
+    let counted = mutants.saturating_sub(equivalent);
+    if counted == 0 {
+        100.0
     } else {
-        EXIT_FAILED
-    }))
+        100.0 * killed as f64 / counted as f64
+    }
 }
 
 fn print_table(out: &mut impl Write, mutants: &[Mutant]) -> std::io::Result<()> {

@@ -177,6 +177,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         test_mode: args.test_mode,
         client_secret: secret.clone(),
         disabled_checks: args.disable_checks.iter().cloned().collect(),
+        mutant: None,
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {

@@ -201,11 +201,13 @@ pub fn violations(field: &Field, present: bool, cpr: bool) -> Vec<Violation> {
     if field.is_required() && present {
         out.push(Violation::Missing);
     }
-    if kind == FieldKind::Complex {
-        return out;
-    }
+    // An element documented as occurring at most once (`1`, `0 - 1`), leaf or complex, sent
+    // twice is a schema violation.
     if present && !field.occurs.is_repeated() {
         out.push(Violation::Repeated);
+    }
+    if kind == FieldKind::Complex {
+        return out;
     }
     if !present && field.is_required() {
         // The base leaves out a required field (its parent is optional and absent): nothing to vary.

@@ -8,11 +8,12 @@
 //! [`validate`] (schema validation from the spec), [`rules`] (the shared flow and the rules per
 //! service), [`store`] (citizens and identifiers), [`state`] (`POST /konform/state`),
 //! [`xsdtime`] (date and time lexical forms; "now" is an injected [`crate::clock::TimeSource`])
-//! and [`checks`] (check ids and mutants).
+//! [`checks`] (check ids and mutants) and [`mutant`] (faults derived from the spec).
 
 pub mod auth;
 pub mod checks;
 pub mod exports;
+pub mod mutant;
 pub mod rest;
 pub mod rules;
 pub mod server;
@@ -44,6 +45,8 @@ pub struct ReferenceConfig {
     pub client_secret: String,
     /// Check ids switched off (mutants): `CreatePersonInterview/4653`, `validation/pattern`.
     pub disabled_checks: BTreeSet<String>,
+    /// A planted fault derived from the spec (mutation testing), or none.
+    pub mutant: Option<mutant::Mutant>,
 }
 
 impl ReferenceConfig {
@@ -54,6 +57,7 @@ impl ReferenceConfig {
             test_mode: true,
             client_secret: client_secret.into(),
             disabled_checks: BTreeSet::new(),
+            mutant: None,
         }
     }
 }

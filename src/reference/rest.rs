@@ -15,6 +15,7 @@ use crate::spec::model::{Field, FieldLocation, Method, Transport};
 
 use super::auth::{self, Caller};
 use super::checks::{Rejection, error_text};
+use super::mutant;
 use super::rules::{self, Request};
 use super::server::{App, RestRoute};
 use super::validate::{Mode, Validator, is_cpr_field};
@@ -69,7 +70,8 @@ pub fn handle(
         },
     };
 
-    let mut validator = Validator::new(&app.switches, &app.patterns);
+    let mut validator =
+        Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
     // x-requestId: too long gives 1014; a repeat, 412.
     if let Some(id) = header_value(headers, "x-requestid") {
         let too_long = id.chars().count() > MAX_REQUEST_ID;
@@ -135,6 +137,9 @@ pub fn handle(
         transport: Transport::Rest,
     };
     match rules::execute(app, &request) {
+        Ok(_) if let Some(code) = mutant::success_as_error(app.fault_for(method)) => {
+            errors(app, method, &[code])
+        }
         Ok(Value::Null) => StatusCode::OK.into_response(),
         Ok(answer) => (StatusCode::OK, axum::Json(answer)).into_response(),
         Err(Rejection::Codes(codes)) => errors(app, method, &codes),
@@ -196,6 +201,11 @@ fn read_body(validator: &mut Validator<'_>, method: &Method, body: &[u8], app: &
 
 /// A 400 answer listing every code with its documented text.
 pub fn errors(app: &App, method: &Method, codes: &[u32]) -> Response {
+    // A mutant's fault changes the codes (another code, the first only) or answers success.
+    let codes = match mutant::codes(app.fault_for(method), codes) {
+        mutant::Answer::Codes(c) => c,
+        mutant::Answer::Success => return StatusCode::OK.into_response(),
+    };
     let list: Vec<Value> = codes
         .iter()
         .map(|c| json!({"code": c, "text": error_text(&app.spec, Some(method), *c)}))

@@ -94,6 +94,8 @@ pub struct App {
     pub store: Store,
     pub clock: SharedClock,
     pub switches: Switches,
+    /// The planted fault of a spec-derived mutant, if any.
+    pub mutant: Option<super::mutant::Mutant>,
     pub patterns: Patterns,
     /// Check-id prefix per (service, method).
     pub prefixes: BTreeMap<(String, String), String>,
@@ -146,7 +148,11 @@ impl App {
             patterns: Patterns::of(&spec),
             prefixes: checks::method_prefixes(&spec),
             switches: Switches::new(config.disabled_checks),
-            store: Store::default(),
+            store: Store::keeping_deleted(matches!(
+                config.mutant.as_ref().map(|m| &m.fault),
+                Some(super::mutant::Fault::DeletedKept)
+            )),
+            mutant: config.mutant,
             clock,
             test_mode: config.test_mode,
             client_secret: config.client_secret,
@@ -154,6 +160,13 @@ impl App {
             soap_paths,
             spec,
         }
+    }
+
+    /// The planted fault aimed at this method (of this spec), if any.
+    pub fn fault_for(&self, method: &crate::spec::model::Method) -> Option<&super::mutant::Fault> {
+        let m = self.mutant.as_ref()?;
+        let aimed = self.spec.service_method(&m.service, &m.method)?;
+        std::ptr::eq(aimed.method, method).then_some(&m.fault)
     }
 
     /// The check-id prefix of a method.

@@ -14,14 +14,19 @@ use crate::spec::model::{Binding, Field, Method, MethodStatus, ServiceSpec, Tran
 
 use super::auth::{self, Caller};
 use super::checks::{Rejection, error_text};
+use super::mutant;
 use super::rules::{self, Request};
 use super::server::App;
 use super::validate::{Mode, Validator};
 
 /// The namespace a service's body elements are written in.
 pub fn namespace(app: &App, service: &str) -> String {
-    app.spec
-        .overlay
+    namespace_of(&app.spec, service)
+}
+
+/// The namespace a service's body elements are written in, from the spec's overlay.
+pub fn namespace_of(spec: &crate::spec::model::Spec, service: &str) -> String {
+    spec.overlay
         .soap_services
         .get(service)
         .map(|s| s.namespace.clone())
@@ -169,7 +174,8 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
     else {
         return fault(app, Some(method), version, &[1014]);
     };
-    let mut validator = Validator::new(&app.switches, &app.patterns);
+    let mut validator =
+        Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
     let mut content = match envelope.as_ref().and_then(|e| e.body.as_ref()) {
         Some(b) if &b.name == request_element => b.value.clone(),
         Some(b) => {
@@ -197,6 +203,9 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
         transport: Transport::Soap,
     };
     match rules::execute(app, &request) {
+        Ok(_) if let Some(code) = mutant::success_as_error(app.fault_for(method)) => {
+            fault(app, Some(method), version, &[code])
+        }
         Ok(answer) => {
             let element = response_element
                 .clone()
@@ -224,8 +233,15 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
     }
 }
 
-/// An HTTP 500 SOAP Fault with every code and its documented text.
+/// An HTTP 500 SOAP Fault with every code and its documented text (as a mutant's fault
+/// changes them: another code, the first only, or a success).
 pub fn fault(app: &App, method: Option<&Method>, version: SoapVersion, codes: &[u32]) -> Response {
+    let planted = method.and_then(|m| app.fault_for(m));
+    let codes = match mutant::codes(planted, codes) {
+        mutant::Answer::Codes(c) => c,
+        mutant::Answer::Success => return planted_success(app, method, version),
+    };
+    let codes = codes.as_slice();
     let errors: Vec<(u32, String)> = codes
         .iter()
         .map(|c| (*c, error_text(&app.spec, method, *c)))
@@ -234,6 +250,40 @@ pub fn fault(app: &App, method: Option<&Method>, version: SoapVersion, codes: &[
         StatusCode::INTERNAL_SERVER_ERROR,
         [(header::CONTENT_TYPE, version.content_type())],
         codec::write_fault(version, &errors),
+    )
+        .into_response()
+}
+
+/// An empty success answer of the method, for an error a mutant answers as success.
+fn planted_success(app: &App, method: Option<&Method>, version: SoapVersion) -> Response {
+    let Some((service, method)) = method.and_then(|m| {
+        app.spec
+            .services
+            .values()
+            .find(|s| s.methods.iter().any(|x| std::ptr::eq(x, m)))
+            .map(|s| (s, m))
+    }) else {
+        return StatusCode::OK.into_response();
+    };
+    let element = match &method.binding {
+        Binding::Soap {
+            response_element: Some(e),
+            ..
+        } => e.clone(),
+        _ => format!("{}Response", method.name),
+    };
+    let xml = codec::write_envelope(
+        version,
+        &[],
+        &element,
+        &namespace(app, &service.service),
+        &Value::Object(Default::default()),
+        below(&method.output, &element),
+    );
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, version.content_type())],
+        xml,
     )
         .into_response()
 }

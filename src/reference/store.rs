@@ -321,9 +321,19 @@ pub struct Store {
     serials: Mutex<HashMap<String, u32>>,
     /// Counts state-change requests, to spread default birth dates.
     pub sequence: std::sync::atomic::AtomicU64,
+    /// A mutant's fault: deleted identifiers stay known (see `reference::mutant`).
+    keep_deleted: bool,
 }
 
 impl Store {
+    /// An empty store; with `keep_deleted`, deleted identifiers stay known (a mutant).
+    pub fn keeping_deleted(keep_deleted: bool) -> Store {
+        Store {
+            keep_deleted,
+            ..Store::default()
+        }
+    }
+
     pub fn citizen(&self, cpr: &str) -> Option<CitizenCell> {
         self.citizens.get(cpr)
     }
@@ -344,6 +354,9 @@ impl Store {
     }
 
     pub fn unindex(&self, id: &Uuid) {
+        if self.keep_deleted {
+            return;
+        }
         self.ids.remove(id);
     }
 

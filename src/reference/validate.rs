@@ -17,6 +17,7 @@ use crate::spec::XsdPattern;
 use crate::spec::model::{Field, FieldKind, Spec};
 
 use super::checks::Switches;
+use super::mutant::{self, Bound, Fault};
 use super::xsdtime;
 
 /// How leaf values are typed.
@@ -60,7 +61,7 @@ impl Patterns {
             if let Some(src) = &f.pattern {
                 self.compiled
                     .entry(src.clone())
-                    .or_insert_with(|| XsdPattern::new(src).ok());
+                    .or_insert_with(|| compiled(src));
             }
             self.add_all(&f.children);
         }
@@ -74,6 +75,19 @@ impl Patterns {
             None => XsdPattern::new(src).ok().map(|p| p.is_match(value)),
         }
     }
+}
+
+/// A pattern compiled once per process: every reference started in it (one per mutant in
+/// mutation testing) shares the compiled form.
+fn compiled(src: &str) -> Option<XsdPattern> {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<HashMap<String, Option<XsdPattern>>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(src.to_string())
+        .or_insert_with(|| XsdPattern::new(src).ok())
+        .clone()
 }
 
 /// Whether a field carries a CPR number.
@@ -90,6 +104,8 @@ pub fn is_cpr_field(field: &Field) -> bool {
 pub struct Validator<'a> {
     switches: &'a Switches,
     patterns: &'a Patterns,
+    /// A boundary mutant's fault for the method validated, if any.
+    fault: Option<&'a Fault>,
     pub findings: Vec<Finding>,
 }
 
@@ -98,8 +114,19 @@ impl<'a> Validator<'a> {
         Validator {
             switches,
             patterns,
+            fault: None,
             findings: Vec::new(),
         }
+    }
+
+    /// Validates with a mutant's fault (a bound moved by one unit).
+    pub fn with_fault(mut self, fault: Option<&'a Fault>) -> Validator<'a> {
+        self.fault = fault;
+        self
+    }
+
+    fn bound(&self, path: &str, bound: Bound, value: Option<i64>) -> Option<i64> {
+        mutant::shifted(self.fault, path, bound, value)
     }
 
     /// Records a finding unless its check is switched off.
@@ -163,11 +190,12 @@ impl<'a> Validator<'a> {
                 Some(Value::Array(items)) => items.len(),
                 Some(_) => 1,
             };
-            let too_many = field
-                .occurs
-                .max
-                .is_some_and(|max| present as u64 > max as u64);
-            if (present as u64) < field.occurs.min as u64 || too_many {
+            let max = self.bound(&here, Bound::OccursMax, field.occurs.max.map(i64::from));
+            let min = self
+                .bound(&here, Bound::OccursMin, Some(i64::from(field.occurs.min)))
+                .unwrap_or(0);
+            let too_many = max.is_some_and(|max| present as i64 > max);
+            if (present as i64) < min || too_many {
                 self.report(1014, "validation/cardinality", &here);
             }
             let Some(v) = map.get_mut(&field.name) else {
@@ -248,8 +276,13 @@ impl<'a> Validator<'a> {
         }
         if let Some(len) = field.length {
             let n = checked.chars().count() as u64;
-            let short = len.min.is_some_and(|m| n < m as u64);
-            let long = len.max.is_some_and(|m| n > m as u64);
+            let (n, min, max) = (
+                n as i64,
+                self.bound(path, Bound::LengthMin, len.min.map(i64::from)),
+                self.bound(path, Bound::LengthMax, len.max.map(i64::from)),
+            );
+            let short = min.is_some_and(|m| n < m);
+            let long = max.is_some_and(|m| n > m);
             if short || long {
                 if cpr {
                     self.report(1001, "validation/cpr", path);
@@ -267,8 +300,10 @@ impl<'a> Validator<'a> {
                 "positiveInteger" => Some(1),
                 _ => None,
             };
-            let low = field.min_inclusive.or(floor).is_some_and(|m| n < m as i128);
-            let high = field.max_inclusive.is_some_and(|m| n > m as i128);
+            let min = self.bound(path, Bound::RangeMin, field.min_inclusive.or(floor));
+            let max = self.bound(path, Bound::RangeMax, field.max_inclusive);
+            let low = min.is_some_and(|m| n < m as i128);
+            let high = max.is_some_and(|m| n > m as i128);
             let int32 = matches!(base, "int") || field.type_name.as_deref() == Some("int");
             let out_of_int = int32 && (n < i32::MIN as i128 || n > i32::MAX as i128);
             if low || high || out_of_int {

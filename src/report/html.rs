@@ -384,8 +384,32 @@ fn mutation(h: &mut String, m: &MutationScore) {
         m.mutants,
         esc(&ratio)
     );
+    if !m.by_kind.is_empty() {
+        h.push_str(
+            "<table id=\"mutation-kinds\"><thead><tr><th>mutant family</th><th>mutants</th>\
+             <th>killed</th><th>kill ratio</th></tr></thead><tbody>\n",
+        );
+        for (kind, k) in &m.by_kind {
+            let ratio = if k.mutants == 0 {
+                "–".to_string()
+            } else {
+                format!("{:.1} %", 100.0 * k.killed as f64 / k.mutants as f64)
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(kind),
+                k.mutants,
+                k.killed,
+                esc(&ratio)
+            );
+        }
+        h.push_str("</tbody></table>\n");
+    }
     if !m.survivors.is_empty() {
-        h.push_str("<p>Survivors (no case detected the rule switched off):</p>\n<ul class=\"survivors\">\n");
+        h.push_str(
+            "<p>Survivors (no case detected the planted fault):</p>\n<ul class=\"survivors\">\n",
+        );
         for sv in &m.survivors {
             let _ = writeln!(
                 h,

@@ -341,6 +341,7 @@ impl Redactor {
                         explained: s.explained,
                     })
                     .collect(),
+                by_kind: m.by_kind.clone(),
             }),
             gate: summary.gate.as_ref().map(|g| GateSummary {
                 file: n(&g.file),

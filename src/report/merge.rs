@@ -205,5 +205,7 @@ fn merge_mutation(shards: &[Shard]) -> Option<MutationScore> {
         mutants,
         killed: mutants.saturating_sub(survivors.len()),
         survivors: survivors.into_values().collect(),
+        // Kills per family are not joined across shards.
+        by_kind: BTreeMap::new(),
     })
 }

@@ -17,6 +17,8 @@ use crate::target::profile::Profile;
 pub struct Embedded {
     pub reference: RunningReference,
     pub target: Arc<Target>,
+    /// The client secret generated for it (a mutating proxy in front of it needs it).
+    pub secret: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +40,16 @@ pub async fn start_with_checks(
     options: &TargetOptions,
     disabled_checks: std::collections::BTreeSet<String>,
 ) -> Result<Embedded, EmbeddedError> {
+    start_mutant(spec, options, disabled_checks, None).await
+}
+
+/// Starts the reference with checks switched off and a planted fault (a spec-derived mutant).
+pub async fn start_mutant(
+    spec: Arc<Spec>,
+    options: &TargetOptions,
+    disabled_checks: std::collections::BTreeSet<String>,
+    mutant: Option<reference::mutant::Mutant>,
+) -> Result<Embedded, EmbeddedError> {
     // Two v4 uuids: 244 random bits, never written anywhere.
     let secret = format!(
         "{}{}",
@@ -50,12 +62,14 @@ pub async fn start_with_checks(
         test_mode: true,
         client_secret: secret.clone(),
         disabled_checks,
+        mutant,
     };
     let reference = reference::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let profile = Profile::embedded(&reference.base_url());
-    let target = Target::new(profile, &overlay, Some(secret), options)?;
+    let target = Target::new(profile, &overlay, Some(secret.clone()), options)?;
     Ok(Embedded {
         reference,
         target: Arc::new(target),
+        secret,
     })
 }

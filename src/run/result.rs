@@ -388,6 +388,10 @@ pub struct MutationScore {
     pub killed: usize,
     /// The mutants no case detected.
     pub survivors: Vec<Survivor>,
+    /// Mutants and kills per family (`boundary`, `codes`, `access`, `identity`, `reporting`,
+    /// `answers`, `check`), when the run derived them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub by_kind: std::collections::BTreeMap<String, KillRatio>,
 }
 
 /// A mutant no case detected.

@@ -24,6 +24,16 @@ pub enum AnswerMutation {
     Drop { name: String },
     /// Every JSON number member named `member` becomes a string (`2` → `"2"`).
     NumberToString { member: String },
+    /// Every JSON member named `member` changes its JSON type: a number or boolean becomes a
+    /// string, a string a number, an object or array a string.
+    JsonType { member: String },
+    /// The first element named `name` is sent twice (XML); a JSON member becomes an array
+    /// holding its value twice.
+    Duplicate { name: String },
+    /// A success answer (2xx) is sent with this status instead.
+    SuccessStatus(u16),
+    /// An error answer listing several codes loses its last one.
+    DropCode,
     /// A success answer becomes an empty HTTP 204.
     Empty204,
     /// A SOAP fault (or any error answer) is sent with HTTP 200.
@@ -95,6 +105,62 @@ impl AnswerMutation {
                     }
                     Some(_) | None => false,
                 })
+            }),
+            AnswerMutation::JsonType { member } => edit(answer, |text| {
+                json_edit(text, &mut |map| {
+                    let Some(v) = map.get_mut(member) else {
+                        return false;
+                    };
+                    let changed = match &*v {
+                        Value::String(s) => Value::from(s.len()),
+                        Value::Null => return false,
+                        other => Value::String(other.to_string()),
+                    };
+                    *v = changed;
+                    true
+                })
+            }),
+            AnswerMutation::Duplicate { name } => edit(answer, |text| {
+                if is_json(text) {
+                    json_edit(text, &mut |map| match map.get_mut(name) {
+                        Some(v) if !v.is_null() => {
+                            *v = Value::Array(vec![v.clone(), v.clone()]);
+                            true
+                        }
+                        Some(_) | None => false,
+                    })
+                } else {
+                    let r = xml_element(text, name)?;
+                    let mut out = text.to_string();
+                    out.insert_str(r.end, &text[r.clone()]);
+                    Some(out)
+                }
+            }),
+            AnswerMutation::SuccessStatus(status) => {
+                if !(200..300).contains(&answer.status) || answer.status == *status {
+                    return false;
+                }
+                answer.status = *status;
+                true
+            }
+            AnswerMutation::DropCode => edit(answer, |text| {
+                if is_json(text) {
+                    json_edit(text, &mut |map| match map.get_mut("errors") {
+                        Some(Value::Array(items)) if items.len() > 1 => {
+                            items.pop();
+                            true
+                        }
+                        Some(_) | None => false,
+                    })
+                } else {
+                    let count = text.matches("<Error>").count();
+                    if count < 2 {
+                        return None;
+                    }
+                    let start = text.rfind("<Error>")?;
+                    let end = start + text[start..].find("</Error>")? + "</Error>".len();
+                    Some(format!("{}{}", &text[..start], &text[end..]))
+                }
             }),
             AnswerMutation::Empty204 => {
                 if !(200..300).contains(&answer.status) {
@@ -297,6 +363,30 @@ mod tests {
             .apply("/", &mut a)
         );
         assert_eq!(text(&a), XML);
+    }
+
+    #[test]
+    fn duplicate_type_status_and_code_mutations() {
+        let mut a = answer(200, XML);
+        assert!(AnswerMutation::Duplicate { name: "A".into() }.apply("/", &mut a));
+        assert!(text(&a).contains("<A>1</A><A>1</A>"), "{}", text(&a));
+        let mut a = answer(200, r#"{"n":2,"s":"x","b":true}"#);
+        for m in ["n", "s", "b"] {
+            assert!(AnswerMutation::JsonType { member: m.into() }.apply("/", &mut a));
+        }
+        assert_eq!(text(&a), r#"{"n":"2","s":1,"b":"true"}"#);
+        let mut a = answer(200, "{}");
+        assert!(AnswerMutation::SuccessStatus(201).apply("/", &mut a));
+        assert_eq!(a.status, 201);
+        let mut a = answer(400, r#"{"errors":[{"code":1},{"code":2}]}"#);
+        assert!(AnswerMutation::DropCode.apply("/", &mut a));
+        assert_eq!(text(&a), r#"{"errors":[{"code":1}]}"#);
+        let fault = "<detail><Error><Code>1</Code></Error><Error><Code>2</Code></Error></detail>";
+        let mut a = answer(500, fault);
+        assert!(AnswerMutation::DropCode.apply("/", &mut a));
+        assert_eq!(text(&a), "<detail><Error><Code>1</Code></Error></detail>");
+        let mut a = answer(500, "<Error><Code>1</Code></Error>");
+        assert!(!AnswerMutation::DropCode.apply("/", &mut a));
     }
 
     #[test]

@@ -28,6 +28,7 @@ use crate::state::CitizenStatus;
 
 use super::auth::{self, Caller};
 use super::checks::{Ctx, Rejection};
+use super::mutant::{self, Fault, Mutant};
 use super::server::App;
 use super::store::{self, Citizen};
 use super::validate::is_cpr_field;
@@ -83,7 +84,8 @@ pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
     let prefix = app.prefix(&req.service.service, &req.method.name);
     let mut ctx = Ctx::new(req.method, prefix, &app.switches)
         .with_general(general_codes(&app.spec, req.method));
-    let subject = find_subject(app, req);
+    let fault = Mutant::at(app.mutant.as_ref(), &req.service.service, &req.method.name);
+    let subject = find_subject(app, req, matches!(fault, Some(Fault::OtherCitizen)));
     let cell = match &subject {
         Subject::Cpr(cpr) | Subject::Owner(cpr) => app.store.citizen(cpr),
         Subject::None => None,
@@ -105,7 +107,7 @@ pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
             &mut blank
         }
     };
-    let now = citizen.pinned_now.unwrap_or_else(|| app.clock.now());
+    let now = mutant::now(fault, citizen.pinned_now.unwrap_or_else(|| app.clock.now()));
 
     // The citizen.
     let by_cpr = matches!(subject, Subject::Cpr(_));
@@ -120,9 +122,10 @@ pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
     let known = cell.is_some();
 
     // The caller's relation to the citizen.
-    if !req.method.access.is_empty()
+    let access = mutant::access(fault, &req.method.access);
+    if !access.is_empty()
         && known
-        && !auth::table_allows(&req.method.access, &req.caller, citizen)
+        && !auth::table_allows(&access, &req.caller, citizen)
         && app.switches.on("auth/4575")
     {
         // A code the method does not document is never answered: a REST method without 4575
@@ -148,10 +151,16 @@ pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
         call.ctx.check(DEPRECATED_CODE, || true);
         call.ctx.gate()?;
     }
-    match handler(&req.service.service, &req.method.name) {
+    // A deletion that does not take: the citizen as it was before the call.
+    let kept = matches!(fault, Some(Fault::DeletedKept)).then(|| citizen.clone());
+    let answer = match handler(&req.service.service, &req.method.name) {
         Some(h) => h(&mut call, citizen),
         None => Ok(call.receipt(None)),
+    };
+    if let (Ok(_), Some(before)) = (&answer, kept) {
+        *citizen = before;
     }
+    answer
 }
 
 /// 6005, 4511, 4385 and 4857, for methods that document them.
@@ -241,7 +250,10 @@ pub fn general_codes(spec: &Spec, method: &Method) -> Vec<u32> {
 
 /// Finds the citizen a request is about: the REST header CPR, a CPR field of the body, else
 /// the first identifier in the body or path that the reference knows.
-fn find_subject(app: &App, req: &Request<'_>) -> Subject {
+fn find_subject(app: &App, req: &Request<'_>, owner_first: bool) -> Subject {
+    if owner_first && let Some(owner) = owner_of_identifiers(app, req) {
+        return owner;
+    }
     if let Some(cpr) = &req.header_cpr {
         return Subject::Cpr(cpr.clone());
     }
@@ -249,19 +261,21 @@ fn find_subject(app: &App, req: &Request<'_>) -> Subject {
     if let Some(cpr) = find_cpr(fields, &req.body) {
         return Subject::Cpr(cpr);
     }
+    owner_of_identifiers(app, req).unwrap_or(Subject::None)
+}
+
+/// The citizen owning the first identifier in the body or path that the reference knows.
+fn owner_of_identifiers(app: &App, req: &Request<'_>) -> Option<Subject> {
     let mut ids = Vec::new();
-    collect_guids(fields, &req.body, &mut ids);
+    collect_guids(input_fields(req), &req.body, &mut ids);
     ids.extend(
         req.path
             .values()
             .filter_map(|v| Uuid::parse_str(v.trim()).ok()),
     );
-    for id in ids {
-        if let Some((cpr, _)) = app.store.owner(&id) {
-            return Subject::Owner(cpr);
-        }
-    }
-    Subject::None
+    ids.into_iter()
+        .find_map(|id| app.store.owner(&id))
+        .map(|(cpr, _)| Subject::Owner(cpr))
 }
 
 fn input_fields<'a>(req: &'a Request<'a>) -> &'a [Field] {

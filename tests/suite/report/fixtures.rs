@@ -401,6 +401,7 @@ pub fn with_coverage() -> RunSummary {
             ),
             survivor("validation/unknown-element", None, true),
         ],
+        by_kind: Default::default(),
     });
     s
 }

@@ -130,6 +130,7 @@ fn coverage_joins_and_a_mutant_survives_only_if_it_survived_everywhere() {
             .iter()
             .map(|s| fixtures::survivor(s, None, false))
             .collect(),
+        by_kind: Default::default(),
     };
     a.mutation = Some(score(&["r1", "r2", "r3"]));
     b.mutation = Some(score(&["r2", "r3", "r4"]));
@@ -153,6 +154,7 @@ fn coverage_joins_and_a_mutant_survives_only_if_it_survived_everywhere() {
         mutants: 10,
         killed: 5,
         survivors: vec![fixtures::survivor("r2", None, false)],
+        by_kind: Default::default(),
     });
     let m = merge(&[shard("a", a), shard("b", b)], "m".to_string()).expect("merge");
     assert_eq!(m.mutation, None);

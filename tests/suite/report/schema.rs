@@ -252,6 +252,8 @@ struct Mutation {
     mutants: usize,
     killed: usize,
     survivors: Vec<Survivor>,
+    #[serde(default)]
+    by_kind: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -458,6 +460,8 @@ fn written_summary_matches_the_pinned_schema() {
     assert_eq!((k.mutants, k.killed), (4, 3));
     let m = s.mutation.expect("mutation score");
     assert_eq!((m.mutants, m.killed, m.survivors.len()), (40, 37, 3));
+    // Families are counted only by `konform mutate`; an empty count is left out.
+    assert!(m.by_kind.is_empty());
     let sv = &m.survivors[2];
     assert_eq!(
         (sv.id.as_str(), sv.method.as_deref(), sv.explained),
@@ -526,6 +530,8 @@ fn the_readme_documents_every_field() {
         "cases[].reproduce.konform",
         "cases[].reproduce.curl",
         "stopped",
+        // Counted per mutant family by `konform mutate` only; a map keyed by family.
+        "mutation.by_kind",
     ] {
         written.insert(field.to_string());
     }
