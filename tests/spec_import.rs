@@ -220,3 +220,33 @@ fn the_overlays_untestable_entries_cite_the_rows_they_rest_on() {
         "only {cited} untestable entries cite their line"
     );
 }
+
+/// Every reading of the overlay cites the document lines that leave it open, as written: each
+/// `at` is the line of the seed it names (whitespace compared as one space, the documents'
+/// no-break spaces included), and the catalogue has no problem.
+#[test]
+fn every_reading_cites_the_document_lines_that_leave_it_open() {
+    let Some(dir) = docs_dir() else { return };
+    let overlay = committed_overlay();
+    assert!(
+        overlay.reading_problems().is_empty(),
+        "{:?}",
+        overlay.reading_problems()
+    );
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cited = 0;
+    for (name, reading) in &overlay.readings {
+        for at in &reading.at {
+            let text = std::fs::read_to_string(dir.join(&at.doc))
+                .unwrap_or_else(|e| panic!("{name}: {}: {e}", at.doc));
+            let line = text
+                .lines()
+                .nth(at.line - 1)
+                .unwrap_or_else(|| panic!("{name}: {} has no line {}", at.doc, at.line));
+            assert_eq!(squash(line), squash(&at.text), "{name}: {at}");
+            cited += 1;
+        }
+    }
+    assert!(overlay.readings.len() >= 18, "{}", overlay.readings.len());
+    assert!(cited >= overlay.readings.len());
+}
