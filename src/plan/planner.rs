@@ -276,6 +276,8 @@ impl Planner<'_> {
             &method,
             &case.then,
             node.get("then"),
+            "then",
+            &[],
             &id_names,
             has_citizen,
             &mut sink,

@@ -44,6 +44,9 @@ pub struct ReferenceConfig {
     pub client_secret: String,
     /// Check ids switched off (mutants): `CreatePersonInterview/4653`, `validation/pattern`.
     pub disabled_checks: BTreeSet<String>,
+    /// The alternative the reference answers under, per reading of the overlay's catalogue;
+    /// konform's default where it declares none.
+    pub statement: crate::spec::statement::Statement,
 }
 
 impl ReferenceConfig {
@@ -54,6 +57,7 @@ impl ReferenceConfig {
             test_mode: true,
             client_secret: client_secret.into(),
             disabled_checks: BTreeSet::new(),
+            statement: Default::default(),
         }
     }
 }

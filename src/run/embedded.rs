@@ -4,6 +4,7 @@
 //! testing, which starts its mutants through it). The main
 //! entry point is [`start`].
 
+use crate::spec::statement::Statement;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ pub enum EmbeddedError {
 
 /// Starts the reference on `127.0.0.1:0` on the current tokio runtime.
 pub async fn start(spec: Arc<Spec>, options: &TargetOptions) -> Result<Embedded, EmbeddedError> {
-    start_with_checks(spec, options, Default::default()).await
+    start_with(spec, options, Default::default(), Statement::default()).await
 }
 
 /// Starts the reference with some of its checks switched off (a mutant, for `konform mutate`).
@@ -37,6 +38,17 @@ pub async fn start_with_checks(
     spec: Arc<Spec>,
     options: &TargetOptions,
     disabled_checks: std::collections::BTreeSet<String>,
+) -> Result<Embedded, EmbeddedError> {
+    start_with(spec, options, disabled_checks, Statement::default()).await
+}
+
+/// Starts the reference with some of its checks switched off, answering under `statement`'s
+/// readings.
+pub async fn start_with(
+    spec: Arc<Spec>,
+    options: &TargetOptions,
+    disabled_checks: std::collections::BTreeSet<String>,
+    statement: Statement,
 ) -> Result<Embedded, EmbeddedError> {
     // Two v4 uuids: 244 random bits, never written anywhere.
     let secret = format!(
@@ -50,6 +62,7 @@ pub async fn start_with_checks(
         test_mode: true,
         client_secret: secret.clone(),
         disabled_checks,
+        statement,
     };
     let reference = reference::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let profile = Profile::embedded(&reference.base_url());

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::conform;
-use super::judge::judge;
+use super::judge::judge_under;
 use super::result::{Caller, CaseResult, Verdict};
 use crate::case::given::Given;
 use crate::case::template::{Context, RenderError};
@@ -31,6 +31,8 @@ pub struct RunEnv {
     /// How often a case is tried again after the target could not be reached (connection
     /// refused or broken). A wrong answer is never retried.
     pub retries: u32,
+    /// The implementation statement the cases are judged under.
+    pub statement: Arc<crate::spec::statement::Statement>,
 }
 
 impl RunEnv {
@@ -44,6 +46,7 @@ impl RunEnv {
             timeout,
             show_cpr: false,
             retries: 0,
+            statement: Arc::default(),
         }
     }
 }
@@ -235,7 +238,12 @@ async fn execute(
     if let Outcome::TransportFailure { failure, .. } = &answered.outcome {
         *retriable = failure.retriable();
     }
-    let verdict = judge(&planned.expect, &answered.outcome, &mut ctx);
+    let verdict = judge_under(
+        &planned.expect,
+        &answered.outcome,
+        &mut ctx,
+        &env.statement,
+    );
     let verdict = conform::fold(verdict, &conform::mismatches(&planned.method, &answered));
     *outcome = Some(answered.outcome);
     verdict
@@ -280,6 +288,15 @@ pub fn result(
         },
         Verdict::NotApplicable { reason } => Verdict::NotApplicable {
             reason: mask(reason),
+        },
+        Verdict::Inconclusive {
+            reason,
+            reading,
+            alternative,
+        } => Verdict::Inconclusive {
+            reason: mask(reason),
+            reading,
+            alternative,
         },
     };
     let outcome = outcome.map(|o| if show_cpr { o } else { mask_outcome(o) });

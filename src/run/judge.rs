@@ -10,11 +10,81 @@ use super::result::Verdict;
 use crate::case::matcher::Matcher;
 use crate::case::template::Context;
 use crate::plan::{CompiledCheck, EqualsType, Expect, PlannedCheck};
+use crate::spec::statement::Statement;
 use crate::spec::check::json_words;
 use crate::target::Outcome;
 
-/// Judges an outcome.
+/// Judges an outcome under konform's defaults (no implementation statement).
 pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdict {
+    judge_under(expect, outcome, ctx, &Statement::default())
+}
+
+/// Judges an outcome under an implementation statement. A by-reading expectation is judged
+/// under the alternative the statement declares, or konform's default where it declares none;
+/// a failure under the default that another alternative would pass is
+/// [`Verdict::Inconclusive`], naming the reading and that alternative. A failure under a
+/// declared alternative stays a failure: the vendor said how it reads the point.
+pub fn judge_under(
+    expect: &Expect,
+    outcome: &Outcome,
+    ctx: &mut Context<'_>,
+    statement: &Statement,
+) -> Verdict {
+    let Expect::ByReading {
+        reading,
+        default,
+        alternatives,
+    } = expect
+    else {
+        return judge_plain(expect, outcome, ctx, statement);
+    };
+    let choice = statement.choice(reading, default);
+    let Some((_, chosen)) = alternatives
+        .iter()
+        .find(|(a, _)| *a == choice.alternative)
+        .or_else(|| alternatives.iter().find(|(a, _)| a == default))
+    else {
+        return Verdict::Error {
+            reason: format!("the reading {reading} has no expectation for {}", choice.alternative),
+        };
+    };
+    let verdict = judge_under(chosen, outcome, ctx, statement);
+    let Verdict::Fail { reason } = &verdict else {
+        return verdict;
+    };
+    let reason = format!(
+        "{reason} (under {reading}: {}, {})",
+        choice.alternative,
+        if choice.declared {
+            "as the implementation statement declares"
+        } else {
+            "konform's default: the implementation statement does not declare it"
+        }
+    );
+    if choice.declared {
+        return Verdict::Fail { reason };
+    }
+    for (alt, e) in alternatives {
+        if *alt == choice.alternative {
+            continue;
+        }
+        if judge_under(e, outcome, ctx, statement) == Verdict::Pass {
+            return Verdict::Inconclusive {
+                reason: format!("{reason}; it passes under {reading}: {alt}"),
+                reading: reading.clone(),
+                alternative: alt.clone(),
+            };
+        }
+    }
+    Verdict::Fail { reason }
+}
+
+fn judge_plain(
+    expect: &Expect,
+    outcome: &Outcome,
+    ctx: &mut Context<'_>,
+    statement: &Statement,
+) -> Verdict {
     if let Outcome::TransportFailure { failure, detail } = outcome {
         return Verdict::Error {
             reason: format!("{}: {detail}", failure.describe()),
@@ -25,6 +95,7 @@ pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdi
     if let Outcome::HttpStatus { status, body } = outcome
         && *status >= 500
         && !matches!(expect, Expect::Status(s) if s == status)
+        && !matches!(expect, Expect::ByReading { .. })
     {
         let shown = crate::target::rest::snippet(body);
         let shown = if shown.is_empty() {
@@ -87,6 +158,15 @@ pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdi
             }
             Outcome::TransportFailure { .. } => unreachable_failure(),
         },
+        Expect::Refused => match outcome {
+            Outcome::DfdgError { .. } => Verdict::Pass,
+            Outcome::HttpStatus { status, .. } if (400..500).contains(status) => Verdict::Pass,
+            Outcome::Success { .. } | Outcome::HttpStatus { .. } => {
+                fail(format!("expected {}, got {got}", expect.describe()))
+            }
+            Outcome::TransportFailure { .. } => unreachable_failure(),
+        },
+        Expect::ByReading { .. } => judge_under(expect, outcome, ctx, statement),
     }
 }
 

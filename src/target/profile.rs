@@ -62,6 +62,11 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub citizen_pool: Option<PathBuf>,
+    /// The target's implementation statement (`konform ics template`): its alternative per
+    /// reading. `konform run --ics` overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub ics: Option<PathBuf>,
     /// Establish the parts of `given` that the services' own methods can create (contact
     /// groups through CreateContactGroup) by calling them, on a pool citizen. Default: true.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
@@ -533,6 +538,7 @@ impl Profile {
             }
         };
         fix(&mut self.citizen_pool);
+        fix(&mut self.ics);
         fix(&mut self.tls.ca);
         fix(&mut self.tls.client_cert);
         fix(&mut self.tls.client_key);
@@ -562,6 +568,7 @@ impl Profile {
                 .collect(),
             state_endpoint: Some("/konform/state".into()),
             citizen_pool: None,
+            ics: None,
             derive_setup: true,
             user: UserMetadata::default(),
             insecure_tls: false,

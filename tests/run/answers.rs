@@ -121,6 +121,7 @@ async fn rig(aim: Aim, mutation: Option<AnswerMutation>) -> Rig {
             test_mode: true,
             client_secret: secret.clone(),
             disabled_checks: Default::default(),
+            statement: Default::default(),
         },
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     )
