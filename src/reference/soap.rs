@@ -170,6 +170,7 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
         return fault(app, Some(method), version, &[1014]);
     };
     let mut validator = Validator::new(&app.switches, &app.patterns);
+    validator.cpr_code = app.cpr_code(method);
     let mut content = match envelope.as_ref().and_then(|e| e.body.as_ref()) {
         Some(b) if &b.name == request_element => b.value.clone(),
         Some(b) => {
@@ -226,7 +227,8 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
 
 /// An HTTP 500 SOAP Fault with every code and its documented text.
 pub fn fault(app: &App, method: Option<&Method>, version: SoapVersion, codes: &[u32]) -> Response {
-    let errors: Vec<(u32, String)> = codes
+    let errors: Vec<(u32, String)> = app
+        .reported(codes)
         .iter()
         .map(|c| (*c, error_text(&app.spec, method, *c)))
         .collect();

@@ -91,6 +91,8 @@ pub struct Validator<'a> {
     switches: &'a Switches,
     patterns: &'a Patterns,
     pub findings: Vec<Finding>,
+    /// The code a CPR that fails its pattern gets (the reading cpr-pattern-code).
+    pub cpr_code: u32,
 }
 
 impl<'a> Validator<'a> {
@@ -99,6 +101,7 @@ impl<'a> Validator<'a> {
             switches,
             patterns,
             findings: Vec::new(),
+            cpr_code: 1001,
         }
     }
 
@@ -226,7 +229,7 @@ impl<'a> Validator<'a> {
         };
         if !lexical_ok {
             if cpr {
-                self.report(1001, "validation/cpr", path);
+                self.report(self.cpr_code, "validation/cpr", path);
             } else {
                 self.report(1014, "validation/type", path);
             }
@@ -241,7 +244,7 @@ impl<'a> Validator<'a> {
             && self.patterns.matches(pattern, checked) == Some(false)
         {
             if cpr {
-                self.report(1001, "validation/cpr", path);
+                self.report(self.cpr_code, "validation/cpr", path);
             } else {
                 self.report(1014, "validation/pattern", path);
             }
@@ -252,7 +255,7 @@ impl<'a> Validator<'a> {
             let long = len.max.is_some_and(|m| n > m as u64);
             if short || long {
                 if cpr {
-                    self.report(1001, "validation/cpr", path);
+                    self.report(self.cpr_code, "validation/cpr", path);
                 } else {
                     self.report(1014, "validation/length", path);
                 }

@@ -201,6 +201,13 @@ async fn execute(
         return na("the state-change answer gave no CPR for the citizen".into());
     }
     let mut ctx = Context::new(clock, established.cpr.as_deref(), &established.ids);
+    ctx.orgs = env
+        .target
+        .profile
+        .roles
+        .iter()
+        .map(|(name, role)| (name.clone(), role.code.clone()))
+        .collect();
     if let Err(e) =
         provision::setup::run_calls(&env.target, &planned.setup, &mut ctx, exchanges).await
     {

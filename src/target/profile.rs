@@ -499,22 +499,7 @@ pub enum ProfileProblem {
     Spec(Vec<String>),
 }
 
-/// The embedded reference's roles: name, organisation type, code.
-pub const EMBEDDED_ROLES: [(&str, OrganisationType, &str); 9] = [
-    ("jobcenter", OrganisationType::JobCenter, "10101"),
-    ("other-jobcenter", OrganisationType::JobCenter, "20202"),
-    ("kommune", OrganisationType::Kommune, "101"),
-    ("other-kommune", OrganisationType::Kommune, "202"),
-    ("akasse", OrganisationType::AKasse, "12"),
-    ("other-akasse", OrganisationType::AKasse, "34"),
-    ("star", OrganisationType::Star, "STAR"),
-    ("anden-aktoer", OrganisationType::AndenAktoer, "12345678"),
-    (
-        "other-anden-aktoer",
-        OrganisationType::AndenAktoer,
-        "87654321",
-    ),
-];
+pub use crate::spec::model::EMBEDDED_ROLES;
 
 impl Profile {
     /// Reads and checks a profile file; relative file paths in it become relative to its folder.
