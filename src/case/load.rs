@@ -547,13 +547,22 @@ impl CaseReader<'_> {
                 ok = false;
             }
         }
-        let kinds: Vec<&str> = ["success", "error", "errors", "status", "refused", "by_reading"]
-            .into_iter()
-            .filter(|k| n.get(k).is_some())
-            .collect();
+        let kinds: Vec<&str> = [
+            "success",
+            "error",
+            "errors",
+            "status",
+            "refused",
+            "by_reading",
+        ]
+        .into_iter()
+        .filter(|k| n.get(k).is_some())
+        .collect();
         if kinds.len() != 1 {
             let message = if kinds.is_empty() {
-                format!("`{at}` must say one of `success: true`, `error: CODE`, `errors: [CODES]`, `status: HTTP`, `refused: true` or `by_reading: {{...}}`")
+                format!(
+                    "`{at}` must say one of `success: true`, `error: CODE`, `errors: [CODES]`, `status: HTTP`, `refused: true` or `by_reading: {{...}}`"
+                )
             } else {
                 format!(
                     "`{at}` must say exactly one expectation, found {}",

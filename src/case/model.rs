@@ -151,11 +151,7 @@ impl Then {
             Then::Errors { errors } => errors.clone(),
             Then::Status { .. } | Then::Success { .. } | Then::Refused { .. } => Vec::new(),
             Then::ByReading { by_reading } => {
-                let mut out: Vec<u32> = by_reading
-                    .expect
-                    .values()
-                    .flat_map(Then::codes)
-                    .collect();
+                let mut out: Vec<u32> = by_reading.expect.values().flat_map(Then::codes).collect();
                 out.sort_unstable();
                 out.dedup();
                 out

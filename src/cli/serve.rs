@@ -27,12 +27,12 @@ use chrono::{DateTime, FixedOffset};
 use clap::Args;
 use serde::Deserialize;
 
-use konform::spec::statement::Statement;
 use konform::clock::Clock;
 use konform::provision::state::resolve_times;
 use konform::reference::state::Fixed;
 use konform::reference::{self, FixedClock, ReferenceConfig, SharedClock};
 use konform::spec::Spec;
+use konform::spec::statement::Statement;
 use konform::state::StateRequest;
 
 #[derive(Debug, Args)]

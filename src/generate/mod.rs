@@ -42,7 +42,10 @@ pub fn schema_then(documented: &dyn Fn(u32) -> bool, code: u32) -> Then {
         if documented(INVALID_CPR) || documented(FAILED_TO_VALIDATE) {
             return by_reading(
                 "cpr-pattern-code",
-                [("1001", error(INVALID_CPR)), ("1014", error(FAILED_TO_VALIDATE))],
+                [
+                    ("1001", error(INVALID_CPR)),
+                    ("1014", error(FAILED_TO_VALIDATE)),
+                ],
             );
         }
         return refused;
@@ -51,7 +54,10 @@ pub fn schema_then(documented: &dyn Fn(u32) -> bool, code: u32) -> Then {
         return error(code);
     }
     if code == FAILED_TO_VALIDATE {
-        return by_reading("schema-fault-code", [("1014", error(code)), ("any", refused)]);
+        return by_reading(
+            "schema-fault-code",
+            [("1014", error(code)), ("any", refused)],
+        );
     }
     error(code)
 }

@@ -39,11 +39,8 @@ impl Planner<'_> {
         let check_code = |code: u32, field: &str, at: Pos, sink: &mut Sink<'_>| {
             // Under a reading, an alternative may name a code the documents give elsewhere
             // (refused-caller-status: 400 with 4575).
-            let named_by_reading = !under.is_empty()
-                && self
-                    .spec
-                    .methods()
-                    .any(|m| m.method.error(code).is_some());
+            let named_by_reading =
+                !under.is_empty() && self.spec.methods().any(|m| m.method.error(code).is_some());
             if named_by_reading {
                 return;
             }
@@ -241,7 +238,12 @@ impl Planner<'_> {
                         .unwrap_or(pos);
                     let field = output_field(&method.output, &segments);
                     if let Err(e) = &field {
-                        sink.push(at, &format!("{field_at}.fields.{path}"), e.0.clone(), e.1.clone());
+                        sink.push(
+                            at,
+                            &format!("{field_at}.fields.{path}"),
+                            e.0.clone(),
+                            e.1.clone(),
+                        );
                     }
                     let kind = field.ok().flatten().map(Field::kind);
                     let format = match kind {
@@ -278,7 +280,12 @@ impl Planner<'_> {
                         Check::Matches(m) => match matcher(m) {
                             Ok(m) => CompiledCheck::Matches(m),
                             Err(e) => {
-                                sink.push(at, &format!("{field_at}.fields.{path}"), e.to_string(), None);
+                                sink.push(
+                                    at,
+                                    &format!("{field_at}.fields.{path}"),
+                                    e.to_string(),
+                                    None,
+                                );
                                 continue;
                             }
                         },
@@ -291,7 +298,13 @@ impl Planner<'_> {
                     });
                 }
                 if let Some(n) = node.and_then(|n| n.get("fields")) {
-                    self.check_placeholders(n, &format!("{field_at}.fields"), id_names, has_citizen, sink);
+                    self.check_placeholders(
+                        n,
+                        &format!("{field_at}.fields"),
+                        id_names,
+                        has_citizen,
+                        sink,
+                    );
                 }
                 Expect::Success(checks)
             }

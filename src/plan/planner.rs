@@ -417,8 +417,9 @@ impl Planner<'_> {
                         | Placeholder::Wire(_) => {}
                         Placeholder::Org(role) => {
                             if !self.roles.contains(role) {
-                                let hint = did_you_mean(role, self.roles.iter().map(String::as_str))
-                                    .map(|s| format!("did you mean `{s}`?"));
+                                let hint =
+                                    did_you_mean(role, self.roles.iter().map(String::as_str))
+                                        .map(|s| format!("did you mean `{s}`?"));
                                 sink.push(
                                     n.pos,
                                     field,

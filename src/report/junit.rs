@@ -179,9 +179,9 @@ fn evidence_case(m: &MethodSummary, classname: &str) -> Option<TestCase> {
     let e = m.evidence.as_ref()?;
     let missing = match m.verdict {
         MethodVerdict::Incomplete | MethodVerdict::NotApplicable => !e.is_complete(),
-        MethodVerdict::Conformant
-        | MethodVerdict::NotConformant
-        | MethodVerdict::Inconclusive => false,
+        MethodVerdict::Conformant | MethodVerdict::NotConformant | MethodVerdict::Inconclusive => {
+            false
+        }
     };
     if !missing {
         return None;

@@ -235,16 +235,15 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
         }
     }
 
-    let (ok, bad, inc, na, inconclusive) =
-        s.methods
-            .iter()
-            .fold((0, 0, 0, 0, 0), |acc, m| match m.verdict {
-                MethodVerdict::Conformant => (acc.0 + 1, acc.1, acc.2, acc.3, acc.4),
-                MethodVerdict::NotConformant => (acc.0, acc.1 + 1, acc.2, acc.3, acc.4),
-                MethodVerdict::Incomplete => (acc.0, acc.1, acc.2 + 1, acc.3, acc.4),
-                MethodVerdict::NotApplicable => (acc.0, acc.1, acc.2, acc.3 + 1, acc.4),
-                MethodVerdict::Inconclusive => (acc.0, acc.1, acc.2, acc.3, acc.4 + 1),
-            });
+    let (ok, bad, inc, na, inconclusive) = s.methods.iter().fold((0, 0, 0, 0, 0), |acc, m| match m
+        .verdict
+    {
+        MethodVerdict::Conformant => (acc.0 + 1, acc.1, acc.2, acc.3, acc.4),
+        MethodVerdict::NotConformant => (acc.0, acc.1 + 1, acc.2, acc.3, acc.4),
+        MethodVerdict::Incomplete => (acc.0, acc.1, acc.2 + 1, acc.3, acc.4),
+        MethodVerdict::NotApplicable => (acc.0, acc.1, acc.2, acc.3 + 1, acc.4),
+        MethodVerdict::Inconclusive => (acc.0, acc.1, acc.2, acc.3, acc.4 + 1),
+    });
     writeln!(out)?;
     // Inconclusive only where there is one: a run without a statement's gap reads as before.
     let inconclusive = if inconclusive > 0 {

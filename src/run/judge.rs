@@ -10,8 +10,8 @@ use super::result::Verdict;
 use crate::case::matcher::Matcher;
 use crate::case::template::Context;
 use crate::plan::{CompiledCheck, EqualsType, Expect, PlannedCheck};
-use crate::spec::statement::Statement;
 use crate::spec::check::json_words;
+use crate::spec::statement::Statement;
 use crate::target::Outcome;
 
 /// Judges an outcome under konform's defaults (no implementation statement).
@@ -45,7 +45,10 @@ pub fn judge_under(
         .or_else(|| alternatives.iter().find(|(a, _)| a == default))
     else {
         return Verdict::Error {
-            reason: format!("the reading {reading} has no expectation for {}", choice.alternative),
+            reason: format!(
+                "the reading {reading} has no expectation for {}",
+                choice.alternative
+            ),
         };
     };
     let verdict = judge_under(chosen, outcome, ctx, statement);
@@ -129,10 +132,15 @@ fn judge_plain(
             Outcome::TransportFailure { .. } => unreachable_failure(),
         },
         Expect::Status(expected) => {
+            // A bare status: a DFDG error with the same status is another answer (the reading
+            // refused-caller-status tells a bare 400 from a 400 with 4575).
             let status = match outcome {
-                Outcome::Success { status, .. }
-                | Outcome::DfdgError { status, .. }
-                | Outcome::HttpStatus { status, .. } => *status,
+                Outcome::Success { status, .. } | Outcome::HttpStatus { status, .. } => *status,
+                Outcome::DfdgError { .. } => {
+                    return fail(format!(
+                        "expected HTTP {expected} without a DFDG error, got {got}"
+                    ));
+                }
                 Outcome::TransportFailure { .. } => return unreachable_failure(),
             };
             if status == *expected {

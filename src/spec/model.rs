@@ -767,4 +767,3 @@ pub const EMBEDDED_ROLES: [(&str, OrganisationType, &str); 9] = [
         "87654321",
     ),
 ];
-

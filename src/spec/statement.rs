@@ -44,7 +44,10 @@ pub enum StatementError {
     Yaml(#[from] YamlError),
     /// Readings or alternatives the overlay's catalogue does not have.
     #[error("{}: {}", path.display(), problems.join("; "))]
-    Unknown { path: PathBuf, problems: Vec<String> },
+    Unknown {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
 }
 
 /// The alternative in force for one reading, and whether the statement declared it.
@@ -142,7 +145,7 @@ impl Statement {
         self.alternative(overlay, reading) == Some(alternative)
     }
 
-    /// The statement in one line, for reports: `statement FILE: a=x, b=y (the other N
+    /// The statement in one line, for reports: `statement FILE: a (x), b (y) (the other N
     /// readings: konform's defaults)`.
     pub fn summary(&self, overlay: &Overlay) -> String {
         let source = match (&self.file, &self.implementation) {
@@ -153,7 +156,7 @@ impl Statement {
         let declared: Vec<String> = self
             .readings
             .iter()
-            .map(|(r, a)| format!("{r}={a}"))
+            .map(|(r, a)| format!("{r} ({a})"))
             .collect();
         let rest = overlay
             .readings
@@ -199,7 +202,13 @@ pub fn template(overlay: &Overlay) -> String {
             let _ = writeln!(out, "  #   {}: {}{mark}", a.name, a.means);
         }
         for at in &r.at {
-            let _ = writeln!(out, "  #   open at {}:{}: {}", at.doc, at.line, at.text.trim());
+            let _ = writeln!(
+                out,
+                "  #   open at {}:{}: {}",
+                at.doc,
+                at.line,
+                at.text.trim()
+            );
         }
         let _ = writeln!(out, "  {name}: {}", yaml_scalar(&r.default));
     }
@@ -251,7 +260,10 @@ mod tests {
     fn the_template_lists_every_reading_and_reads_back_as_the_defaults() {
         let o = overlay();
         let t = template(&o);
-        assert!(t.contains("#   1001: Invalid cpr (konform's default)"), "{t}");
+        assert!(
+            t.contains("#   1001: Invalid cpr (konform's default)"),
+            "{t}"
+        );
         assert!(t.contains("#   open at 001.txt:3: 1001"), "{t}");
         let s: Statement = serde_saphyr::from_str(&t).expect("the template parses");
         assert_eq!(s.readings["cpr-pattern-code"], "1001");
@@ -273,6 +285,10 @@ mod tests {
         let c = Statement::default().choice("cpr-pattern-code", "1001");
         assert!(!c.declared);
         assert_eq!(c.alternative, "1001");
-        assert!(Statement::declaring("cpr-pattern-code", "1014").is(&o, "cpr-pattern-code", "1014"));
+        assert!(Statement::declaring("cpr-pattern-code", "1014").is(
+            &o,
+            "cpr-pattern-code",
+            "1014"
+        ));
     }
 }
