@@ -10,6 +10,7 @@
 //! | `${ids.NAME}` | the identifier the target created for the `given` entry named NAME |
 //! | `${today}`, `${today-8d}`, `${now}`, `${now+1m}` | relative to the case's clock; units `s m h d y` |
 //! | `${code:LIST:MEANING}` | a code-list value from the overlay, as an integer |
+//! | `${org:ROLE}` | the organisation code the target profile gives the caller role ROLE (`${org:jobcenter}`) |
 //! | `${soap:envelope}`, `${soap:namespace}`, `${soap:header_namespace}`, `${soap:action}` | the SOAP envelope namespace of the target's SOAP version, the body and caller-header namespaces and the SOAPAction the target uses for the method (for `when.raw`) |
 //!
 //! `$${` writes a literal `${`. A date renders as `2026-11-16` for a `date` field and as
@@ -284,6 +285,7 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, PlaceholderError> {
         "today",
         "now",
         "code:LIST:MEANING",
+        "org:ROLE",
         "soap:namespace",
     ];
     let hint = crate::suggest::did_you_mean(inner, known.iter().copied())
