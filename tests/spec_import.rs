@@ -250,3 +250,30 @@ fn every_reading_cites_the_document_lines_that_leave_it_open() {
     assert!(overlay.readings.len() >= 18, "{}", overlay.readings.len());
     assert!(cited >= overlay.readings.len());
 }
+
+/// The README's table of readings is the catalogue's (`KONFORM_BLESS=1` rewrites it).
+#[test]
+fn the_readme_lists_every_reading_as_the_overlay_has_it() {
+    const BEGIN: &str = "<!-- readings:begin (generated from specs/overlay.yaml) -->\n";
+    const END: &str = "<!-- readings:end -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let table = konform::spec::statement::markdown_table(&committed_overlay());
+    let start = readme
+        .find(BEGIN)
+        .expect("the README has the readings markers")
+        + BEGIN.len();
+    let end = readme
+        .find(END)
+        .expect("the README has the readings end marker");
+    if std::env::var_os("KONFORM_BLESS").is_some() {
+        let fresh = format!("{}{table}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, fresh).unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[start..end],
+        table,
+        "README.md's readings table differs from the overlay; KONFORM_BLESS=1 rewrites it"
+    );
+}

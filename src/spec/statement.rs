@@ -215,6 +215,40 @@ pub fn template(overlay: &Overlay) -> String {
     out
 }
 
+/// The catalogue as a Markdown table (the README's): every reading, its question, its
+/// alternatives (the default in bold) and the document lines that leave it open.
+pub fn markdown_table(overlay: &Overlay) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = String::from(
+        "| reading | question | alternatives (**default**) | open at |\n| --- | --- | --- | --- |\n",
+    );
+    for (name, r) in &overlay.readings {
+        let alternatives: Vec<String> = r
+            .alternatives
+            .iter()
+            .map(|a| {
+                if a.name == r.default {
+                    format!("**`{}`**: {}", a.name, cell(&a.means))
+                } else {
+                    format!("`{}`: {}", a.name, cell(&a.means))
+                }
+            })
+            .collect();
+        let at: Vec<String> =
+            r.at.iter()
+                .map(|p| format!("{}:{}", p.doc, p.line))
+                .collect();
+        let _ = writeln!(
+            out,
+            "| `{name}` | {} | {} | {} |",
+            cell(&r.question),
+            alternatives.join("<br>"),
+            at.join("<br>")
+        );
+    }
+    out
+}
+
 /// A YAML scalar for an alternative's name: quoted where YAML would read it as a number.
 fn yaml_scalar(s: &str) -> String {
     if s.parse::<f64>().is_ok() || s.is_empty() {
