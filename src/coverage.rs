@@ -212,7 +212,7 @@ pub fn rules_of<'a>(spec: &'a Spec, service: &str, method: &str) -> Vec<&'a Rule
 mod tests {
     use super::*;
     use crate::case::given::Given;
-    use crate::case::model::{Covers, Origin, SuccessFlag, When};
+    use crate::case::model::{Covers, Origin, SuccessFlag, Then, When};
     use crate::spec::model::ServiceSpec;
     use crate::spec::overlay::Untestable;
 

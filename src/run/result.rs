@@ -8,7 +8,7 @@ use crate::case::model::Covers;
 use crate::target::outcome::{Exchange, Outcome};
 
 /// Bumped on any change to the JSON shape of [`RunSummary`].
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The verdict of one case. Nothing passes by default: a case passes only when the answer
 /// matched its `then`.
