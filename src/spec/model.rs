@@ -736,21 +736,6 @@ pub fn find_path<'a>(fields: &'a [Field], path: &str) -> Option<&'a Field> {
     found
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn occurs_round_trips_the_documents_notation() {
-        for s in ["1", "0 - 1", "0 - *", "1 - *"] {
-            assert_eq!(Occurs::parse(s).unwrap().to_string(), s);
-        }
-        assert_eq!(Occurs::parse("0-1"), Some(Occurs::OPTIONAL));
-        assert_eq!(Occurs::parse("2 - 1"), None);
-        assert_eq!(Occurs::parse("x"), None);
-    }
-}
-
 /// The embedded reference's roles: name, organisation type, code.
 pub const EMBEDDED_ROLES: [(&str, OrganisationType, &str); 9] = [
     ("jobcenter", OrganisationType::JobCenter, "10101"),
@@ -767,3 +752,18 @@ pub const EMBEDDED_ROLES: [(&str, OrganisationType, &str); 9] = [
         "87654321",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn occurs_round_trips_the_documents_notation() {
+        for s in ["1", "0 - 1", "0 - *", "1 - *"] {
+            assert_eq!(Occurs::parse(s).unwrap().to_string(), s);
+        }
+        assert_eq!(Occurs::parse("0-1"), Some(Occurs::OPTIONAL));
+        assert_eq!(Occurs::parse("2 - 1"), None);
+        assert_eq!(Occurs::parse("x"), None);
+    }
+}

@@ -27,6 +27,7 @@ struct Summary {
     mutation: Option<Mutation>,
     /// The implementation statement in one line; absent where the run names none.
     #[serde(default)]
+    #[expect(dead_code, reason = "free-form, absent in the fixture")]
     statement: Option<String>,
 }
 
@@ -103,8 +104,10 @@ struct Case {
     grounds: Vec<Ground>,
     /// For an inconclusive verdict: the reading and the alternative the answer passes under.
     #[serde(default)]
+    #[expect(dead_code, reason = "absent in the fixture")]
     reading: Option<String>,
     #[serde(default)]
+    #[expect(dead_code, reason = "absent in the fixture")]
     alternative: Option<String>,
     /// What the per-case size budget left out; absent when nothing was.
     #[serde(default)]
