@@ -731,4 +731,66 @@ mod tests {
         assert!(matches(&m("boolean"), "true"));
         assert!(!matches(&m("guid"), "not-a-guid"));
     }
+
+    #[test]
+    fn a_failure_only_under_an_undeclared_default_is_inconclusive() {
+        let ids = ctx_ids();
+        let mut ctx = Context::new(clock(), None, &ids);
+        let expect = Expect::ByReading {
+            reading: "cpr-pattern-code".into(),
+            default: "1001".into(),
+            alternatives: vec![
+                ("1001".into(), Expect::Codes(vec![1001])),
+                ("1014".into(), Expect::Codes(vec![1014])),
+            ],
+        };
+        let answer = err(&[1014]);
+        // Undeclared: the default fails, 1014 would pass.
+        match judge_under(&expect, &answer, &mut ctx, &Statement::default()) {
+            Verdict::Inconclusive {
+                reading,
+                alternative,
+                reason,
+            } => {
+                assert_eq!(
+                    (reading.as_str(), alternative.as_str()),
+                    ("cpr-pattern-code", "1014")
+                );
+                assert!(reason.contains("konform's default"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Declared: the declared alternative decides, either way.
+        let declared = Statement::declaring("cpr-pattern-code", "1014");
+        assert_eq!(
+            judge_under(&expect, &answer, &mut ctx, &declared),
+            Verdict::Pass
+        );
+        let declared = Statement::declaring("cpr-pattern-code", "1001");
+        assert!(matches!(
+            judge_under(&expect, &answer, &mut ctx, &declared),
+            Verdict::Fail { reason } if reason.contains("as the implementation statement declares")
+        ));
+        // An answer no alternative takes fails, declared or not.
+        assert!(matches!(
+            judge_under(&expect, &err(&[4404]), &mut ctx, &Statement::default()),
+            Verdict::Fail { .. }
+        ));
+        // A refusal is met by any DFDG error or 4xx, not by a success.
+        assert_eq!(
+            judge(&Expect::Refused, &err(&[4404]), &mut ctx),
+            Verdict::Pass
+        );
+        assert!(matches!(
+            judge(
+                &Expect::Refused,
+                &Outcome::Success {
+                    status: 200,
+                    body: json!({})
+                },
+                &mut ctx
+            ),
+            Verdict::Fail { .. }
+        ));
+    }
 }
