@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::model::{Case, Then};
+use crate::case::model::Case;
 pub use crate::run::result::{CodeCoverage, CodeStatus, KillRatio, MethodCoverage, RuleCoverage};
 use crate::run::result::{RunSummary, Verdict};
 use crate::spec::Spec;
@@ -189,11 +189,7 @@ fn evidenced(covering: &[String], passing: &Option<Vec<String>>) -> bool {
 }
 
 fn expects(case: &Case, code: u32) -> bool {
-    match &case.then {
-        Then::Error { error } => *error == code,
-        Then::Errors { errors } => errors.contains(&code),
-        Then::Status { .. } | Then::Success { .. } => false,
-    }
+    case.then.codes().contains(&code)
 }
 
 /// A method's rules: its own, the service-wide rules whose id names it, and the overlay's.
@@ -216,7 +212,7 @@ pub fn rules_of<'a>(spec: &'a Spec, service: &str, method: &str) -> Vec<&'a Rule
 mod tests {
     use super::*;
     use crate::case::given::Given;
-    use crate::case::model::{Covers, Origin, SuccessFlag, When};
+    use crate::case::model::{Covers, Origin, SuccessFlag, Then, When};
     use crate::spec::model::ServiceSpec;
     use crate::spec::overlay::Untestable;
 

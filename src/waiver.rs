@@ -164,7 +164,9 @@ pub fn judge(summary: &RunSummary, waivers: &WaiverFile, today: NaiveDate) -> Ga
                 gate.unwaived.push(case.id.clone())
             }
             (Verdict::Pass, Some(_)) => gate.unexpected_passes.push(case.id.clone()),
-            (Verdict::Pass, None) | (Verdict::NotApplicable { .. }, _) => {}
+            (Verdict::Pass, None)
+            | (Verdict::NotApplicable { .. }, _)
+            | (Verdict::Inconclusive { .. }, _) => {}
         }
     }
     let ran: std::collections::BTreeSet<&str> =

@@ -70,6 +70,7 @@ fn main() {
                     Verdict::Fail { reason } => ("fail", reason),
                     Verdict::Error { reason } => ("error", reason),
                     Verdict::NotApplicable { reason } => ("not applicable", reason),
+                    Verdict::Inconclusive { reason, .. } => ("inconclusive", reason),
                 };
                 let mut message = format!("{kind}: {reason}\n  case: {}\n", r.origin);
                 for x in &r.exchanges {

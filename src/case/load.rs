@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::diagnostic::Diagnostic;
 use super::given::Given;
-use super::model::{Case, Check, Covers, Origin, SuccessFlag, Then, When};
+use super::model::{ByReading, Case, Check, Covers, Origin, SuccessFlag, Then, When};
 use super::node::{self, Node, NodeValue, Pos};
 use super::template::Template;
 use crate::clock::TimeSpec;
@@ -381,7 +381,7 @@ impl CaseReader<'_> {
             }
         };
         let then = match item.get("then") {
-            Some(n) => self.read_then(n),
+            Some(n) => self.read_then(n, "then"),
             None => {
                 self.push(
                     item.pos,
@@ -515,13 +515,21 @@ impl CaseReader<'_> {
         }
     }
 
-    fn read_then(&mut self, n: &Node) -> Option<Then> {
-        const KEYS: [&str; 5] = ["success", "fields", "error", "errors", "status"];
+    fn read_then(&mut self, n: &Node, at: &str) -> Option<Then> {
+        const KEYS: [&str; 7] = [
+            "success",
+            "fields",
+            "error",
+            "errors",
+            "status",
+            "refused",
+            "by_reading",
+        ];
         let Some(members) = n.as_map() else {
             self.push(
                 n.pos,
-                "then",
-                format!("`then` must be a mapping, found {}", n.kind()),
+                at,
+                format!("`{at}` must be a mapping, found {}", n.kind()),
                 None,
             );
             return None;
@@ -532,28 +540,37 @@ impl CaseReader<'_> {
                 let help = did_you_mean(&k.name, KEYS).map(|s| format!("did you mean `{s}`?"));
                 self.push(
                     k.pos,
-                    &format!("then.{}", k.name),
-                    format!("unknown key `{}` in `then`", k.name),
+                    &format!("{at}.{}", k.name),
+                    format!("unknown key `{}` in `{at}`", k.name),
                     help,
                 );
                 ok = false;
             }
         }
-        let kinds: Vec<&str> = ["success", "error", "errors", "status"]
-            .into_iter()
-            .filter(|k| n.get(k).is_some())
-            .collect();
+        let kinds: Vec<&str> = [
+            "success",
+            "error",
+            "errors",
+            "status",
+            "refused",
+            "by_reading",
+        ]
+        .into_iter()
+        .filter(|k| n.get(k).is_some())
+        .collect();
         if kinds.len() != 1 {
             let message = if kinds.is_empty() {
-                "`then` must say one of `success: true`, `error: CODE`, `errors: [CODES]` or `status: HTTP`".to_string()
+                format!(
+                    "`{at}` must say one of `success: true`, `error: CODE`, `errors: [CODES]`, `status: HTTP`, `refused: true` or `by_reading: {{...}}`"
+                )
             } else {
                 format!(
-                    "`then` must say exactly one expectation, found {}",
+                    "`{at}` must say exactly one expectation, found {}",
                     quoted(&kinds)
                 )
             };
-            self.push(n.pos, "then", message, None);
-            let _ = self.read_checks(n);
+            self.push(n.pos, at, message, None);
+            let _ = self.read_checks(n, at);
             return None;
         }
         if n.get("fields").is_some() && kinds[0] != "success" {
@@ -564,7 +581,7 @@ impl CaseReader<'_> {
                 .unwrap_or(n.pos);
             self.push(
                 pos,
-                "then.fields",
+                &format!("{at}.fields"),
                 "`fields` checks go with `success: true`".into(),
                 None,
             );
@@ -572,14 +589,14 @@ impl CaseReader<'_> {
         }
         let then = match kinds[0] {
             "error" => self
-                .code(n.get("error")?, "then.error")
+                .code(n.get("error")?, &format!("{at}.error"))
                 .map(|error| Then::Error { error }),
             "errors" => {
                 let list = n.get("errors")?;
                 let Some(items) = list.as_seq().filter(|i| !i.is_empty()) else {
                     self.push(
                         list.pos,
-                        "then.errors",
+                        &format!("{at}.errors"),
                         "`errors` must be a non-empty list of codes".into(),
                         None,
                     );
@@ -587,11 +604,11 @@ impl CaseReader<'_> {
                 };
                 let mut codes = Vec::new();
                 for (i, it) in items.iter().enumerate() {
-                    if let Some(c) = self.code(it, &format!("then.errors[{i}]")) {
+                    if let Some(c) = self.code(it, &format!("{at}.errors[{i}]")) {
                         if codes.contains(&c) {
                             self.push(
                                 it.pos,
-                                &format!("then.errors[{i}]"),
+                                &format!("{at}.errors[{i}]"),
                                 format!("code {c} is listed twice"),
                                 None,
                             );
@@ -613,7 +630,7 @@ impl CaseReader<'_> {
                     _ => {
                         self.push(
                             s.pos,
-                            "then.status",
+                            &format!("{at}.status"),
                             format!(
                                 "`status` must be an HTTP status (100-599), found {}",
                                 s.kind()
@@ -624,18 +641,34 @@ impl CaseReader<'_> {
                     }
                 }
             }
+            "refused" => {
+                let r = n.get("refused")?;
+                if r.value != NodeValue::Bool(true) {
+                    self.push(
+                        r.pos,
+                        &format!("{at}.refused"),
+                        "`refused` can only be `true`".into(),
+                        Some("to expect success, write `success: true`".into()),
+                    );
+                    return None;
+                }
+                Some(Then::Refused {
+                    refused: SuccessFlag(true),
+                })
+            }
+            "by_reading" => self.read_by_reading(n.get("by_reading")?, at),
             _ => {
                 let s = n.get("success")?;
                 if s.value != NodeValue::Bool(true) {
                     self.push(
                         s.pos,
-                        "then.success",
+                        &format!("{at}.success"),
                         "`success` can only be `true`".into(),
                         Some("to expect a failure, write `error: CODE` or `status: HTTP`".into()),
                     );
                     return None;
                 }
-                let fields = self.read_checks(n)?;
+                let fields = self.read_checks(n, at)?;
                 Some(Then::Success {
                     success: SuccessFlag(true),
                     fields,
@@ -645,15 +678,104 @@ impl CaseReader<'_> {
         if ok { then } else { None }
     }
 
+    /// Reads `by_reading: { reading: NAME, expect: { ALTERNATIVE: THEN } }`; whether the
+    /// reading and its alternatives exist is the planner's to check (it has the overlay).
+    fn read_by_reading(&mut self, n: &Node, at: &str) -> Option<Then> {
+        let field = format!("{at}.by_reading");
+        let Some(members) = n.as_map() else {
+            self.push(
+                n.pos,
+                &field,
+                format!(
+                    "`by_reading` must be a mapping with `reading` and `expect`, found {}",
+                    n.kind()
+                ),
+                None,
+            );
+            return None;
+        };
+        let mut ok = true;
+        for (k, _) in members {
+            if !["reading", "expect"].contains(&k.name.as_str()) {
+                let help = did_you_mean(&k.name, ["reading", "expect"])
+                    .map(|s| format!("did you mean `{s}`?"));
+                self.push(
+                    k.pos,
+                    &format!("{field}.{}", k.name),
+                    format!("unknown key `{}` in `by_reading`", k.name),
+                    help,
+                );
+                ok = false;
+            }
+        }
+        let reading = match n.get("reading").map(|r| (r.pos, r.as_str())) {
+            Some((_, Some(r))) if !r.trim().is_empty() => Some(r.to_string()),
+            Some((pos, _)) => {
+                self.push(
+                    pos,
+                    &format!("{field}.reading"),
+                    "`reading` must name a reading of the overlay".into(),
+                    None,
+                );
+                None
+            }
+            None => {
+                self.push(
+                    n.pos,
+                    &format!("{field}.reading"),
+                    "`by_reading` has no `reading`".into(),
+                    None,
+                );
+                None
+            }
+        };
+        let mut expect = BTreeMap::new();
+        match n.get("expect").map(|e| (e.pos, e.as_map())) {
+            Some((_, Some(alts))) if !alts.is_empty() => {
+                for (k, v) in alts {
+                    let inner = format!("{field}.expect.{}", k.name);
+                    match self.read_then(v, &inner) {
+                        Some(t) => {
+                            expect.insert(k.name.clone(), t);
+                        }
+                        None => ok = false,
+                    }
+                }
+            }
+            Some((pos, _)) => {
+                self.push(
+                    pos,
+                    &format!("{field}.expect"),
+                    "`expect` must map each alternative of the reading to an expectation".into(),
+                    None,
+                );
+                ok = false;
+            }
+            None => {
+                self.push(
+                    n.pos,
+                    &format!("{field}.expect"),
+                    "`by_reading` has no `expect`".into(),
+                    None,
+                );
+                ok = false;
+            }
+        }
+        let reading = reading?;
+        ok.then_some(Then::ByReading {
+            by_reading: ByReading { reading, expect },
+        })
+    }
+
     /// Reads `then.fields`: a check per response field path.
-    fn read_checks(&mut self, n: &Node) -> Option<BTreeMap<String, Check>> {
+    fn read_checks(&mut self, n: &Node, at: &str) -> Option<BTreeMap<String, Check>> {
         let mut ok = true;
         let mut fields = BTreeMap::new();
         if let Some(f) = n.get("fields") {
             let Some(checks) = f.as_map() else {
                 self.push(
                     f.pos,
-                    "then.fields",
+                    &format!("{at}.fields"),
                     format!(
                         "`fields` must map a response field path to a check, found {}",
                         f.kind()
@@ -663,7 +785,7 @@ impl CaseReader<'_> {
                 return None;
             };
             for (k, v) in checks {
-                let field = format!("then.fields.{}", k.name);
+                let field = format!("{at}.fields.{}", k.name);
                 if let Some(e) = v.get("equals") {
                     self.check_templates(e, &format!("{field}.equals"));
                 }

@@ -118,12 +118,73 @@ pub enum Then {
     Errors { errors: Vec<u32> },
     /// `{ status: 412 }`: a bare HTTP status.
     Status { status: u16 },
+    /// `{ refused: true }`: the call is refused, whatever the code (a DFDG error, or an HTTP
+    /// 4xx status): for a rule the documents state without the code that answers it.
+    Refused { refused: SuccessFlag },
+    /// `{ by_reading: { reading: NAME, expect: { ALTERNATIVE: THEN, ... } } }`: what the
+    /// reading in force says, one expectation per alternative of the overlay's reading (every
+    /// alternative named), so one case serves every implementation statement.
+    ByReading { by_reading: ByReading },
     /// `{ success: true, fields: {...} }`: success, with checks on response fields.
     Success {
         success: SuccessFlag,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         fields: BTreeMap<String, Check>,
     },
+}
+
+/// An expectation per alternative of a reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ByReading {
+    /// The reading's name in the overlay's `readings` (`cpr-pattern-code`).
+    pub reading: String,
+    /// The expectation under each alternative, keyed by the alternative's name.
+    pub expect: BTreeMap<String, Then>,
+}
+
+impl Then {
+    /// The codes it may expect, under any reading.
+    pub fn codes(&self) -> Vec<u32> {
+        match self {
+            Then::Error { error } => vec![*error],
+            Then::Errors { errors } => errors.clone(),
+            Then::Status { .. } | Then::Success { .. } | Then::Refused { .. } => Vec::new(),
+            Then::ByReading { by_reading } => {
+                let mut out: Vec<u32> = by_reading.expect.values().flat_map(Then::codes).collect();
+                out.sort_unstable();
+                out.dedup();
+                out
+            }
+        }
+    }
+
+    /// The readings it rests on, outermost first.
+    pub fn readings(&self) -> Vec<&str> {
+        match self {
+            Then::ByReading { by_reading } => {
+                let mut out = vec![by_reading.reading.as_str()];
+                for t in by_reading.expect.values() {
+                    for r in t.readings() {
+                        if !out.contains(&r) {
+                            out.push(r);
+                        }
+                    }
+                }
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether every alternative expects success (or it is a success).
+    pub fn is_success(&self) -> bool {
+        match self {
+            Then::Success { .. } => true,
+            Then::ByReading { by_reading } => by_reading.expect.values().all(Then::is_success),
+            _ => false,
+        }
+    }
 }
 
 /// Always `true`: written out so a `then` says what it expects.

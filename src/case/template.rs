@@ -10,6 +10,7 @@
 //! | `${ids.NAME}` | the identifier the target created for the `given` entry named NAME |
 //! | `${today}`, `${today-8d}`, `${now}`, `${now+1m}` | relative to the case's clock; units `s m h d y` |
 //! | `${code:LIST:MEANING}` | a code-list value from the overlay, as an integer |
+//! | `${org:ROLE}` | the organisation code the target profile gives the caller role ROLE (`${org:jobcenter}`) |
 //! | `${soap:envelope}`, `${soap:namespace}`, `${soap:header_namespace}`, `${soap:action}` | the SOAP envelope namespace of the target's SOAP version, the body and caller-header namespaces and the SOAPAction the target uses for the method (for `when.raw`) |
 //!
 //! `$${` writes a literal `${`. A date renders as `2026-11-16` for a `date` field and as
@@ -41,6 +42,9 @@ pub enum Placeholder {
     /// `${soap:NAME}`: a wire choice of the target for the case's SOAP method, one of
     /// [`WIRE_PLACEHOLDERS`], filled in from the target profile when the case runs.
     Wire(String),
+    /// `${org:ROLE}`: the organisation code the target profile gives the caller role ROLE
+    /// (`${org:jobcenter}`), so no case writes a jobcentre's code as a literal.
+    Org(String),
 }
 
 /// The names of the `${soap:NAME}` placeholders.
@@ -56,6 +60,7 @@ impl fmt::Display for Placeholder {
             Placeholder::Time(_) => write!(f, "${{time}}"),
             Placeholder::Code { list, meaning, .. } => write!(f, "${{code:{list}:{meaning}}}"),
             Placeholder::Wire(name) => write!(f, "${{soap:{name}}}"),
+            Placeholder::Org(role) => write!(f, "${{org:{role}}}"),
         }
     }
 }
@@ -244,6 +249,15 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, PlaceholderError> {
             ))),
         };
     }
+    if let Some(role) = inner.strip_prefix("org:") {
+        return if role.trim().is_empty() {
+            Err(PlaceholderError::from(
+                "`${org:}`: expected `${org:ROLE}`, a caller role of the profile".to_string(),
+            ))
+        } else {
+            Ok(Placeholder::Org(role.to_string()))
+        };
+    }
     if let Some(name) = inner.strip_prefix("soap:") {
         return if WIRE_PLACEHOLDERS.contains(&name) {
             Ok(Placeholder::Wire(name.to_string()))
@@ -271,6 +285,7 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, PlaceholderError> {
         "today",
         "now",
         "code:LIST:MEANING",
+        "org:ROLE",
         "soap:namespace",
     ];
     let hint = crate::suggest::did_you_mean(inner, known.iter().copied())
@@ -307,6 +322,8 @@ pub struct Context<'a> {
     /// The values of the `${soap:NAME}` placeholders: the target's wire choices for the
     /// case's method (empty for a REST method).
     pub wire: BTreeMap<&'static str, String>,
+    /// The organisation code per caller role, for `${org:ROLE}`.
+    pub orgs: BTreeMap<String, String>,
 }
 
 impl<'a> Context<'a> {
@@ -317,6 +334,7 @@ impl<'a> Context<'a> {
             ids,
             uuids: HashMap::new(),
             wire: BTreeMap::new(),
+            orgs: BTreeMap::new(),
         }
     }
 
@@ -345,6 +363,11 @@ impl<'a> Context<'a> {
                 .get(name.as_str())
                 .cloned()
                 .ok_or_else(|| RenderError::NoWire(p.to_string())),
+            Placeholder::Org(role) => self
+                .orgs
+                .get(role)
+                .cloned()
+                .ok_or_else(|| RenderError::Unresolved(p.to_string())),
         }
     }
 }

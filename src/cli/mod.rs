@@ -14,6 +14,7 @@ mod docs_examples;
 mod doctor;
 mod export;
 mod generate;
+mod ics;
 mod lint;
 mod list;
 mod merge;
@@ -52,6 +53,9 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// Nothing failed, but a method lacks evidence: a documented code or rule without a passing
 /// case in the run, or no case could run (`--allow-incomplete` turns this into 0).
 pub const EXIT_INCOMPLETE: u8 = 3;
+/// Nothing failed, but a case is inconclusive: it fails only under konform's default of a
+/// reading the implementation statement does not declare (declare it with `--ics`).
+pub const EXIT_INCONCLUSIVE: u8 = 4;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -101,6 +105,9 @@ pub enum Command {
     /// Maintain the regression gate's waiver file (known failures with reason, ticket, expiry).
     #[command(subcommand)]
     Waivers(waivers::WaiversCommand),
+    /// The implementation statement: the vendor's alternative per reading of the documents.
+    #[command(subcommand)]
+    Ics(ics::IcsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,6 +224,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff(args) => diff::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Waivers(cmd) => waivers::run(cmd),
+        Command::Ics(cmd) => ics::run(cmd),
     }
 }
 

@@ -59,6 +59,9 @@ impl Progress {
             Verdict::Fail { reason } => Some(format!("FAIL  {}: {reason}", r.id)),
             Verdict::Error { reason } => Some(format!("ERROR {}: {reason}", r.id)),
             Verdict::NotApplicable { reason } => Some(format!("N/A   {}: {reason}", r.id)),
+            Verdict::Inconclusive { reason, .. } => {
+                Some(format!("INCONCLUSIVE {}: {reason}", r.id))
+            }
         };
         if let Some(line) = line {
             self.line(&line);

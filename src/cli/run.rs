@@ -29,7 +29,7 @@ use konform::waiver::{self, WaiverFile};
 use std::collections::BTreeMap;
 
 use super::progress::Progress;
-use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK};
+use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INCOMPLETE, EXIT_INCONCLUSIVE, EXIT_OK};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -96,6 +96,11 @@ pub struct RunArgs {
     /// incomplete.
     #[arg(long)]
     pub allow_incomplete: bool,
+    /// The target's implementation statement (`konform ics template`): its alternative per
+    /// reading; overrides the profile's `ics`. Undeclared readings are read as konform's
+    /// defaults, and a case failing only under one is inconclusive (exit 4).
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
 }
 
 /// The case filters, shared with `konform bench`.
@@ -188,6 +193,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         p.check_against(&corpus.spec)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
+    let ics = args
+        .ics
+        .clone()
+        .or_else(|| profile.as_ref().and_then(|p| p.ics.clone()));
+    let statement = match &ics {
+        Some(path) => konform::spec::statement::Statement::load(path, &corpus.spec.overlay)?,
+        None => konform::spec::statement::Statement::default(),
+    };
     let models = corpus.case_models();
     if corpus.cases.is_empty() {
         bail!("no cases in {}", args.corpus.cases_dir()?.display());
@@ -253,6 +266,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         timeout,
         show_cpr: args.show_cpr,
         retries: args.retries,
+        statement: Arc::new(statement.clone()),
     };
     if args.insecure || profile.as_ref().is_some_and(|p| p.insecure_tls) {
         super::signal::err_line(
@@ -273,6 +287,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         run_async(&corpus.spec, profile, cases, settings, live, &run_id).await
     })?;
     report::repro::attach(&mut summary, &repro);
+    summary.statement = Some(statement.summary(&corpus.spec.overlay));
     // The coverage matrix of the methods this run covered, with the cases that passed.
     summary.coverage = coverage::of_run(&corpus.spec, &models, &summary);
     konform::run::evidence::judge(&mut summary);
@@ -365,15 +380,18 @@ fn print_gate(
 }
 
 /// With a waiver file: 0 when the run completed and passed the gate, else 1. Without: 1 when
-/// a method is not conformant or the run was interrupted; else 3 when a method is incomplete
-/// or not applicable (0 with `allow_incomplete`); else 0. The gate judges failures only, so
-/// with a waiver file an incomplete method still exits 3 unless allowed.
+/// a method is not conformant or the run was interrupted; else 4 when a case is inconclusive
+/// (it fails only under konform's default of a reading the implementation statement does not
+/// declare); else 3 when a method is incomplete or not applicable (0 with `allow_incomplete`);
+/// else 0. The gate judges failures only, so with a waiver file an incomplete method still
+/// exits 3 unless allowed, and an inconclusive case 4.
 pub fn exit_code(summary: &RunSummary, allow_incomplete: bool) -> u8 {
     let failed = summary.methods.iter().any(|m| match m.verdict {
         MethodVerdict::NotConformant => true,
-        MethodVerdict::Conformant | MethodVerdict::Incomplete | MethodVerdict::NotApplicable => {
-            false
-        }
+        MethodVerdict::Conformant
+        | MethodVerdict::Incomplete
+        | MethodVerdict::Inconclusive
+        | MethodVerdict::NotApplicable => false,
     });
     let failed = match &summary.gate {
         Some(gate) => !gate.passed,
@@ -381,6 +399,8 @@ pub fn exit_code(summary: &RunSummary, allow_incomplete: bool) -> u8 {
     };
     if !summary.complete || failed {
         EXIT_FAILED
+    } else if konform::run::evidence::any_inconclusive(summary) {
+        EXIT_INCONCLUSIVE
     } else if konform::run::evidence::any_incomplete(summary) && !allow_incomplete {
         EXIT_INCOMPLETE
     } else {

@@ -32,6 +32,7 @@ use konform::provision::state::resolve_times;
 use konform::reference::state::Fixed;
 use konform::reference::{self, FixedClock, ReferenceConfig, SharedClock};
 use konform::spec::Spec;
+use konform::spec::statement::Statement;
 use konform::state::StateRequest;
 
 #[derive(Debug, Args)]
@@ -59,6 +60,10 @@ pub struct ServeArgs {
     /// `now` or the server clock).
     #[arg(long, value_name = "FILE")]
     pub citizens: Option<PathBuf>,
+    /// An implementation statement (`konform ics template`): the reference answers under the
+    /// alternative it declares per reading, konform's default elsewhere.
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
 }
 
 /// The file of `--citizens`.
@@ -172,12 +177,17 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         None => Vec::new(),
     };
     let loaded = citizens.len();
+    let statement = match &args.ics {
+        Some(path) => Statement::load(path, &spec.overlay)?,
+        None => Statement::default(),
+    };
     let config = ReferenceConfig {
         spec: Arc::new(spec),
         test_mode: args.test_mode,
         client_secret: secret.clone(),
         disabled_checks: args.disable_checks.iter().cloned().collect(),
         mutant: None,
+        statement,
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {

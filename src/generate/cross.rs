@@ -178,7 +178,7 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case, prefix: &str) -> V
                 "token.missing",
                 "a call without a bearer token answers HTTP 401 (reading rest-auth-status)".into(),
                 when,
-                Then::Status { status: 401 },
+                token_reading(401),
                 reading(),
             );
             let mut when = base.when.clone();
@@ -191,7 +191,7 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case, prefix: &str) -> V
                 "token.wrong",
                 "a call with a bearer token the target did not issue answers HTTP 401 (reading rest-auth-status)".into(),
                 when,
-                Then::Status { status: 401 },
+                token_reading(401),
                 reading(),
             );
             if let Some(scope) = &m.method.scope {
@@ -203,13 +203,25 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case, prefix: &str) -> V
                         "a token without the scope {scope} answers HTTP 403 (reading rest-auth-status)"
                     ),
                     when,
-                    Then::Status { status: 403 },
+                    token_reading(403),
                     reading(),
                 );
             }
         }
     }
     out
+}
+
+/// The answer to a call without a valid token (401) or without the scope (403) under the
+/// reading missing-token-status: RFC 6750's status, or a bare HTTP 400.
+fn token_reading(status: u16) -> Then {
+    super::by_reading(
+        "missing-token-status",
+        [
+            ("rfc6750", Then::Status { status }),
+            ("400", Then::Status { status: 400 }),
+        ],
+    )
 }
 
 /// What a cross-cutting case adds to its base besides `when` and `then`.

@@ -28,6 +28,53 @@ pub const INVALID_CPR: u32 = 1001;
 /// The code for any other schema violation.
 pub const FAILED_TO_VALIDATE: u32 = 1014;
 
+/// The expectation of a schema violation answered with `code` (1001 for a CPR, 1014 for the
+/// rest), as the documents and the readings ground it: the documented code; for a CPR, the
+/// reading cpr-pattern-code where the method lists 1001 or 1014, and a refusal without a code
+/// where it lists neither; for another violation the method does not list 1014 for, the
+/// reading schema-fault-code.
+pub fn schema_then(documented: &dyn Fn(u32) -> bool, code: u32) -> Then {
+    let error = |c: u32| Then::Error { error: c };
+    let refused = Then::Refused {
+        refused: SuccessFlag(true),
+    };
+    if code == INVALID_CPR {
+        if documented(INVALID_CPR) || documented(FAILED_TO_VALIDATE) {
+            return by_reading(
+                "cpr-pattern-code",
+                [
+                    ("1001", error(INVALID_CPR)),
+                    ("1014", error(FAILED_TO_VALIDATE)),
+                ],
+            );
+        }
+        return refused;
+    }
+    if documented(code) {
+        return error(code);
+    }
+    if code == FAILED_TO_VALIDATE {
+        return by_reading(
+            "schema-fault-code",
+            [("1014", error(code)), ("any", refused)],
+        );
+    }
+    error(code)
+}
+
+/// A `then` per alternative of `reading`.
+pub fn by_reading<const N: usize>(reading: &str, alternatives: [(&str, Then); N]) -> Then {
+    Then::ByReading {
+        by_reading: crate::case::model::ByReading {
+            reading: reading.to_string(),
+            expect: alternatives
+                .into_iter()
+                .map(|(a, t)| (a.to_string(), t))
+                .collect(),
+        },
+    }
+}
+
 /// The tag every generated case carries.
 pub const TAG: &str = "generated";
 
@@ -184,7 +231,7 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case) -> (Vec<Case>, BTr
                 } else {
                     vec![format!("general_faults.{code}")]
                 };
-                (Then::Error { error: code }, covers, assumes)
+                (schema_then(&documented, code), covers, assumes)
             }
             None => (
                 Then::Success {

@@ -16,20 +16,34 @@ use crate::clock::TimeFormat;
 use crate::spec::model::{Field, FieldKind, Transport};
 use crate::suggest::did_you_mean;
 
+/// The reading a set of several codes in one answer rests on.
+pub const ERRORS_REPORTED: &str = "errors-reported";
+
 impl Planner<'_> {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn plan_then(
         &self,
         method: &MethodInfo,
         then: &Then,
         node: Option<&Node>,
+        at: &str,
+        under: &[&str],
         id_names: &BTreeSet<String>,
         has_citizen: bool,
         sink: &mut Sink<'_>,
     ) -> Expect {
         let pos = node.map(|n| n.pos).unwrap_or_default();
+        let spec_method = self.spec.service_method(&method.service, &method.name);
         // An expected code rests on a row of the method's error table, or on a general fault
-        // the overlay states; with neither, the expectation has no grounds at all.
+        // the overlay states: as an outside fact, or (an assumption) under a reading.
         let check_code = |code: u32, field: &str, at: Pos, sink: &mut Sink<'_>| {
+            // Under a reading, an alternative may name a code the documents give elsewhere
+            // (refused-caller-status: 400 with 4575).
+            let named_by_reading =
+                !under.is_empty() && self.spec.methods().any(|m| m.method.error(code).is_some());
+            if named_by_reading {
+                return;
+            }
             if !method.codes.contains(&code) {
                 sink.push(
                     at,
@@ -41,25 +55,174 @@ impl Planner<'_> {
                     ),
                     Some(codes_hint(method)),
                 );
+                return;
+            }
+            let documented = spec_method
+                .as_ref()
+                .is_none_or(|m| m.method.error(code).is_some())
+                || code == crate::spec::model::WITHDRAWN_CODE;
+            let assumed = self.spec.overlay.general_faults.iter().any(|f| {
+                f.code == code && matches!(f.basis, crate::spec::overlay::Basis::Assumption { .. })
+            });
+            if !documented && assumed && under.is_empty() {
+                sink.push(
+                    at,
+                    field,
+                    format!(
+                        "no document grounds: code {code} is not in {}'s error table; the \
+                         overlay assumes it as a general fault (general_faults.{code}), which \
+                         grounds an expectation only under a reading",
+                        method.name
+                    ),
+                    Some(
+                        "expect it with `by_reading` (e.g. cpr-pattern-code, unknown-json-members), \
+                         or `refused: true` where the code is not given"
+                            .into(),
+                    ),
+                );
             }
         };
+        let key_pos = |key: &str| node.and_then(|n| n.get(key)).map_or(pos, |n| n.pos);
         match then {
             Then::Error { error } => {
-                let at = node.and_then(|n| n.get("error")).map_or(pos, |n| n.pos);
-                check_code(*error, "then.error", at, sink);
+                check_code(*error, &format!("{at}.error"), key_pos("error"), sink);
                 Expect::Codes(vec![*error])
             }
             Then::Errors { errors } => {
                 for (i, c) in errors.iter().enumerate() {
-                    let at = seq_pos_in(node.and_then(|n| n.get("errors")), i).unwrap_or(pos);
-                    check_code(*c, &format!("then.errors[{i}]"), at, sink);
+                    let p = seq_pos_in(node.and_then(|n| n.get("errors")), i).unwrap_or(pos);
+                    check_code(*c, &format!("{at}.errors[{i}]"), p, sink);
+                }
+                if errors.len() > 1 && !under.contains(&ERRORS_REPORTED) {
+                    sink.push(
+                        key_pos("errors"),
+                        &format!("{at}.errors"),
+                        format!(
+                            "no document grounds: a set of {} codes in one answer rests on the \
+                             reading {ERRORS_REPORTED} (all errors, or the first one)",
+                            errors.len()
+                        ),
+                        Some(format!(
+                            "expect it with `by_reading: {{ reading: {ERRORS_REPORTED}, expect: {{ all: ..., first: ... }} }}`"
+                        )),
+                    );
                 }
                 let mut codes = errors.clone();
                 codes.sort_unstable();
                 Expect::Codes(codes)
             }
-            Then::Status { status } => Expect::Status(*status),
+            Then::Status { status } => {
+                let stated = spec_method.as_ref().is_some_and(|m| {
+                    self.spec
+                        .rules(m)
+                        .iter()
+                        .any(|r| r.http_status == Some(*status))
+                });
+                if !stated && under.is_empty() {
+                    sink.push(
+                        key_pos("status"),
+                        &format!("{at}.status"),
+                        format!(
+                            "no document grounds: HTTP {status} is no status the documents give \
+                             for {} (no rule of it states one)",
+                            method.name
+                        ),
+                        Some(
+                            "expect it under the reading that decides it, with `by_reading` \
+                             (e.g. refused-caller-status, unknown-resource-status)"
+                                .into(),
+                        ),
+                    );
+                }
+                Expect::Status(*status)
+            }
+            Then::Refused { .. } => Expect::Refused,
+            Then::ByReading { by_reading } => {
+                let bn = node.and_then(|n| n.get("by_reading"));
+                let field = format!("{at}.by_reading");
+                let Some(reading) = self.spec.overlay.readings.get(&by_reading.reading) else {
+                    let hint = did_you_mean(
+                        &by_reading.reading,
+                        self.spec.overlay.readings.keys().map(String::as_str),
+                    )
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| Some("the overlay's `readings` name every reading".into()));
+                    sink.push(
+                        bn.and_then(|n| n.get("reading")).map_or(pos, |n| n.pos),
+                        &format!("{field}.reading"),
+                        format!("no reading `{}` in the overlay", by_reading.reading),
+                        hint,
+                    );
+                    return Expect::Refused;
+                };
+                let expect_node = bn.and_then(|n| n.get("expect"));
+                let alt_pos = |name: &str| {
+                    expect_node
+                        .and_then(|n| n.as_map())
+                        .and_then(|m| m.iter().find(|(k, _)| k.name == name))
+                        .map(|(k, _)| k.pos)
+                        .unwrap_or(pos)
+                };
+                for name in by_reading.expect.keys() {
+                    if !reading.has(name) {
+                        sink.push(
+                            alt_pos(name),
+                            &format!("{field}.expect.{name}"),
+                            format!(
+                                "`{name}` is no alternative of the reading {} ({})",
+                                by_reading.reading,
+                                reading.names().join(", ")
+                            ),
+                            None,
+                        );
+                    }
+                }
+                let missing: Vec<&str> = reading
+                    .names()
+                    .into_iter()
+                    .filter(|n| !by_reading.expect.contains_key(*n))
+                    .collect();
+                if !missing.is_empty() {
+                    sink.push(
+                        expect_node.map_or(pos, |n| n.pos),
+                        &format!("{field}.expect"),
+                        format!(
+                            "the reading {} has alternatives the case does not expect anything \
+                             under: {}",
+                            by_reading.reading,
+                            missing.join(", ")
+                        ),
+                        Some("one case serves every alternative: name each".into()),
+                    );
+                }
+                let mut inner_under: Vec<&str> = under.to_vec();
+                inner_under.push(by_reading.reading.as_str());
+                let mut alternatives = Vec::new();
+                for a in &reading.alternatives {
+                    let Some(t) = by_reading.expect.get(&a.name) else {
+                        continue;
+                    };
+                    let n = expect_node.and_then(|n| n.get(&a.name));
+                    let e = self.plan_then(
+                        method,
+                        t,
+                        n,
+                        &format!("{field}.expect.{}", a.name),
+                        &inner_under,
+                        id_names,
+                        has_citizen,
+                        sink,
+                    );
+                    alternatives.push((a.name.clone(), e));
+                }
+                Expect::ByReading {
+                    reading: by_reading.reading.clone(),
+                    default: reading.default.clone(),
+                    alternatives,
+                }
+            }
             Then::Success { fields, .. } => {
+                let field_at = at;
                 let mut checks = Vec::new();
                 for (path, check) in fields {
                     let segments: Vec<String> = path
@@ -75,7 +238,12 @@ impl Planner<'_> {
                         .unwrap_or(pos);
                     let field = output_field(&method.output, &segments);
                     if let Err(e) = &field {
-                        sink.push(at, &format!("then.fields.{path}"), e.0.clone(), e.1.clone());
+                        sink.push(
+                            at,
+                            &format!("{field_at}.fields.{path}"),
+                            e.0.clone(),
+                            e.1.clone(),
+                        );
                     }
                     let kind = field.ok().flatten().map(Field::kind);
                     let format = match kind {
@@ -95,7 +263,7 @@ impl Planner<'_> {
                             {
                                 sink.push(
                                     at,
-                                    &format!("then.fields.{path}.equals"),
+                                    &format!("{field_at}.fields.{path}.equals"),
                                     format!(
                                         "`{path}` is {} in the output table, but `equals` gives {problem}",
                                         kind_name(kind)
@@ -112,7 +280,12 @@ impl Planner<'_> {
                         Check::Matches(m) => match matcher(m) {
                             Ok(m) => CompiledCheck::Matches(m),
                             Err(e) => {
-                                sink.push(at, &format!("then.fields.{path}"), e.to_string(), None);
+                                sink.push(
+                                    at,
+                                    &format!("{field_at}.fields.{path}"),
+                                    e.to_string(),
+                                    None,
+                                );
                                 continue;
                             }
                         },
@@ -125,7 +298,13 @@ impl Planner<'_> {
                     });
                 }
                 if let Some(n) = node.and_then(|n| n.get("fields")) {
-                    self.check_placeholders(n, "then.fields", id_names, has_citizen, sink);
+                    self.check_placeholders(
+                        n,
+                        &format!("{field_at}.fields"),
+                        id_names,
+                        has_citizen,
+                        sink,
+                    );
                 }
                 Expect::Success(checks)
             }

@@ -63,11 +63,7 @@ pub fn of(spec: &Spec, m: &MethodRef<'_>, case: &Case) -> Vec<Ground> {
     };
     let method = m.method;
     // The codes it expects, and those it says it covers.
-    let mut codes: Vec<u32> = match &case.then {
-        Then::Error { error } => vec![*error],
-        Then::Errors { errors } => errors.clone(),
-        Then::Status { .. } | Then::Success { .. } => Vec::new(),
-    };
+    let mut codes: Vec<u32> = case.then.codes();
     codes.extend(case.covers.codes.iter().copied());
     let mut seen = BTreeSet::new();
     codes.retain(|c| seen.insert(*c));
@@ -162,6 +158,18 @@ pub fn of(spec: &Spec, m: &MethodRef<'_>, case: &Case) -> Vec<Ground> {
                 None => spec.cite(m, Citable::Field(&name)),
             };
             doc(format!("field {name}"), rows, &mut out);
+        }
+    }
+    // The readings it expects under: the document lines that leave each open.
+    for name in case.then.readings() {
+        if let Some(r) = spec.overlay.readings.get(name) {
+            for at in &r.at {
+                out.push(Ground {
+                    on: format!("reading {name} (default {})", r.default),
+                    at: Some(at.clone()),
+                    basis: None,
+                });
+            }
         }
     }
     // The overlay entries the case names.

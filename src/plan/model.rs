@@ -74,6 +74,15 @@ pub enum Expect {
     Codes(Vec<u32>),
     Status(u16),
     Success(Vec<PlannedCheck>),
+    /// Refused, whatever the code: a DFDG error, or an HTTP 4xx status.
+    Refused,
+    /// What the reading in force says: the expectation per alternative, in the catalogue's
+    /// order, and konform's default.
+    ByReading {
+        reading: String,
+        default: String,
+        alternatives: Vec<(String, Expect)>,
+    },
 }
 
 impl Expect {
@@ -96,6 +105,39 @@ impl Expect {
                 checks.len(),
                 if checks.len() == 1 { "" } else { "s" }
             ),
+            Expect::Refused => "refused (any code)".to_string(),
+            Expect::ByReading {
+                reading,
+                alternatives,
+                ..
+            } => format!(
+                "by reading {reading}: {}",
+                alternatives
+                    .iter()
+                    .map(|(a, e)| format!("{a}: {}", e.describe()))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        }
+    }
+
+    /// The expectation under the statement's alternatives (`chosen` gives the alternative in
+    /// force per reading): a by-reading expectation resolved to the one that holds.
+    pub fn under<'e>(&'e self, chosen: &dyn Fn(&str, &str) -> String) -> &'e Expect {
+        match self {
+            Expect::ByReading {
+                reading,
+                default,
+                alternatives,
+            } => {
+                let alt = chosen(reading, default);
+                alternatives
+                    .iter()
+                    .find(|(a, _)| *a == alt)
+                    .or_else(|| alternatives.iter().find(|(a, _)| a == default))
+                    .map_or(self, |(_, e)| e.under(chosen))
+            }
+            other => other,
         }
     }
 }

@@ -49,6 +49,63 @@ impl Sink<'_> {
     }
 }
 
+/// The members that hold an organisation's code (an authority, a jobcentre).
+const ORG_CODE_MEMBERS: [&str; 3] = ["authoritycode", "organisationcode", "jobcenteridentifier"];
+
+/// Refuses an organisation code written as a literal: a vendor's jobcentres and authorities
+/// have codes of their own, which the profile gives per role (`${org:ROLE}`). A code no role
+/// has (an unknown jobcentre, on purpose) is not a role's code and may stay literal.
+pub(super) fn check_org_literals(n: &Node, field: &str, sink: &mut Sink<'_>) {
+    match &n.value {
+        NodeValue::Map(members) => {
+            for (k, v) in members {
+                let at = format!("{field}.{}", k.name);
+                let lower = k.name.to_ascii_lowercase();
+                let literal = match &v.value {
+                    NodeValue::String(s) if !s.contains("${") && !s.trim().is_empty() => {
+                        Some(s.clone())
+                    }
+                    NodeValue::Int(i) => Some(i.to_string()),
+                    _ => None,
+                };
+                let role = literal.as_deref().and_then(|code| {
+                    crate::spec::model::EMBEDDED_ROLES
+                        .iter()
+                        .find(|(_, _, c)| *c == code)
+                        .map(|(r, _, _)| *r)
+                });
+                if let (Some(code), Some(role)) = (&literal, role)
+                    && ORG_CODE_MEMBERS.iter().any(|m| lower.ends_with(m))
+                {
+                    sink.push(
+                        v.pos,
+                        &at,
+                        format!(
+                            "no document grounds: the organisation code `{code}` is written as a \
+                             literal; a target's organisations have codes of their own"
+                        ),
+                        Some(format!(
+                            "write `${{org:{role}}}` (the code the profile gives the role {role})"
+                        )),
+                    );
+                } else {
+                    check_org_literals(v, &at, sink);
+                }
+            }
+        }
+        NodeValue::Seq(items) => {
+            for (i, it) in items.iter().enumerate() {
+                check_org_literals(it, &format!("{field}[{i}]"), sink);
+            }
+        }
+        NodeValue::Null
+        | NodeValue::Bool(_)
+        | NodeValue::Int(_)
+        | NodeValue::Float(_)
+        | NodeValue::String(_) => {}
+    }
+}
+
 impl Planner<'_> {
     pub(super) fn method(
         &mut self,
@@ -276,6 +333,8 @@ impl Planner<'_> {
             &method,
             &case.then,
             node.get("then"),
+            "then",
+            &[],
             &id_names,
             has_citizen,
             &mut sink,
@@ -356,6 +415,19 @@ impl Planner<'_> {
                         | Placeholder::NamedUuid(_)
                         | Placeholder::Time(_)
                         | Placeholder::Wire(_) => {}
+                        Placeholder::Org(role) => {
+                            if !self.roles.contains(role) {
+                                let hint =
+                                    did_you_mean(role, self.roles.iter().map(String::as_str))
+                                        .map(|s| format!("did you mean `{s}`?"));
+                                sink.push(
+                                    n.pos,
+                                    field,
+                                    format!("`${{org:{role}}}`: no caller role `{role}`"),
+                                    hint,
+                                );
+                            }
+                        }
                     }
                 }
             }

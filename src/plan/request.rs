@@ -228,6 +228,7 @@ impl Planner<'_> {
         // Every placeholder can be filled.
         if let Some(n) = node {
             self.check_placeholders(n, field, id_names, has_citizen, sink);
+            super::planner::check_org_literals(n, field, sink);
         }
         let mut request = PlannedRequest {
             headers,

@@ -123,13 +123,13 @@ fn an_unknown_method_is_a_planning_error_with_a_hint() {
 #[test]
 fn a_case_plans_with_its_method_looked_up() {
     let planned = plan_text(
-        "PersonRegistrationService",
-        "CreatePersonInterview",
-        "- id: CreatePersonInterview.one\n  title: t\n  when: { body: {} }\n  then: { status: 412 }\n",
+        "SygemeldingService",
+        "CreateSygemelding",
+        "- id: CreateSygemelding.one\n  title: t\n  when: { body: {} }\n  then: { status: 412 }\n",
     );
     assert!(planned.diagnostics.is_empty(), "{:?}", planned.diagnostics);
     let case = &planned.cases[0];
-    assert_eq!(case.method.name, "CreatePersonInterview");
+    assert_eq!(case.method.name, "CreateSygemelding");
     assert_eq!(case.caller, "jobcenter");
     assert!(matches!(case.expect, Expect::Status(412)));
     let _: &Arc<MethodInfo> = &case.method;

@@ -47,6 +47,9 @@ pub struct ReferenceConfig {
     pub disabled_checks: BTreeSet<String>,
     /// A planted fault derived from the spec (mutation testing), or none.
     pub mutant: Option<mutant::Mutant>,
+    /// The alternative the reference answers under, per reading of the overlay's catalogue;
+    /// konform's default where it declares none.
+    pub statement: crate::spec::statement::Statement,
 }
 
 impl ReferenceConfig {
@@ -58,6 +61,7 @@ impl ReferenceConfig {
             client_secret: client_secret.into(),
             disabled_checks: BTreeSet::new(),
             mutant: None,
+            statement: Default::default(),
         }
     }
 }

@@ -50,7 +50,12 @@ pub fn handle(
         Some(t) => {
             let scope_ok = method.scope.as_ref().is_none_or(|s| t.scopes.contains(s));
             if !scope_ok && app.switches.on("auth/403") {
-                return StatusCode::FORBIDDEN.into_response();
+                // The reading missing-token-status: RFC 6750's 403, or a bare 400.
+                return if app.reading("missing-token-status") == "400" {
+                    StatusCode::BAD_REQUEST.into_response()
+                } else {
+                    StatusCode::FORBIDDEN.into_response()
+                };
             }
             Caller {
                 organisation: t.organisation,
@@ -58,6 +63,9 @@ pub fn handle(
             }
         }
         None if app.switches.on("auth/401") => {
+            if app.reading("missing-token-status") == "400" {
+                return StatusCode::BAD_REQUEST.into_response();
+            }
             return (
                 StatusCode::UNAUTHORIZED,
                 [(header::WWW_AUTHENTICATE, "Bearer")],
@@ -72,6 +80,7 @@ pub fn handle(
 
     let mut validator =
         Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
+    validator.cpr_code = app.cpr_code(method);
     // x-requestId: too long gives 1014; a repeat, 412.
     if let Some(id) = header_value(headers, "x-requestid") {
         let too_long = id.chars().count() > MAX_REQUEST_ID;
@@ -206,7 +215,8 @@ pub fn errors(app: &App, method: &Method, codes: &[u32]) -> Response {
         mutant::Answer::Codes(c) => c,
         mutant::Answer::Success => return StatusCode::OK.into_response(),
     };
-    let list: Vec<Value> = codes
+    let list: Vec<Value> = app
+        .reported(&codes)
         .iter()
         .map(|c| json!({"code": c, "text": error_text(&app.spec, Some(method), *c)}))
         .collect();

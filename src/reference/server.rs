@@ -104,6 +104,8 @@ pub struct App {
     pub rest_routes: Vec<RestRoute>,
     /// SOAP endpoint path → service.
     pub soap_paths: BTreeMap<String, String>,
+    /// The alternative the reference answers under, per reading.
+    pub statement: crate::spec::statement::Statement,
 }
 
 impl App {
@@ -158,6 +160,7 @@ impl App {
             client_secret: config.client_secret,
             rest_routes,
             soap_paths,
+            statement: config.statement,
             spec,
         }
     }
@@ -167,6 +170,34 @@ impl App {
         let m = self.mutant.as_ref()?;
         let aimed = self.spec.service_method(&m.service, &m.method)?;
         std::ptr::eq(aimed.method, method).then_some(&m.fault)
+    }
+
+    /// The alternative in force for a reading of the overlay's catalogue: the statement's, or
+    /// konform's default.
+    pub fn reading(&self, name: &str) -> &str {
+        self.statement
+            .alternative(&self.spec.overlay, name)
+            .unwrap_or_default()
+    }
+
+    /// The code for a CPR that fails its pattern (the reading cpr-pattern-code): 1014 under its
+    /// alternative 1014 where the method lists 1001 or 1014, else 1001.
+    pub fn cpr_code(&self, method: &crate::spec::Method) -> u32 {
+        let lists = method.error(1001).is_some() || method.error(1014).is_some();
+        if lists && self.reading("cpr-pattern-code") == "1014" {
+            1014
+        } else {
+            1001
+        }
+    }
+
+    /// The codes an error answer lists (the reading errors-reported): all found, or the first.
+    pub fn reported<'c>(&self, codes: &'c [u32]) -> &'c [u32] {
+        if self.reading("errors-reported") == "first" {
+            &codes[..codes.len().min(1)]
+        } else {
+            codes
+        }
     }
 
     /// The check-id prefix of a method.

@@ -176,6 +176,7 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
     };
     let mut validator =
         Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
+    validator.cpr_code = app.cpr_code(method);
     let mut content = match envelope.as_ref().and_then(|e| e.body.as_ref()) {
         Some(b) if &b.name == request_element => b.value.clone(),
         Some(b) => {
@@ -241,7 +242,7 @@ pub fn fault(app: &App, method: Option<&Method>, version: SoapVersion, codes: &[
         mutant::Answer::Codes(c) => c,
         mutant::Answer::Success => return planted_success(app, method, version),
     };
-    let codes = codes.as_slice();
+    let codes = app.reported(&codes);
     let errors: Vec<(u32, String)> = codes
         .iter()
         .map(|c| (*c, error_text(&app.spec, method, *c)))

@@ -107,6 +107,8 @@ pub struct Validator<'a> {
     /// A boundary mutant's fault for the method validated, if any.
     fault: Option<&'a Fault>,
     pub findings: Vec<Finding>,
+    /// The code a CPR that fails its pattern gets (the reading cpr-pattern-code).
+    pub cpr_code: u32,
 }
 
 impl<'a> Validator<'a> {
@@ -116,6 +118,7 @@ impl<'a> Validator<'a> {
             patterns,
             fault: None,
             findings: Vec::new(),
+            cpr_code: 1001,
         }
     }
 
@@ -254,7 +257,7 @@ impl<'a> Validator<'a> {
         };
         if !lexical_ok {
             if cpr {
-                self.report(1001, "validation/cpr", path);
+                self.report(self.cpr_code, "validation/cpr", path);
             } else {
                 self.report(1014, "validation/type", path);
             }
@@ -269,7 +272,7 @@ impl<'a> Validator<'a> {
             && self.patterns.matches(pattern, checked) == Some(false)
         {
             if cpr {
-                self.report(1001, "validation/cpr", path);
+                self.report(self.cpr_code, "validation/cpr", path);
             } else {
                 self.report(1014, "validation/pattern", path);
             }
@@ -285,7 +288,7 @@ impl<'a> Validator<'a> {
             let long = max.is_some_and(|m| n > m);
             if short || long {
                 if cpr {
-                    self.report(1001, "validation/cpr", path);
+                    self.report(self.cpr_code, "validation/cpr", path);
                 } else {
                     self.report(1014, "validation/length", path);
                 }

@@ -104,7 +104,7 @@ impl RunDiff {
 fn failing(v: &Verdict) -> bool {
     match v {
         Verdict::Fail { .. } | Verdict::Error { .. } => true,
-        Verdict::Pass | Verdict::NotApplicable { .. } => false,
+        Verdict::Pass | Verdict::NotApplicable { .. } | Verdict::Inconclusive { .. } => false,
     }
 }
 

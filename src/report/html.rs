@@ -72,6 +72,8 @@ fn method_verdict_class(v: MethodVerdict) -> &'static str {
         MethodVerdict::NotConformant => "v-fail",
         // Never green: evidence is missing.
         MethodVerdict::Incomplete => "v-incomplete",
+        // Never green either: a reading the statement does not declare decides.
+        MethodVerdict::Inconclusive => "v-inconclusive",
         MethodVerdict::NotApplicable => "v-na",
     }
 }
@@ -82,6 +84,7 @@ fn verdict_class(v: &Verdict) -> &'static str {
         Verdict::Fail { .. } => "v-fail",
         Verdict::Error { .. } => "v-error",
         Verdict::NotApplicable { .. } => "v-na",
+        Verdict::Inconclusive { .. } => "v-inconclusive",
     }
 }
 
@@ -184,18 +187,23 @@ fn header(h: &mut String, s: &RunSummary) {
     };
     let _ = writeln!(
         h,
-        "<p class=\"totals\">{} methods: {}, {}, {}, {}. {} cases: {}, {}, {}, {}.</p>",
+        "<p class=\"totals\">{} methods: {}, {}, {}, {}, {}. {} cases: {}, {}, {}, {}, {}.</p>",
         s.methods.len(),
         b("c-pass", mv.0, "conformant"),
         b("c-fail", mv.1, "not conformant"),
         b("c-incomplete", mv.2, "incomplete"),
+        b("c-inconclusive", mv.4, "inconclusive"),
         b("c-na", mv.3, "not applicable"),
         t.total(),
         b("c-pass", t.pass, "pass"),
         b("c-fail", t.fail, "fail"),
         b("c-error", t.error, "error"),
+        b("c-inconclusive", t.inconclusive, "inconclusive"),
         b("c-na", t.not_applicable, "not applicable"),
     );
+    if let Some(st) = &s.statement {
+        let _ = writeln!(h, "<p class=\"statement\">Readings: {}</p>", esc(st));
+    }
     failures_index(h, s);
     h.push_str("</header>\n");
 }
@@ -204,9 +212,11 @@ fn header(h: &mut String, s: &RunSummary) {
 /// method lacks evidence (incomplete, or not applicable beside others that ran); not
 /// applicable when nothing ran.
 fn overall_verdict(methods: &[MethodSummary]) -> MethodVerdict {
-    let (ok, bad, inc, na) = method_verdict_counts(methods);
+    let (ok, bad, inc, na, inconclusive) = method_verdict_counts(methods);
     if bad > 0 {
         MethodVerdict::NotConformant
+    } else if inconclusive > 0 {
+        MethodVerdict::Inconclusive
     } else if ok > 0 && inc == 0 && na == 0 {
         MethodVerdict::Conformant
     } else if inc > 0 || ok > 0 {
@@ -216,14 +226,15 @@ fn overall_verdict(methods: &[MethodSummary]) -> MethodVerdict {
     }
 }
 
-fn method_verdict_counts(methods: &[MethodSummary]) -> (usize, usize, usize, usize) {
-    let mut c = (0, 0, 0, 0);
+fn method_verdict_counts(methods: &[MethodSummary]) -> (usize, usize, usize, usize, usize) {
+    let mut c = (0, 0, 0, 0, 0);
     for m in methods {
         match m.verdict {
             MethodVerdict::Conformant => c.0 += 1,
             MethodVerdict::NotConformant => c.1 += 1,
             MethodVerdict::Incomplete => c.2 += 1,
             MethodVerdict::NotApplicable => c.3 += 1,
+            MethodVerdict::Inconclusive => c.4 += 1,
         }
     }
     c
@@ -811,7 +822,7 @@ dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margi
 dl.meta dt,dl.facts dt{color:var(--dim)}dl.meta dd,dl.facts dd{margin:0}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}
 .badge{display:inline-block;padding:.05rem .45rem;border-radius:999px;font-size:.78rem;font-weight:600;white-space:nowrap;vertical-align:middle}
-.v-pass{color:var(--pass);background:var(--pass-bg)}.v-fail{color:var(--fail);background:var(--fail-bg)}.v-error{color:var(--err);background:var(--err-bg)}.v-na{color:var(--na);background:var(--na-bg)}.v-incomplete{color:var(--warn);background:var(--warn-bg)}.c-incomplete{color:var(--warn)}dd.grounds ul{margin:0;padding-left:1.1rem}dd.grounds q{font-style:italic}
+.v-pass{color:var(--pass);background:var(--pass-bg)}.v-fail{color:var(--fail);background:var(--fail-bg)}.v-error{color:var(--err);background:var(--err-bg)}.v-na{color:var(--na);background:var(--na-bg)}.v-incomplete{color:var(--warn);background:var(--warn-bg)}.c-incomplete{color:var(--warn)}.v-inconclusive{color:var(--warn);background:var(--warn-bg)}.c-inconclusive{color:var(--warn)}dd.grounds ul{margin:0;padding-left:1.1rem}dd.grounds q{font-style:italic}
 dd.reason{padding:.1rem .4rem;border-radius:3px}
 .c-zero{color:var(--fg);font-weight:400}.c-pass{color:var(--pass)}.c-fail{color:var(--fail);font-weight:600}.c-error{color:var(--err);font-weight:600}.c-na{color:var(--na)}
 .banner{padding:.6rem .8rem;border-radius:5px;margin:.5rem 0;border:1px solid}

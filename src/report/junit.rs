@@ -124,6 +124,21 @@ fn test_case(case: &CaseResult, classname: &str) -> TestCase {
             s.set_message(reason.as_str()).set_type("not-applicable");
             s
         }
+        // Never green: the implementation statement has to declare the reading.
+        Verdict::Inconclusive {
+            reason,
+            reading,
+            alternative,
+        } => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(reason.as_str())
+                .set_type("inconclusive")
+                .set_description(format!(
+                    "inconclusive: passes under {reading}: {alternative}, which the implementation statement does not declare\n{}",
+                    text::details_text(case, text::Detail::Full, "")
+                ));
+            s
+        }
     };
     let mut tc = TestCase::new(case.id.as_str(), status);
     tc.set_classname(classname);
@@ -162,7 +177,9 @@ fn evidence_case(m: &MethodSummary, classname: &str) -> Option<TestCase> {
     let e = m.evidence.as_ref()?;
     let missing = match m.verdict {
         MethodVerdict::Incomplete | MethodVerdict::NotApplicable => !e.is_complete(),
-        MethodVerdict::Conformant | MethodVerdict::NotConformant => false,
+        MethodVerdict::Conformant | MethodVerdict::NotConformant | MethodVerdict::Inconclusive => {
+            false
+        }
     };
     if !missing {
         return None;

@@ -283,6 +283,7 @@ impl Redactor {
             finished: n(&summary.finished),
             target: t(&summary.target),
             complete: summary.complete,
+            statement: summary.statement.as_ref().map(|s| t(s)),
             stopped: summary.stopped.as_deref().map(t),
             cpr_shown: summary.cpr_shown,
             tls_verification_off: summary.tls_verification_off,
@@ -385,6 +386,15 @@ impl Redactor {
                 Verdict::Fail { reason } => Verdict::Fail { reason: t(reason) },
                 Verdict::Error { reason } => Verdict::Error { reason: t(reason) },
                 Verdict::NotApplicable { reason } => Verdict::NotApplicable { reason: t(reason) },
+                Verdict::Inconclusive {
+                    reason,
+                    reading,
+                    alternative,
+                } => Verdict::Inconclusive {
+                    reason: t(reason),
+                    reading: n(reading),
+                    alternative: n(alternative),
+                },
             },
             expected: t(&case.expected),
             outcome: case.outcome.as_ref().map(|o| self.outcome(o)),

@@ -74,6 +74,7 @@ fn method_colour(v: MethodVerdict) -> &'static str {
         MethodVerdict::NotConformant => "1;31",
         // Never green: evidence is missing.
         MethodVerdict::Incomplete => "1;33",
+        MethodVerdict::Inconclusive => "1;33",
         MethodVerdict::NotApplicable => "33",
     }
 }
@@ -178,6 +179,31 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
                 text::one_line(&e.missing(), 160)
             )?;
         }
+        if matches!(
+            m.verdict,
+            MethodVerdict::NotConformant | MethodVerdict::Inconclusive
+        ) {
+            for k in s
+                .cases
+                .iter()
+                .filter(|k| k.service == m.service && k.method == m.method)
+                .take(FAILURES_SHOWN)
+            {
+                if let Verdict::Inconclusive {
+                    reading,
+                    alternative,
+                    ..
+                } = &k.verdict
+                {
+                    writeln!(
+                        out,
+                        "  {}  {}: passes under {reading}: {alternative}, which the statement does not declare",
+                        paint(c, "33", "inconclusive"),
+                        k.id
+                    )?;
+                }
+            }
+        }
         if m.verdict == MethodVerdict::NotConformant {
             let failing: Vec<_> = s
                 .cases
@@ -209,19 +235,28 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
         }
     }
 
-    let (ok, bad, inc, na) = s
-        .methods
-        .iter()
-        .fold((0, 0, 0, 0), |acc, m| match m.verdict {
-            MethodVerdict::Conformant => (acc.0 + 1, acc.1, acc.2, acc.3),
-            MethodVerdict::NotConformant => (acc.0, acc.1 + 1, acc.2, acc.3),
-            MethodVerdict::Incomplete => (acc.0, acc.1, acc.2 + 1, acc.3),
-            MethodVerdict::NotApplicable => (acc.0, acc.1, acc.2, acc.3 + 1),
-        });
+    let (ok, bad, inc, na, inconclusive) = s.methods.iter().fold((0, 0, 0, 0, 0), |acc, m| match m
+        .verdict
+    {
+        MethodVerdict::Conformant => (acc.0 + 1, acc.1, acc.2, acc.3, acc.4),
+        MethodVerdict::NotConformant => (acc.0, acc.1 + 1, acc.2, acc.3, acc.4),
+        MethodVerdict::Incomplete => (acc.0, acc.1, acc.2 + 1, acc.3, acc.4),
+        MethodVerdict::NotApplicable => (acc.0, acc.1, acc.2, acc.3 + 1, acc.4),
+        MethodVerdict::Inconclusive => (acc.0, acc.1, acc.2, acc.3, acc.4 + 1),
+    });
     writeln!(out)?;
+    // Inconclusive only where there is one: a run without a statement's gap reads as before.
+    let inconclusive = if inconclusive > 0 {
+        format!(
+            ", {}",
+            paint(c, "1;33", &format!("{inconclusive} inconclusive"))
+        )
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{} methods: {}, {}, {}, {}",
+        "{} methods: {}, {}, {}, {}{inconclusive}",
         s.methods.len(),
         // A zero is never coloured: it is neither good nor bad news.
         paint(
@@ -255,6 +290,9 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
         text::counts(&s.totals),
         s.target
     )?;
+    if let Some(st) = &s.statement {
+        writeln!(out, "readings: {st}")?;
+    }
     if !s.complete {
         let why = s
             .stopped

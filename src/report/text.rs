@@ -49,6 +49,7 @@ pub fn verdict_label(verdict: &Verdict) -> &'static str {
         Verdict::Fail { .. } => "fail",
         Verdict::Error { .. } => "error",
         Verdict::NotApplicable { .. } => "n/a",
+        Verdict::Inconclusive { .. } => "inconclusive",
     }
 }
 
@@ -59,13 +60,19 @@ pub fn method_verdict_label(verdict: MethodVerdict) -> &'static str {
         MethodVerdict::NotConformant => "not conformant",
         MethodVerdict::Incomplete => "incomplete",
         MethodVerdict::NotApplicable => "not applicable",
+        MethodVerdict::Inconclusive => "inconclusive",
     }
 }
 
 /// `3 pass, 1 fail, 0 error, 2 n/a`.
 pub fn counts(c: &Counts) -> String {
+    let inconclusive = if c.inconclusive > 0 {
+        format!(", {} inconclusive", c.inconclusive)
+    } else {
+        String::new()
+    };
     format!(
-        "{} pass, {} fail, {} error, {} n/a",
+        "{} pass, {} fail, {} error, {} n/a{inconclusive}",
         c.pass, c.fail, c.error, c.not_applicable
     )
 }

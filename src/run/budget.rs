@@ -50,7 +50,8 @@ impl Budget {
             Verdict::Pass => {}
             Verdict::Fail { reason }
             | Verdict::Error { reason }
-            | Verdict::NotApplicable { reason } => cap(reason),
+            | Verdict::NotApplicable { reason }
+            | Verdict::Inconclusive { reason, .. } => cap(reason),
         }
         cap(&mut result.expected);
         if let Some(outcome) = &mut result.outcome {

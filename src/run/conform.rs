@@ -72,6 +72,8 @@ pub fn fold(verdict: Verdict, mismatches: &[Mismatch]) -> Verdict {
         Verdict::Fail { reason } => Verdict::Fail {
             reason: format!("{reason}; and {words}"),
         },
-        v @ (Verdict::Error { .. } | Verdict::NotApplicable { .. }) => v,
+        v @ (Verdict::Error { .. }
+        | Verdict::NotApplicable { .. }
+        | Verdict::Inconclusive { .. }) => v,
     }
 }

@@ -4,6 +4,7 @@
 //! testing, which starts its mutants through it). The main
 //! entry point is [`start`].
 
+use crate::spec::statement::Statement;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
@@ -31,7 +32,7 @@ pub enum EmbeddedError {
 
 /// Starts the reference on `127.0.0.1:0` on the current tokio runtime.
 pub async fn start(spec: Arc<Spec>, options: &TargetOptions) -> Result<Embedded, EmbeddedError> {
-    start_with_checks(spec, options, Default::default()).await
+    start_with(spec, options, Default::default(), Statement::default()).await
 }
 
 /// Starts the reference with some of its checks switched off (a mutant, for `konform mutate`).
@@ -40,7 +41,7 @@ pub async fn start_with_checks(
     options: &TargetOptions,
     disabled_checks: std::collections::BTreeSet<String>,
 ) -> Result<Embedded, EmbeddedError> {
-    start_mutant(spec, options, disabled_checks, None).await
+    start_reference(spec, options, disabled_checks, Statement::default(), None).await
 }
 
 /// Starts the reference with checks switched off and a planted fault (a spec-derived mutant).
@@ -48,6 +49,28 @@ pub async fn start_mutant(
     spec: Arc<Spec>,
     options: &TargetOptions,
     disabled_checks: std::collections::BTreeSet<String>,
+    mutant: Option<reference::mutant::Mutant>,
+) -> Result<Embedded, EmbeddedError> {
+    start_reference(spec, options, disabled_checks, Statement::default(), mutant).await
+}
+
+/// Starts the reference with some of its checks switched off, answering under `statement`'s
+/// readings.
+pub async fn start_with(
+    spec: Arc<Spec>,
+    options: &TargetOptions,
+    disabled_checks: std::collections::BTreeSet<String>,
+    statement: Statement,
+) -> Result<Embedded, EmbeddedError> {
+    start_reference(spec, options, disabled_checks, statement, None).await
+}
+
+/// Starts the reference: checks switched off, the readings it answers under, a planted fault.
+pub async fn start_reference(
+    spec: Arc<Spec>,
+    options: &TargetOptions,
+    disabled_checks: std::collections::BTreeSet<String>,
+    statement: Statement,
     mutant: Option<reference::mutant::Mutant>,
 ) -> Result<Embedded, EmbeddedError> {
     // Two v4 uuids: 244 random bits, never written anywhere.
@@ -63,6 +86,7 @@ pub async fn start_mutant(
         client_secret: secret.clone(),
         disabled_checks,
         mutant,
+        statement,
     };
     let reference = reference::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
     let profile = Profile::embedded(&reference.base_url());

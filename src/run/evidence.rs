@@ -31,6 +31,8 @@ pub fn judge(summary: &mut RunSummary) {
 fn verdict(m: &MethodSummary, evidence: &Evidence) -> MethodVerdict {
     if m.counts.fail + m.counts.error > 0 {
         MethodVerdict::NotConformant
+    } else if m.counts.inconclusive > 0 {
+        MethodVerdict::Inconclusive
     } else if m.counts.pass == 0 {
         MethodVerdict::NotApplicable
     } else if evidence.is_complete() {
@@ -76,8 +78,15 @@ fn passed(passing: &Option<Vec<String>>) -> bool {
 pub fn any_incomplete(summary: &RunSummary) -> bool {
     summary.methods.iter().any(|m| match m.verdict {
         MethodVerdict::Incomplete | MethodVerdict::NotApplicable => true,
-        MethodVerdict::Conformant | MethodVerdict::NotConformant => false,
+        MethodVerdict::Conformant | MethodVerdict::NotConformant | MethodVerdict::Inconclusive => {
+            false
+        }
     })
+}
+
+/// Whether any case of the run is inconclusive (fails only under an undeclared reading).
+pub fn any_inconclusive(summary: &RunSummary) -> bool {
+    summary.totals.inconclusive > 0
 }
 
 #[cfg(test)]

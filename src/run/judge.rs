@@ -11,10 +11,83 @@ use crate::case::matcher::Matcher;
 use crate::case::template::Context;
 use crate::plan::{CompiledCheck, EqualsType, Expect, PlannedCheck};
 use crate::spec::check::json_words;
+use crate::spec::statement::Statement;
 use crate::target::Outcome;
 
-/// Judges an outcome.
+/// Judges an outcome under konform's defaults (no implementation statement).
 pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdict {
+    judge_under(expect, outcome, ctx, &Statement::default())
+}
+
+/// Judges an outcome under an implementation statement. A by-reading expectation is judged
+/// under the alternative the statement declares, or konform's default where it declares none;
+/// a failure under the default that another alternative would pass is
+/// [`Verdict::Inconclusive`], naming the reading and that alternative. A failure under a
+/// declared alternative stays a failure: the vendor said how it reads the point.
+pub fn judge_under(
+    expect: &Expect,
+    outcome: &Outcome,
+    ctx: &mut Context<'_>,
+    statement: &Statement,
+) -> Verdict {
+    let Expect::ByReading {
+        reading,
+        default,
+        alternatives,
+    } = expect
+    else {
+        return judge_plain(expect, outcome, ctx, statement);
+    };
+    let choice = statement.choice(reading, default);
+    let Some((_, chosen)) = alternatives
+        .iter()
+        .find(|(a, _)| *a == choice.alternative)
+        .or_else(|| alternatives.iter().find(|(a, _)| a == default))
+    else {
+        return Verdict::Error {
+            reason: format!(
+                "the reading {reading} has no expectation for {}",
+                choice.alternative
+            ),
+        };
+    };
+    let verdict = judge_under(chosen, outcome, ctx, statement);
+    let Verdict::Fail { reason } = &verdict else {
+        return verdict;
+    };
+    let reason = format!(
+        "{reason} (under {reading}: {}, {})",
+        choice.alternative,
+        if choice.declared {
+            "as the implementation statement declares"
+        } else {
+            "konform's default: the implementation statement does not declare it"
+        }
+    );
+    if choice.declared {
+        return Verdict::Fail { reason };
+    }
+    for (alt, e) in alternatives {
+        if *alt == choice.alternative {
+            continue;
+        }
+        if judge_under(e, outcome, ctx, statement) == Verdict::Pass {
+            return Verdict::Inconclusive {
+                reason: format!("{reason}; it passes under {reading}: {alt}"),
+                reading: reading.clone(),
+                alternative: alt.clone(),
+            };
+        }
+    }
+    Verdict::Fail { reason }
+}
+
+fn judge_plain(
+    expect: &Expect,
+    outcome: &Outcome,
+    ctx: &mut Context<'_>,
+    statement: &Statement,
+) -> Verdict {
     if let Outcome::TransportFailure { failure, detail } = outcome {
         return Verdict::Error {
             reason: format!("{}: {detail}", failure.describe()),
@@ -25,6 +98,7 @@ pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdi
     if let Outcome::HttpStatus { status, body } = outcome
         && *status >= 500
         && !matches!(expect, Expect::Status(s) if s == status)
+        && !matches!(expect, Expect::ByReading { .. })
     {
         let shown = crate::target::rest::snippet(body);
         let shown = if shown.is_empty() {
@@ -58,10 +132,15 @@ pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdi
             Outcome::TransportFailure { .. } => unreachable_failure(),
         },
         Expect::Status(expected) => {
+            // A bare status: a DFDG error with the same status is another answer (the reading
+            // refused-caller-status tells a bare 400 from a 400 with 4575).
             let status = match outcome {
-                Outcome::Success { status, .. }
-                | Outcome::DfdgError { status, .. }
-                | Outcome::HttpStatus { status, .. } => *status,
+                Outcome::Success { status, .. } | Outcome::HttpStatus { status, .. } => *status,
+                Outcome::DfdgError { .. } => {
+                    return fail(format!(
+                        "expected HTTP {expected} without a DFDG error, got {got}"
+                    ));
+                }
                 Outcome::TransportFailure { .. } => return unreachable_failure(),
             };
             if status == *expected {
@@ -87,6 +166,15 @@ pub fn judge(expect: &Expect, outcome: &Outcome, ctx: &mut Context<'_>) -> Verdi
             }
             Outcome::TransportFailure { .. } => unreachable_failure(),
         },
+        Expect::Refused => match outcome {
+            Outcome::DfdgError { .. } => Verdict::Pass,
+            Outcome::HttpStatus { status, .. } if (400..500).contains(status) => Verdict::Pass,
+            Outcome::Success { .. } | Outcome::HttpStatus { .. } => {
+                fail(format!("expected {}, got {got}", expect.describe()))
+            }
+            Outcome::TransportFailure { .. } => unreachable_failure(),
+        },
+        Expect::ByReading { .. } => judge_under(expect, outcome, ctx, statement),
     }
 }
 
@@ -642,5 +730,67 @@ mod tests {
         assert!(!matches(&m("integer"), "1.5"));
         assert!(matches(&m("boolean"), "true"));
         assert!(!matches(&m("guid"), "not-a-guid"));
+    }
+
+    #[test]
+    fn a_failure_only_under_an_undeclared_default_is_inconclusive() {
+        let ids = ctx_ids();
+        let mut ctx = Context::new(clock(), None, &ids);
+        let expect = Expect::ByReading {
+            reading: "cpr-pattern-code".into(),
+            default: "1001".into(),
+            alternatives: vec![
+                ("1001".into(), Expect::Codes(vec![1001])),
+                ("1014".into(), Expect::Codes(vec![1014])),
+            ],
+        };
+        let answer = err(&[1014]);
+        // Undeclared: the default fails, 1014 would pass.
+        match judge_under(&expect, &answer, &mut ctx, &Statement::default()) {
+            Verdict::Inconclusive {
+                reading,
+                alternative,
+                reason,
+            } => {
+                assert_eq!(
+                    (reading.as_str(), alternative.as_str()),
+                    ("cpr-pattern-code", "1014")
+                );
+                assert!(reason.contains("konform's default"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Declared: the declared alternative decides, either way.
+        let declared = Statement::declaring("cpr-pattern-code", "1014");
+        assert_eq!(
+            judge_under(&expect, &answer, &mut ctx, &declared),
+            Verdict::Pass
+        );
+        let declared = Statement::declaring("cpr-pattern-code", "1001");
+        assert!(matches!(
+            judge_under(&expect, &answer, &mut ctx, &declared),
+            Verdict::Fail { reason } if reason.contains("as the implementation statement declares")
+        ));
+        // An answer no alternative takes fails, declared or not.
+        assert!(matches!(
+            judge_under(&expect, &err(&[4404]), &mut ctx, &Statement::default()),
+            Verdict::Fail { .. }
+        ));
+        // A refusal is met by any DFDG error or 4xx, not by a success.
+        assert_eq!(
+            judge(&Expect::Refused, &err(&[4404]), &mut ctx),
+            Verdict::Pass
+        );
+        assert!(matches!(
+            judge(
+                &Expect::Refused,
+                &Outcome::Success {
+                    status: 200,
+                    body: json!({})
+                },
+                &mut ctx
+            ),
+            Verdict::Fail { .. }
+        ));
     }
 }

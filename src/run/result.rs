@@ -8,7 +8,7 @@ use crate::case::model::Covers;
 use crate::target::outcome::{Exchange, Outcome};
 
 /// Bumped on any change to the JSON shape of [`RunSummary`].
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The verdict of one case. Nothing passes by default: a case passes only when the answer
 /// matched its `then`.
@@ -28,6 +28,14 @@ pub enum Verdict {
     NotApplicable {
         reason: String,
     },
+    /// The answer fails under the alternative konform assumed for a reading the
+    /// implementation statement does not declare, and would pass under `alternative`: not a
+    /// failure against the documents, and no evidence either.
+    Inconclusive {
+        reason: String,
+        reading: String,
+        alternative: String,
+    },
 }
 
 impl Verdict {
@@ -37,13 +45,17 @@ impl Verdict {
             Verdict::Fail { .. } => "fail",
             Verdict::Error { .. } => "error",
             Verdict::NotApplicable { .. } => "not-applicable",
+            Verdict::Inconclusive { .. } => "inconclusive",
         }
     }
 
-    /// A failure for `--max-fail` and the reproductions: any verdict but a pass and a case
-    /// that could not be set up.
+    /// A failure for `--max-fail` and the reproductions: any verdict but a pass, a case
+    /// that could not be set up and an inconclusive one (which the documents do not decide).
     pub fn is_failure(&self) -> bool {
-        !matches!(self, Verdict::Pass | Verdict::NotApplicable { .. })
+        !matches!(
+            self,
+            Verdict::Pass | Verdict::NotApplicable { .. } | Verdict::Inconclusive { .. }
+        )
     }
 
     pub fn reason(&self) -> Option<&str> {
@@ -51,7 +63,8 @@ impl Verdict {
             Verdict::Pass => None,
             Verdict::Fail { reason }
             | Verdict::Error { reason }
-            | Verdict::NotApplicable { reason } => Some(reason),
+            | Verdict::NotApplicable { reason }
+            | Verdict::Inconclusive { reason, .. } => Some(reason),
         }
     }
 }
@@ -138,6 +151,10 @@ pub enum MethodVerdict {
     Incomplete,
     /// No case of the method could be run on this target.
     NotApplicable,
+    /// Nothing failed, but a case is inconclusive: it fails only under konform's default of a
+    /// reading the implementation statement does not declare. Not conformant, not failed: the
+    /// statement decides.
+    Inconclusive,
 }
 
 /// How much of a method's documented codes and rules this run evidenced: a code or rule is
@@ -218,6 +235,9 @@ pub struct Counts {
     pub fail: usize,
     pub error: usize,
     pub not_applicable: usize,
+    /// Cases that fail only under an undeclared reading's default.
+    #[serde(default)]
+    pub inconclusive: usize,
 }
 
 impl Counts {
@@ -227,11 +247,12 @@ impl Counts {
             Verdict::Fail { .. } => self.fail += 1,
             Verdict::Error { .. } => self.error += 1,
             Verdict::NotApplicable { .. } => self.not_applicable += 1,
+            Verdict::Inconclusive { .. } => self.inconclusive += 1,
         }
     }
 
     pub fn total(&self) -> usize {
-        self.pass + self.fail + self.error + self.not_applicable
+        self.pass + self.fail + self.error + self.not_applicable + self.inconclusive
     }
 }
 
@@ -281,6 +302,10 @@ pub struct RunSummary {
     /// The mutation score of the corpus, when the run measured one.
     #[serde(default)]
     pub mutation: Option<MutationScore>,
+    /// The implementation statement the run judged under, in one line (which readings it
+    /// declares; the rest are konform's defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
     /// The regression gate's judgement, when the run was given a waiver file (`--waivers`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateSummary>,
@@ -452,6 +477,8 @@ impl RunSummary {
         for m in &mut methods {
             m.verdict = if m.counts.fail + m.counts.error > 0 {
                 MethodVerdict::NotConformant
+            } else if m.counts.inconclusive > 0 {
+                MethodVerdict::Inconclusive
             } else if m.counts.pass > 0 {
                 MethodVerdict::Incomplete
             } else {
@@ -473,6 +500,7 @@ impl RunSummary {
             cases,
             coverage: Vec::new(),
             mutation: None,
+            statement: None,
             gate: None,
         }
     }

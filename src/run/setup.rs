@@ -59,6 +59,9 @@ pub struct Settings {
     pub show_cpr: bool,
     /// How often a case is tried again when the target cannot be reached.
     pub retries: u32,
+    /// The implementation statement the cases are judged under (and the embedded reference
+    /// answers under).
+    pub statement: Arc<crate::spec::statement::Statement>,
 }
 
 impl Settings {
@@ -70,6 +73,7 @@ impl Settings {
             timeout,
             show_cpr: false,
             retries: 0,
+            statement: Arc::default(),
         }
     }
 }
@@ -119,10 +123,17 @@ pub async fn start(
         timeout,
         show_cpr,
         retries,
+        statement,
     } = settings;
     let (embedded, target) = match profile {
         None => {
-            let e = embedded::start(spec.clone(), &options).await?;
+            let e = embedded::start_with(
+                spec.clone(),
+                &options,
+                Default::default(),
+                (*statement).clone(),
+            )
+            .await?;
             let t = e.target.clone();
             (Some(e), t)
         }
@@ -155,6 +166,7 @@ pub async fn start(
         timeout,
         show_cpr,
         retries,
+        statement,
     });
     Ok(Setup { env, embedded })
 }

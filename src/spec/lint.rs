@@ -394,6 +394,9 @@ fn lint_overlay(spec: &Spec, file: &Path) -> Vec<LintProblem> {
             );
         }
     }
+    for (name, problem) in o.reading_problems() {
+        push(format!("readings/{name}"), problem);
+    }
     for (name, list) in &o.code_lists {
         let mut values = BTreeSet::new();
         for v in &list.values {

@@ -11,6 +11,7 @@ pub mod model;
 pub mod overlay;
 pub mod pattern;
 pub mod provenance;
+pub mod statement;
 
 pub use load::SpecError;
 pub use model::{Field, Method, MethodRef, ServiceSpec, Spec};

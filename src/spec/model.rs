@@ -736,6 +736,23 @@ pub fn find_path<'a>(fields: &'a [Field], path: &str) -> Option<&'a Field> {
     found
 }
 
+/// The embedded reference's roles: name, organisation type, code.
+pub const EMBEDDED_ROLES: [(&str, OrganisationType, &str); 9] = [
+    ("jobcenter", OrganisationType::JobCenter, "10101"),
+    ("other-jobcenter", OrganisationType::JobCenter, "20202"),
+    ("kommune", OrganisationType::Kommune, "101"),
+    ("other-kommune", OrganisationType::Kommune, "202"),
+    ("akasse", OrganisationType::AKasse, "12"),
+    ("other-akasse", OrganisationType::AKasse, "34"),
+    ("star", OrganisationType::Star, "STAR"),
+    ("anden-aktoer", OrganisationType::AndenAktoer, "12345678"),
+    (
+        "other-anden-aktoer",
+        OrganisationType::AndenAktoer,
+        "87654321",
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,9 @@
 //! the reference need. Every entry says whether it is an [`Basis::Assumption`] (konform's
 //! choice, with the reason) or an [`Basis::OutsideFact`] (known from outside the excerpts, with
 //! the source), so a user can replace it with the values of a real environment.
+//! The overlay also holds the catalogue of readings ([`Reading`]): the points where the
+//! documents are silent or ambiguous, each with its alternatives, konform's default and the
+//! document lines that leave it open; [`Overlay::reading_problems`] checks the catalogue.
 //! The main type here is [`Overlay`].
 
 use std::collections::BTreeMap;
@@ -58,6 +61,45 @@ pub struct Overlay {
     /// field descriptions), keyed by method name.
     #[serde(default)]
     pub rules: BTreeMap<String, Vec<OverlayRule>>,
+    /// The readings: where the documents leave a point open, its alternatives, keyed by the
+    /// reading's name (`cpr-pattern-code`).
+    #[serde(default)]
+    pub readings: BTreeMap<String, Reading>,
+}
+
+/// A point the documents leave open, with the ways to read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    /// The open point as a question.
+    pub question: String,
+    /// The ways an implementation may read it, each named.
+    pub alternatives: Vec<Alternative>,
+    /// The alternative konform assumes where a statement declares none.
+    pub default: String,
+    /// The document lines that leave it open.
+    pub at: Vec<super::provenance::Provenance>,
+}
+
+/// One way to read a [`Reading`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternative {
+    pub name: String,
+    /// What an implementation under this alternative does.
+    pub means: String,
+}
+
+impl Reading {
+    /// Whether `name` is one of its alternatives.
+    pub fn has(&self, name: &str) -> bool {
+        self.alternatives.iter().any(|a| a.name == name)
+    }
+
+    /// The alternatives' names, in catalogue order.
+    pub fn names(&self) -> Vec<&str> {
+        self.alternatives.iter().map(|a| a.name.as_str()).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,6 +139,45 @@ pub struct CodeValue {
 }
 
 impl Overlay {
+    /// What is wrong with the readings catalogue, as `(reading, problem)`: a default that is no
+    /// alternative, an alternative named twice, fewer than one alternative, no document line,
+    /// a name that is not kebab-case.
+    pub fn reading_problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (name, r) in &self.readings {
+            let mut push = |m: String| out.push((name.clone(), m));
+            let kebab = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !kebab {
+                push("a reading's name is lower-case words joined by `-`".into());
+            }
+            if r.alternatives.is_empty() {
+                push("no alternatives".into());
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for a in &r.alternatives {
+                if a.name.trim().is_empty() {
+                    push("an alternative without a name".into());
+                } else if !seen.insert(a.name.as_str()) {
+                    push(format!("alternative `{}` listed twice", a.name));
+                }
+            }
+            if !r.has(&r.default) {
+                push(format!(
+                    "default `{}` is none of the alternatives ({})",
+                    r.default,
+                    r.names().join(", ")
+                ));
+            }
+            if r.at.is_empty() {
+                push("no document line (`at`) that leaves it open".into());
+            }
+        }
+        out
+    }
+
     /// A code-list value by list name and meaning, e.g. `("kontaktgruppe", "KTH")`.
     pub fn code(&self, list: &str, meaning: &str) -> Option<i64> {
         self.code_lists
@@ -165,4 +246,34 @@ pub struct OverlayRule {
     #[serde(flatten)]
     pub rule: Rule,
     pub basis: Basis,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reading_whose_default_is_no_alternative_is_a_problem() {
+        let text = r#"
+readings:
+  Bad_Name:
+    question: q?
+    alternatives:
+      - { name: a, means: x }
+      - { name: a, means: y }
+    default: c
+    at: []
+"#;
+        let o: Overlay = serde_saphyr::from_str(text).expect("parses");
+        let problems: Vec<String> = o.reading_problems().into_iter().map(|p| p.1).collect();
+        assert_eq!(
+            problems,
+            [
+                "a reading's name is lower-case words joined by `-`",
+                "alternative `a` listed twice",
+                "default `c` is none of the alternatives (a, a)",
+                "no document line (`at`) that leaves it open",
+            ]
+        );
+    }
 }

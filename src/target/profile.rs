@@ -62,6 +62,11 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub citizen_pool: Option<PathBuf>,
+    /// The target's implementation statement (`konform ics template`): its alternative per
+    /// reading. `konform run --ics` overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub ics: Option<PathBuf>,
     /// Establish the parts of `given` that the services' own methods can create (contact
     /// groups through CreateContactGroup) by calling them, on a pool citizen. Default: true.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
@@ -494,22 +499,7 @@ pub enum ProfileProblem {
     Spec(Vec<String>),
 }
 
-/// The embedded reference's roles: name, organisation type, code.
-pub const EMBEDDED_ROLES: [(&str, OrganisationType, &str); 9] = [
-    ("jobcenter", OrganisationType::JobCenter, "10101"),
-    ("other-jobcenter", OrganisationType::JobCenter, "20202"),
-    ("kommune", OrganisationType::Kommune, "101"),
-    ("other-kommune", OrganisationType::Kommune, "202"),
-    ("akasse", OrganisationType::AKasse, "12"),
-    ("other-akasse", OrganisationType::AKasse, "34"),
-    ("star", OrganisationType::Star, "STAR"),
-    ("anden-aktoer", OrganisationType::AndenAktoer, "12345678"),
-    (
-        "other-anden-aktoer",
-        OrganisationType::AndenAktoer,
-        "87654321",
-    ),
-];
+pub use crate::spec::model::EMBEDDED_ROLES;
 
 impl Profile {
     /// Reads and checks a profile file; relative file paths in it become relative to its folder.
@@ -533,6 +523,7 @@ impl Profile {
             }
         };
         fix(&mut self.citizen_pool);
+        fix(&mut self.ics);
         fix(&mut self.tls.ca);
         fix(&mut self.tls.client_cert);
         fix(&mut self.tls.client_key);
@@ -562,6 +553,7 @@ impl Profile {
                 .collect(),
             state_endpoint: Some("/konform/state".into()),
             citizen_pool: None,
+            ics: None,
             derive_setup: true,
             user: UserMetadata::default(),
             insecure_tls: false,

@@ -128,12 +128,16 @@ pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
         && !auth::table_allows(&access, &req.caller, citizen)
         && app.switches.on("auth/4575")
     {
-        // A code the method does not document is never answered: a REST method without 4575
-        // refuses with the bare status of the refused-caller reading (HTTP 400).
+        // A method that documents 4575 answers it; a REST method without it refuses as the
+        // reading refused-caller-status says (a bare 400, a 403, or 400 with 4575).
         return Err(if req.method.error(4575).is_some() {
             Rejection::Codes(vec![4575])
         } else {
-            Rejection::Status(400)
+            match app.reading("refused-caller-status") {
+                "403" => Rejection::Status(403),
+                "400-4575" => Rejection::Codes(vec![4575]),
+                _ => Rejection::Status(400),
+            }
         });
     }
     relation_checks(&mut ctx, &req.caller, citizen);

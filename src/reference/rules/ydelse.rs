@@ -198,7 +198,14 @@ fn get_ydelse(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejection> 
         .values()
         .find_map(|v| Uuid::parse_str(v.trim()).ok());
     let Some(y) = id.and_then(|id| c.ydelser.iter().find(|y| y.id == id)) else {
-        return Err(Rejection::Status(404));
+        // The reading unknown-resource-status: 404, or a bare 400.
+        return Err(Rejection::Status(
+            if call.app.reading("unknown-resource-status") == "400" {
+                400
+            } else {
+                404
+            },
+        ));
     };
     let value = canonical(call, y);
     let fields = call.output_fields();

@@ -32,49 +32,25 @@ use super::{ExportError, ExportFile, basis_text, generated_note};
 /// The name of the security scheme.
 pub const SECURITY_SCHEME: &str = "dfdg_oauth2";
 
-/// The readings an operation may rest on, by name, with what konform does and why.
-pub const READINGS: &[(&str, &str)] = &[
-    (
-        "rest-error-body",
-        "The documents list error codes and texts but no REST error body; konform's reference answers HTTP 400 with {\"errors\":[{\"code\",\"text\"}]} listing every error found.",
-    ),
-    (
-        "refused-caller-status",
-        "The documents give no status for a REST caller without a valid token or without the method's scope, nor for a caller whose organisation the method's access table does not list; konform answers 401 and 403 (RFC 6750) for the first two and 400 with no body for the third.",
-    ),
-    (
-        "unknown-json-members",
-        "The documents do not say whether unknown JSON members are ignored; konform rejects them with 1014 (Failed to validate message), as schema validation of the SOAP services does, so the schemas do not allow additional properties.",
-    ),
-    (
-        "unknown-resource-status",
-        "The documents give no code for a path identifier that names nothing; konform's reference answers 404 with no body.",
-    ),
-    (
-        "collection-as-array",
-        "The documents' answer tables nest a repeated item (YdelseDto 0 - *) under a collection member (ydelser); in JSON the collection member is the array of items.",
-    ),
-    (
-        "integer-literals",
-        "JSON Schema counts 11.0 as an integer; the documents type these members as XSD integers, whose lexical form has no fraction, and konform's reference refuses 11.0 or 1e1 for an integer member with 1014. Send integers without a fraction or exponent.",
-    ),
-    (
-        "empty-answer",
-        "The document's answer is one element without members (UpdateSygemelding: \"Intet output\", then UpdateIllnessResponse, EmptyResponseType, \"Tom kvittering\"); konform reads it as an answer without a body.",
-    ),
-    (
-        "renamed-members",
-        "Where the documents rename a member (Sygemelding was AbsenceItem), the reference accepts the former name too (never both); the schema has the current name and names the former one in its description.",
-    ),
-];
-
-fn reading(name: &str) -> Value {
-    let text = READINGS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| *t)
-        .unwrap_or("");
-    json!({ "name": name, "reading": text })
+/// A reading an operation rests on, from the overlay's catalogue: its name, the question, the
+/// alternatives and konform's default (what the reference answers unless told otherwise).
+fn reading(spec: &Spec, name: &str) -> Value {
+    match spec.overlay.readings.get(name) {
+        Some(r) => {
+            let default = r
+                .alternatives
+                .iter()
+                .find(|a| a.name == r.default)
+                .map_or(String::new(), |a| a.means.clone());
+            json!({
+                "name": name,
+                "reading": format!("{} konform's default: {} ({default}).", r.question, r.default),
+                "alternatives": r.names(),
+                "default": r.default,
+            })
+        }
+        None => json!({ "name": name }),
+    }
 }
 
 /// The OpenAPI document's file name of a service.
@@ -194,7 +170,7 @@ pub fn service_document(
                 "DfdgErrors": {
                     "description": "The call was rejected: every DFDG error found, with its code and text; a caller the access table does not list gets no body.",
                     "content": { "application/json": { "schema": { "$ref": "#/components/schemas/DfdgErrors" } } },
-                    "x-konform-reading": [reading("rest-error-body"), reading("refused-caller-status")],
+                    "x-konform-reading": [reading(spec, "rest-error-body"), reading(spec, "refused-caller-status")],
                 },
             },
         },
@@ -236,9 +212,10 @@ fn errors_schema() -> Value {
 
 fn operation(spec: &Spec, service: &ServiceSpec, m: &Method, path_basis: Option<String>) -> Value {
     let mut readings = vec![
-        reading("rest-error-body"),
-        reading("refused-caller-status"),
-        reading("unknown-json-members"),
+        reading(spec, "rest-error-body"),
+        reading(spec, "refused-caller-status"),
+        reading(spec, "missing-token-status"),
+        reading(spec, "unknown-json-members"),
     ];
     let mut description = String::new();
     if let Some(d) = &m.description {
@@ -319,10 +296,10 @@ fn operation(spec: &Spec, service: &ServiceSpec, m: &Method, path_basis: Option<
         let mut renamed = false;
         let schema = object_schema(body_fields(&m.input), &mut renamed);
         if renamed {
-            readings.push(reading("renamed-members"));
+            readings.push(reading(spec, "renamed-members"));
         }
         if schema.to_string().contains("\"integer\"") {
-            readings.push(reading("integer-literals"));
+            readings.push(reading(spec, "integer-literals"));
         }
         let mut body = json!({
             "required": root.is_required(),
@@ -339,7 +316,7 @@ fn operation(spec: &Spec, service: &ServiceSpec, m: &Method, path_basis: Option<
     if out.is_empty() {
         let description = match m.output.as_slice() {
             [root] => {
-                readings.push(reading("empty-answer"));
+                readings.push(reading(spec, "empty-answer"));
                 format!(
                     "Done, with no body: the document's answer {} ({}) has no members ({}).",
                     root.name,
@@ -355,7 +332,7 @@ fn operation(spec: &Spec, service: &ServiceSpec, m: &Method, path_basis: Option<
         let mut collapsed = false;
         let schema = output_schema(out, &mut renamed, &mut collapsed);
         if collapsed {
-            readings.push(reading("collection-as-array"));
+            readings.push(reading(spec, "collection-as-array"));
         }
         responses.insert(
             "200".into(),
@@ -393,7 +370,7 @@ fn operation(spec: &Spec, service: &ServiceSpec, m: &Method, path_basis: Option<
             "404".into(),
             json!({ "description": "The path identifier names nothing (a reading: unknown-resource-status)." }),
         );
-        readings.push(reading("unknown-resource-status"));
+        readings.push(reading(spec, "unknown-resource-status"));
     }
     op["responses"] = Value::Object(responses);
     op["x-dfdg-codes"] = Value::Array(codes(spec, service, m));

@@ -432,6 +432,15 @@ pub fn with_cprs() -> RunSummary {
             Verdict::NotApplicable { reason } => Verdict::NotApplicable {
                 reason: format!("{reason} for {cpr}"),
             },
+            Verdict::Inconclusive {
+                reason,
+                reading,
+                alternative,
+            } => Verdict::Inconclusive {
+                reason: format!("{reason} ({cpr})"),
+                reading: reading.clone(),
+                alternative: alternative.clone(),
+            },
         };
         c.outcome = Some(match i % 4 {
             0 => Outcome::Success {

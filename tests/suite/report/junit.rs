@@ -166,6 +166,7 @@ fn every_case_is_in_the_xml_and_every_xml_case_was_run() {
             Verdict::Fail { .. } => "failure",
             Verdict::Error { .. } => "error",
             Verdict::NotApplicable { .. } => "skipped",
+            Verdict::Inconclusive { .. } => "failure",
         };
         assert_eq!(x.status, expected_status, "{}", case.id);
         if let Some(reason) = case.verdict.reason() {

@@ -25,6 +25,10 @@ struct Summary {
     cases: Vec<Case>,
     coverage: Vec<Coverage>,
     mutation: Option<Mutation>,
+    /// The implementation statement in one line; absent where the run names none.
+    #[serde(default)]
+    #[expect(dead_code, reason = "free-form, absent in the fixture")]
+    statement: Option<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Default)]
@@ -34,6 +38,7 @@ struct Counts {
     fail: usize,
     error: usize,
     not_applicable: usize,
+    inconclusive: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,6 +75,7 @@ enum MethodVerdict {
     Conformant,
     NotConformant,
     Incomplete,
+    Inconclusive,
     NotApplicable,
 }
 
@@ -96,6 +102,13 @@ struct Case {
     duration_ms: f64,
     attempts: u32,
     grounds: Vec<Ground>,
+    /// For an inconclusive verdict: the reading and the alternative the answer passes under.
+    #[serde(default)]
+    #[expect(dead_code, reason = "absent in the fixture")]
+    reading: Option<String>,
+    #[serde(default)]
+    #[expect(dead_code, reason = "absent in the fixture")]
+    alternative: Option<String>,
     /// What the per-case size budget left out; absent when nothing was.
     #[serde(default)]
     #[expect(dead_code, reason = "free-form notes")]
@@ -121,6 +134,7 @@ enum CaseVerdict {
     Fail,
     Error,
     NotApplicable,
+    Inconclusive,
 }
 
 #[derive(Debug, Deserialize)]
@@ -279,7 +293,7 @@ fn written_summary_matches_the_pinned_schema() {
     let summary = fixtures::with_coverage();
     let (_, s) = written(&summary, "schema");
     assert_eq!(
-        s.schema_version, 2,
+        s.schema_version, 3,
         "bump the README and this test together"
     );
     assert_eq!(s.run_id, fixtures::RUN_ID);
@@ -293,7 +307,8 @@ fn written_summary_matches_the_pinned_schema() {
             pass: 4,
             fail: 1,
             error: 1,
-            not_applicable: 1
+            not_applicable: 1,
+            inconclusive: 0,
         }
     );
     // Per method: verdict and counts, sorted by service then method.
@@ -493,7 +508,7 @@ fn reading_refuses_another_schema_version() {
     let dir = fixtures::temp_dir("version");
     let w = konform::report::write_all(&fixtures::summary(), &dir).expect("write");
     let text = std::fs::read_to_string(&w.summary_json).expect("read");
-    let newer = text.replacen("\"schema_version\": 2", "\"schema_version\": 99", 1);
+    let newer = text.replacen("\"schema_version\": 3", "\"schema_version\": 99", 1);
     assert_ne!(newer, text);
     std::fs::write(&w.summary_json, newer).expect("write");
     let err = konform::report::json::read(&w.summary_json).expect_err("version 99");
@@ -532,6 +547,10 @@ fn the_readme_documents_every_field() {
         "stopped",
         // Counted per mutant family by `konform mutate` only; a map keyed by family.
         "mutation.by_kind",
+        // An inconclusive verdict's reading and alternative, and the statement line.
+        "cases[].reading",
+        "cases[].alternative",
+        "statement",
     ] {
         written.insert(field.to_string());
     }
@@ -562,7 +581,7 @@ fn paths(v: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
     match v {
         serde_json::Value::Object(map) => {
             let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-            if keys == ["pass", "fail", "error", "not_applicable"] {
+            if keys == ["pass", "fail", "error", "not_applicable", "inconclusive"] {
                 return;
             }
             for (k, child) in map {

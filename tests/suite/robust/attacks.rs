@@ -651,7 +651,7 @@ async fn an_empty_json_body_on_an_error_status_is_that_status() {
   when:
     headers: { x-requestId: "${uuid}" }
     body: { thingIdentifier: "${uuid}", startdato: "${today}" }
-  then: { status: 401 }
+  then: { by_reading: { reading: missing-token-status, expect: { rfc6750: { status: 401 }, "400": { status: 400 } } } }
 "#;
     let cases = support::write_cases(&dir, case, "");
     let out = dir.join("report");

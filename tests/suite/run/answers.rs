@@ -122,6 +122,7 @@ async fn rig(aim: Aim, mutation: Option<AnswerMutation>) -> Rig {
             client_secret: secret.clone(),
             disabled_checks: Default::default(),
             mutant: None,
+            statement: Default::default(),
         },
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     )

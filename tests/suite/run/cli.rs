@@ -108,7 +108,7 @@ async fn run_exits_0_when_every_method_is_conformant_and_writes_the_reports() {
     assert_eq!(output.status.code(), Some(3), "{stdout}");
     assert!(
         stdout.contains(
-            "  evidence  1 of 2 codes evidenced, 1 of 1 rules evidenced; missing codes 9393"
+            "  evidence  1 of 2 codes evidenced, 1 of 2 rules evidenced; missing codes 9393; missing rules CreateThing.request-id"
         ),
         "{stdout}"
     );

@@ -318,7 +318,7 @@ async fn error_codes_are_read_where_the_profile_says() {
     body:
       PersonCivilRegistrationIdentifier: "0101901234"
       Meeting: { MeetingTime: "${now-1h}", MeetingTypeIdentifier: 1 }
-  then: { errors: [4653, 4657] }
+  then: { by_reading: { reading: errors-reported, expect: { all: { errors: [4653, 4657] }, first: { refused: true } } } }
 "#,
     );
     let r = run_case(&soap[0], &env).await;

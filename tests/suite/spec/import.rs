@@ -220,3 +220,60 @@ fn the_overlays_untestable_entries_cite_the_rows_they_rest_on() {
         "only {cited} untestable entries cite their line"
     );
 }
+
+/// Every reading of the overlay cites the document lines that leave it open, as written: each
+/// `at` is the line of the seed it names (whitespace compared as one space, the documents'
+/// no-break spaces included), and the catalogue has no problem.
+#[test]
+fn every_reading_cites_the_document_lines_that_leave_it_open() {
+    let Some(dir) = docs_dir() else { return };
+    let overlay = committed_overlay();
+    assert!(
+        overlay.reading_problems().is_empty(),
+        "{:?}",
+        overlay.reading_problems()
+    );
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cited = 0;
+    for (name, reading) in &overlay.readings {
+        for at in &reading.at {
+            let text = std::fs::read_to_string(dir.join(&at.doc))
+                .unwrap_or_else(|e| panic!("{name}: {}: {e}", at.doc));
+            let line = text
+                .lines()
+                .nth(at.line - 1)
+                .unwrap_or_else(|| panic!("{name}: {} has no line {}", at.doc, at.line));
+            assert_eq!(squash(line), squash(&at.text), "{name}: {at}");
+            cited += 1;
+        }
+    }
+    assert!(overlay.readings.len() >= 18, "{}", overlay.readings.len());
+    assert!(cited >= overlay.readings.len());
+}
+
+/// The README's table of readings is the catalogue's (`KONFORM_BLESS=1` rewrites it).
+#[test]
+fn the_readme_lists_every_reading_as_the_overlay_has_it() {
+    const BEGIN: &str = "<!-- readings:begin (generated from specs/overlay.yaml) -->\n";
+    const END: &str = "<!-- readings:end -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let table = konform::spec::statement::markdown_table(&committed_overlay());
+    let start = readme
+        .find(BEGIN)
+        .expect("the README has the readings markers")
+        + BEGIN.len();
+    let end = readme
+        .find(END)
+        .expect("the README has the readings end marker");
+    if std::env::var_os("KONFORM_BLESS").is_some() {
+        let fresh = format!("{}{table}{}", &readme[..start], &readme[end..]);
+        std::fs::write(&path, fresh).unwrap();
+        return;
+    }
+    assert_eq!(
+        &readme[start..end],
+        table,
+        "README.md's readings table differs from the overlay; KONFORM_BLESS=1 rewrites it"
+    );
+}
