@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde_json::Value;
 
@@ -200,8 +200,11 @@ impl Redactor {
         self.secret_matcher = if self.secrets.is_empty() {
             None
         } else {
+            // A contiguous NFA: cheap to build, and a run builds one again each time a token
+            // is issued; a DFA would search a little faster and take far longer to build.
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(&self.secrets)
                 .ok()
         };
