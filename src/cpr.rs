@@ -43,68 +43,111 @@ pub fn mask(cpr: &str) -> String {
 /// The date stays readable; the four serial digits become `****` (`0101901234` becomes
 /// `010190-****`).
 pub fn mask_all(text: &str) -> Cow<'_, str> {
+    // The cheap pre-check: most strings (names, dates, prose) hold no run of six digits and
+    // no escaped digit, and are returned as they are without any allocation.
+    if !may_hold_cpr(text) {
+        return Cow::Borrowed(text);
+    }
     let decoded = decode_digit_escapes(text);
-    let text: &str = &decoded;
-    let chars: Vec<char> = text.chars().collect();
-    let runs = digit_runs(&chars);
-    let mut serial = vec![false; chars.len()];
-    let mut dash_after: Vec<usize> = Vec::new();
-    let mut found = false;
+    match mask_digits(&decoded) {
+        Some(masked) => Cow::Owned(masked),
+        None => decoded,
+    }
+}
+
+/// Whether `text` has a run of at least six ASCII digits, or a character reference or `\u`
+/// escape that may hide digits: only then can it hold a CPR number in a form [`mask_all`]
+/// masks.
+fn may_hold_cpr(text: &str) -> bool {
+    let mut run = 0;
+    for &b in text.as_bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run >= 6 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    text.contains("&#") || text.contains("\\u") || text.contains("\\U")
+}
+
+/// The masking scan over plain digits, by byte offsets (digits and the ASCII separators are
+/// one byte; a Unicode separator is measured by its UTF-8 length). `None` when nothing
+/// needed masking.
+fn mask_digits(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let runs = digit_runs(bytes);
+    // Byte ranges of serial digits to mask, and the offsets a dash goes before.
+    let mut serial: Vec<(usize, usize)> = Vec::new();
+    let mut dash_before: Vec<usize> = Vec::new();
     for (k, &(start, end)) in runs.iter().enumerate() {
         let n = end - start;
-        let digits = &chars[start..end];
+        let digits = &bytes[start..end];
         if n >= 10 {
             for i in 0..=n - 10 {
                 if plausible_date(&digits[i..i + 6]) {
-                    serial[start + i + 6..start + i + 10].fill(true);
-                    found = true;
+                    serial.push((start + i + 6, start + i + 10));
                     if n == 10 {
-                        dash_after.push(start + 6);
+                        dash_before.push(start + 6);
                     }
                 }
             }
         }
         if n == 9 {
-            let mut padded = vec!['0'];
-            padded.extend_from_slice(&digits[..5]);
+            let mut padded = [b'0'; 6];
+            padded[1..].copy_from_slice(&digits[..5]);
             if plausible_date(&padded) {
-                serial[start + 5..end].fill(true);
-                found = true;
+                serial.push((start + 5, end));
             }
         }
         // A date, one separator, four digits (or more: the serial's first four are masked).
         if n >= 6
             && plausible_date(&digits[n - 6..])
             && let Some(&(next_start, next_end)) = runs.get(k + 1)
-            && next_start == end + 1
-            && is_separator(chars[end])
+            && let Some(sep) = text[end..].chars().next()
+            && next_start == end + sep.len_utf8()
+            && is_separator(sep)
             && next_end - next_start >= 4
         {
-            serial[next_start..next_start + 4].fill(true);
-            found = true;
+            serial.push((next_start, next_start + 4));
         }
     }
-    if !found {
-        return decoded;
+    if serial.is_empty() {
+        return None;
     }
+    serial.sort_unstable();
     let mut out = String::with_capacity(text.len() + 4);
-    for (i, c) in chars.iter().enumerate() {
-        if dash_after.contains(&i) && serial[i] {
-            out.push('-');
+    // `copied`: how far `text` is in `out`; masked ranges may overlap.
+    let mut copied = 0;
+    for (a, b) in serial {
+        let from = a.max(copied);
+        if from >= b {
+            continue;
         }
-        out.push(if serial[i] { '*' } else { *c });
+        out.push_str(&text[copied..from]);
+        for i in from..b {
+            // `dash_before` is in ascending order: the runs are.
+            if dash_before.binary_search(&i).is_ok() {
+                out.push('-');
+            }
+            out.push('*');
+        }
+        copied = b;
     }
-    Cow::Owned(out)
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
-/// The maximal runs of ASCII digits, as `(start, end)` character indices.
-fn digit_runs(chars: &[char]) -> Vec<(usize, usize)> {
+/// The maximal runs of ASCII digits, as `(start, end)` byte offsets.
+fn digit_runs(bytes: &[u8]) -> Vec<(usize, usize)> {
     let mut runs = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() {
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
             let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
                 i += 1;
             }
             runs.push((start, i));
@@ -116,8 +159,8 @@ fn digit_runs(chars: &[char]) -> Vec<(usize, usize)> {
 }
 
 /// Six digits that read as `DDMMYY`: a day 01-31 and a month 01-12.
-fn plausible_date(d: &[char]) -> bool {
-    let num = |a: char, b: char| a.to_digit(10).unwrap_or(99) * 10 + b.to_digit(10).unwrap_or(99);
+fn plausible_date(d: &[u8]) -> bool {
+    let num = |a: u8, b: u8| u32::from(a.wrapping_sub(b'0')) * 10 + u32::from(b.wrapping_sub(b'0'));
     d.len() == 6 && (1..=31).contains(&num(d[0], d[1])) && (1..=12).contains(&num(d[2], d[3]))
 }
 
@@ -131,7 +174,7 @@ fn is_separator(c: char) -> bool {
 /// Digits written as character references or `\u` escapes, decoded to plain digits so the
 /// scan sees them; everything else is left as it was.
 fn decode_digit_escapes(text: &str) -> Cow<'_, str> {
-    if !text.contains("&#") && !text.contains("\\u") {
+    if !text.contains("&#") && !text.contains("\\u") && !text.contains("\\U") {
         return Cow::Borrowed(text);
     }
     static ESCAPED_DIGIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -153,6 +196,95 @@ fn decode_digit_escapes(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The character-indexed scan `mask_all` was before it worked on bytes with a pre-check:
+    // the reference the property below holds it to.
+    fn mask_all_by_chars(text: &str) -> Cow<'_, str> {
+        let decoded = decode_digit_escapes(text);
+        let text: &str = &decoded;
+        let chars: Vec<char> = text.chars().collect();
+        let runs = digit_runs_chars(&chars);
+        let mut serial = vec![false; chars.len()];
+        let mut dash_after: Vec<usize> = Vec::new();
+        let mut found = false;
+        for (k, &(start, end)) in runs.iter().enumerate() {
+            let n = end - start;
+            let digits = &chars[start..end];
+            if n >= 10 {
+                for i in 0..=n - 10 {
+                    if plausible_date_chars(&digits[i..i + 6]) {
+                        serial[start + i + 6..start + i + 10].fill(true);
+                        found = true;
+                        if n == 10 {
+                            dash_after.push(start + 6);
+                        }
+                    }
+                }
+            }
+            if n == 9 {
+                let mut padded = vec!['0'];
+                padded.extend_from_slice(&digits[..5]);
+                if plausible_date_chars(&padded) {
+                    serial[start + 5..end].fill(true);
+                    found = true;
+                }
+            }
+            // A date, one separator, four digits (or more: the serial's first four are masked).
+            if n >= 6
+                && plausible_date_chars(&digits[n - 6..])
+                && let Some(&(next_start, next_end)) = runs.get(k + 1)
+                && next_start == end + 1
+                && is_separator(chars[end])
+                && next_end - next_start >= 4
+            {
+                serial[next_start..next_start + 4].fill(true);
+                found = true;
+            }
+        }
+        if !found {
+            return decoded;
+        }
+        let mut out = String::with_capacity(text.len() + 4);
+        for (i, c) in chars.iter().enumerate() {
+            if dash_after.contains(&i) && serial[i] {
+                out.push('-');
+            }
+            out.push(if serial[i] { '*' } else { *c });
+        }
+        Cow::Owned(out)
+    }
+
+    fn digit_runs_chars(chars: &[char]) -> Vec<(usize, usize)> {
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_ascii_digit() {
+                let start = i;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+                runs.push((start, i));
+            } else {
+                i += 1;
+            }
+        }
+        runs
+    }
+
+    fn plausible_date_chars(d: &[char]) -> bool {
+        let num =
+            |a: char, b: char| a.to_digit(10).unwrap_or(99) * 10 + b.to_digit(10).unwrap_or(99);
+        d.len() == 6 && (1..=31).contains(&num(d[0], d[1])) && (1..=12).contains(&num(d[2], d[3]))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn masks_exactly_as_the_character_scan_did(
+            text in "([0-9]{1,12}|[ ./_\u{a0}\u{2013}-]|&#4[89];|&#x3[0-9];|\\\\u003[0-9]|[a-zæ<>\"]){0,12}"
+        ) {
+            proptest::prop_assert_eq!(mask_all(&text).into_owned(), mask_all_by_chars(&text).into_owned());
+        }
+    }
 
     #[test]
     fn validates_the_documents_pattern() {

@@ -223,11 +223,23 @@ pub fn load_text(
                 }
                 _ => message,
             };
-            diags.push(Diagnostic::new(
-                path,
-                pos,
-                format!("invalid YAML: {message}"),
-            ));
+            let mut message = format!("invalid YAML: {message}");
+            if matches!(e, serde_saphyr::Error::Budget { .. }) {
+                // Say what the limit was: it is sized from the file (see `node::budget`).
+                let b = node::budget(text.len());
+                message.push_str(&format!(
+                    " (the parser's budget for this file of {} bytes: {} nodes, {} events, \
+                     {} aliases, {} anchors, nesting depth {}; aliases and deep nesting are \
+                     what exceed it)",
+                    text.len(),
+                    b.max_nodes,
+                    b.max_events,
+                    b.max_aliases,
+                    b.max_anchors,
+                    b.max_depth
+                ));
+            }
+            diags.push(Diagnostic::new(path, pos, message));
             return (Vec::new(), diags);
         }
     };

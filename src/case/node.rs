@@ -160,11 +160,27 @@ impl Node {
     }
 }
 
-/// Parses a YAML document into a positioned tree.
+/// The parser's resource budget for a file of `len` bytes: serde-saphyr's defaults (250,000
+/// nodes, 1,000,000 events, 64 MiB of scalars), raised in proportion to the file's size so a
+/// large case file (tens of thousands of cases) loads. A node or an event takes at least one
+/// byte of the file, so a file can never hold more than `len` of either by itself; only
+/// aliases can multiply them, and their own limits (aliases, anchors, retained copies) stay
+/// at the defaults, which is what keeps an alias bomb out.
+pub fn budget(len: usize) -> serde_saphyr::Budget {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(len);
+    budget.max_events = budget.max_events.max(len.saturating_mul(2));
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(len);
+    budget
+}
+
+/// Parses a YAML document into a positioned tree, with a [`budget`] sized for its length.
 pub fn parse(text: &str) -> Result<Node, serde_saphyr::Error> {
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget(text.len()));
     // An empty document is null, which serde-saphyr reports as an error for most types; the
     // tree takes it as it is.
-    let spanned: Spanned<NodeValue> = serde_saphyr::from_str(text)?;
+    let spanned: Spanned<NodeValue> = serde_saphyr::from_str_with_options(text, options)?;
     Ok(Node {
         pos: Pos::of(&spanned.referenced),
         value: spanned.value,

@@ -17,7 +17,7 @@ use konform::coverage;
 use konform::plan::corpus::{self, CorpusError};
 use konform::report::mask::Redactor;
 use konform::report::repro::{self, ReproContext, TokenSource};
-use konform::report::{self, Colour, ReportOptions, TerminalOptions};
+use konform::report::{self, Colour, TerminalOptions};
 use konform::run::Filter;
 use konform::run::filter::Shard;
 use konform::run::result::{GateSummary, MethodVerdict, RunSummary};
@@ -39,7 +39,8 @@ pub struct RunArgs {
     /// The report folder; default `reports/<run-id>/`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Cases run at once; default: the number of cores.
+    /// Cases run at once; default: two per core against the embedded reference, eight per
+    /// core (16 to 64) against a target profile, whose cost is its latency.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
     /// Time allowed per case, preconditions included, in seconds.
@@ -247,7 +248,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let jobs = args
         .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .unwrap_or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            setup::default_jobs(profile.is_none(), cores)
+        })
         .max(1);
     let run_id = setup::run_id(chrono::Utc::now());
     let out = args
@@ -283,39 +287,33 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         verbose: args.verbose,
         rerun_flags: rerun_flags(&args),
     };
-    let (mut summary, secrets, repro) = runtime.block_on(async {
+    let (mut summary, redactor, repro) = runtime.block_on(async {
         run_async(&corpus.spec, profile, cases, settings, live, &run_id).await
     })?;
-    report::repro::attach(&mut summary, &repro);
     summary.statement = Some(statement.summary(&corpus.spec.overlay));
-    // The coverage matrix of the methods this run covered, with the cases that passed.
-    summary.coverage = coverage::of_run(&corpus.spec, &models, &summary);
-    konform::run::evidence::judge(&mut summary);
-    if let (Some(file), Some(path)) = (&waivers, &args.waivers) {
-        summary.gate = Some(waiver::judge(&summary, file, clock.today()).summary(path));
-    }
-    let written = report::write_all_with(
-        &summary,
+    let gate = waivers
+        .as_ref()
+        .zip(args.waivers.as_deref())
+        .map(|(file, path)| (file, path, clock.today()));
+    let written = finish(
+        &mut summary,
+        &corpus.spec,
+        &models,
+        &redactor,
+        &repro,
+        gate,
         &out,
-        &ReportOptions {
-            secrets: secrets.clone(),
-        },
-    )
-    .with_context(|| format!("writing the reports to {}", out.display()))?;
+    )?;
     let colour = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
         Colour::Always
     } else {
         Colour::Never
     };
-    // The terminal summary is redacted like the reports, the target's secrets included.
-    let shown = Redactor::new(summary.cpr_shown)
-        .with_secrets(secrets)
-        .summary(&summary);
     // The reports are on disk: a reader that went away (`konform run | head`) changes
     // nothing about the run, whose exit code stays its verdict.
     let mut stdout = std::io::stdout().lock();
-    let printed = report::print_summary_with(
-        &shown,
+    let printed = report::print_redacted(
+        &summary,
         &mut stdout,
         &TerminalOptions {
             colour,
@@ -329,6 +327,31 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     .and_then(|()| stdout.flush());
     super::signal::ignore_closed(printed)?;
     Ok(ExitCode::from(exit_code(&summary, args.allow_incomplete)))
+}
+
+/// What a run does after its last case, up to the reports on disk: the reproductions, the
+/// coverage matrix of the methods it covered, the evidence per method, the gate's judgement
+/// (with a waiver file, judged on `today`), the redaction of what the run added (its cases
+/// were redacted as they finished), and the three report files. `konform bench` times this
+/// too.
+pub fn finish(
+    summary: &mut RunSummary,
+    spec: &Spec,
+    models: &[konform::case::Case],
+    redactor: &Redactor,
+    repro: &ReproContext,
+    gate: Option<(&WaiverFile, &std::path::Path, chrono::NaiveDate)>,
+    out: &std::path::Path,
+) -> anyhow::Result<report::Written> {
+    report::repro::attach(summary, repro);
+    summary.coverage = coverage::of_run(spec, models, summary);
+    konform::run::evidence::judge(summary);
+    if let Some((file, path, today)) = gate {
+        summary.gate = Some(waiver::judge(summary, file, today).summary(path));
+    }
+    redactor.seal(summary);
+    report::write_redacted(summary, out, redactor)
+        .with_context(|| format!("writing the reports to {}", out.display()))
 }
 
 /// The gate's judgement on the terminal, below the summary.
@@ -409,7 +432,8 @@ pub fn exit_code(summary: &RunSummary, allow_incomplete: bool) -> u8 {
 }
 
 /// Sets the run up, runs the cases with a progress line and SIGINT/SIGTERM handling, and answers the
-/// summary with the target's secrets (for redaction).
+/// summary, each case redacted as it finished, with the redactor (CPR numbers unless shown,
+/// the target's secrets) for the rest.
 async fn run_async(
     spec: &Arc<Spec>,
     profile: Option<Profile>,
@@ -417,15 +441,21 @@ async fn run_async(
     settings: Settings,
     live: Live,
     run_id: &str,
-) -> anyhow::Result<(RunSummary, Vec<String>, ReproContext)> {
+) -> anyhow::Result<(RunSummary, Redactor, ReproContext)> {
     let show_cpr = settings.show_cpr;
     let embedded_target = profile.is_none();
     // The embedded reference, if any, lives as long as `setup`.
     let setup = setup::start(spec, profile, settings).await?;
-    let redact_target = setup.target().clone();
+    let secrets = Arc::new(std::sync::Mutex::new(RunSecrets::new(
+        show_cpr,
+        setup.target().clone(),
+    )));
+    let line_secrets = secrets.clone();
     let redact: super::progress::Redact = Box::new(move |line: &str| {
-        Redactor::new(show_cpr)
-            .with_secrets(redact_target.secrets())
+        line_secrets
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .current()
             .text(line)
     });
     let progress = std::sync::Mutex::new(Progress::new(cases.len(), redact));
@@ -441,6 +471,11 @@ async fn run_async(
     let verbose = live.verbose;
     let summary = setup
         .run_until(run_id, cases, live.jobs, live.max_fail, interrupt, |r| {
+            secrets
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .current()
+                .record(r);
             let mut progress = progress.lock().unwrap_or_else(|p| p.into_inner());
             progress.case(r);
             if verbose {
@@ -458,7 +493,45 @@ async fn run_async(
         tokens: token_sources(target, embedded_target),
         cpr_shown: show_cpr,
     };
-    Ok((summary, setup.secrets(), repro))
+    let redactor = secrets
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .current()
+        .clone();
+    Ok((summary, redactor, repro))
+}
+
+/// The run's redactor, built again whenever the target's secrets change (an OAuth2 token
+/// issued during the run joins them), so every result is redacted once, when it is recorded,
+/// with every secret known by then.
+struct RunSecrets {
+    show_cpr: bool,
+    target: Arc<Target>,
+    known: Vec<String>,
+    redactor: Redactor,
+}
+
+impl RunSecrets {
+    fn new(show_cpr: bool, target: Arc<Target>) -> RunSecrets {
+        let known = target.secrets();
+        let redactor = Redactor::new(show_cpr).with_secrets(known.clone());
+        RunSecrets {
+            show_cpr,
+            target,
+            known,
+            redactor,
+        }
+    }
+
+    fn current(&mut self) -> &Redactor {
+        let now = self.target.secrets();
+        // Secrets only join (tokens issued); `secrets()` answers them sorted.
+        if now.iter().any(|s| self.known.binary_search(s).is_err()) {
+            self.redactor = Redactor::new(self.show_cpr).with_secrets(now.clone());
+            self.known = now;
+        }
+        &self.redactor
+    }
 }
 
 /// What `konform run` adds to the library's run: how many cases at once, when to stop, what

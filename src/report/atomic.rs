@@ -14,8 +14,17 @@ static NEXT: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to `path` atomically. The parent folder must exist.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    write_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes what `fill` writes to `path` atomically, through a buffer: a report that is
+/// rendered piece by piece never has to be whole in memory. The parent folder must exist.
+pub fn write_with<F>(path: &Path, fill: F) -> Result<(), ReportError>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
     let tmp = temp_path(path);
-    let result = write_then_rename(&tmp, path, bytes);
+    let result = write_then_rename(&tmp, path, fill);
     if result.is_err() {
         // Best effort: the error that matters is the one being returned.
         let _ = fs::remove_file(&tmp);
@@ -37,9 +46,15 @@ fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
-fn write_then_rename(tmp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = File::create(tmp)?;
-    file.write_all(bytes)?;
+fn write_then_rename<F>(tmp: &Path, path: &Path, fill: F) -> std::io::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, File::create(tmp)?);
+    fill(&mut out)?;
+    let file = out
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
     file.sync_all()?;
     drop(file);
     fs::rename(tmp, path)

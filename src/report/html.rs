@@ -4,8 +4,10 @@
 //! The page shows, top to bottom: the run header (target, times, a complete or INCOMPLETE
 //! banner, whether CPR numbers are masked, a banner when TLS verification was off), the verdict
 //! per method in a table, the coverage matrix and mutation score when the run measured them,
-//! filters, and every case grouped by method, each a `<details>` with its reason, expectation
-//! beside the outcome, and its exchanges. Every piece of case text and every byte the target
+//! filters, and every case grouped by method, each a `<details>`: a case that did not pass with
+//! its reason, expectation beside the outcome, grounds and exchanges; a pass in brief (its
+//! expectation, outcome and file), so the page of a large run stays small (summary.json keeps
+//! every exchange). Every piece of case text and every byte the target
 //! answered is escaped: a response body holding `<script>` shows as text.
 //!
 //! The filters are plain inline JS over `data-` attributes. Without JS the filter bar stays
@@ -675,6 +677,31 @@ fn case_details(h: &mut String, c: &CaseResult) {
         esc(&text::duration_ms(c.duration_ms)),
     );
     h.push_str("<dl class=\"facts\">\n");
+    if matches!(c.verdict, Verdict::Pass) {
+        // Passes in brief: what was expected and what came, and where the case is. Their
+        // grounds, callers and exchanges are in summary.json; a page of a large run stays a
+        // size a browser opens.
+        let _ = writeln!(
+            h,
+            "<dt>expected</dt><dd>{}</dd>\n<dt>outcome</dt><dd>{}</dd>\n\
+             <dt>origin</dt><dd><code>{}</code>{}</dd>",
+            esc(&c.expected),
+            esc(&text::outcome_or_none(c.outcome.as_ref())),
+            esc(&c.origin),
+            if c.generated { " (generated)" } else { "" },
+        );
+        if c.attempts > 1 {
+            // A pass that took retries says so: the target was not reachable at once.
+            let _ = writeln!(
+                h,
+                "<dt>time</dt><dd>{}, {} attempts</dd>",
+                esc(&text::duration_ms(c.duration_ms)),
+                c.attempts
+            );
+        }
+        h.push_str("</dl>\n</details>\n");
+        return;
+    }
     if let Some(reason) = c.verdict.reason() {
         let _ = writeln!(
             h,
@@ -732,12 +759,6 @@ fn case_details(h: &mut String, c: &CaseResult) {
             );
         }
         h.push_str("</div>\n");
-    }
-    if matches!(c.verdict, Verdict::Pass) {
-        // Passes in brief: the reader's attention belongs to the failures, and the page
-        // stays small; summary.json keeps every exchange.
-        h.push_str("</details>\n");
-        return;
     }
     if let Some(outcome) = &c.outcome
         && let Ok(json) = serde_json::to_string_pretty(outcome)

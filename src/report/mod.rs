@@ -4,7 +4,9 @@
 //! [`diff`] compares two runs and [`merge`] joins the reports of shards.
 //!
 //! Every report goes through [`mask::Redactor`] first: CPR numbers are masked unless the run
-//! was asked to show them, secrets never appear.
+//! was asked to show them, secrets never appear. A run redacts once: each case as it is
+//! recorded and the rest before the reports ([`write_redacted`], [`print_redacted`]); the
+//! entry points that take any summary ([`write_all`], [`print_summary`]) redact a copy.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -113,32 +115,54 @@ pub fn write_all_with(
     dir: &Path,
     options: &ReportOptions,
 ) -> Result<Written, ReportError> {
+    let redactor = mask::Redactor::new(summary.cpr_shown).with_secrets(options.secrets.clone());
+    write_redacted(&redactor.summary(summary), dir, &redactor)
+}
+
+/// Writes the reports of a summary that already went through `redactor` (a run redacts each
+/// case once as it is recorded, [`mask::Redactor::record`], and the rest once before the
+/// reports, [`mask::Redactor::seal`]): no field is redacted again. Only CPR numbers are looked
+/// for once more, in the JSON tree's strings and in the whole JUnit and HTML texts, so a field
+/// a reporter adds later cannot leak one.
+pub fn write_redacted(
+    summary: &RunSummary,
+    dir: &Path,
+    redactor: &mask::Redactor,
+) -> Result<Written, ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
         path: dir.to_path_buf(),
         source,
     })?;
-    let redactor = mask::Redactor::new(summary.cpr_shown).with_secrets(options.secrets.clone());
-    let redacted = redactor.summary(summary);
-
     let written = Written {
         summary_json: dir.join(json::FILE_NAME),
         junit_xml: dir.join(junit::FILE_NAME),
         index_html: dir.join(html::FILE_NAME),
     };
-    let summary_json = json::render(&redacted, &redactor)?;
-    // The whole text is masked once more: a field a reporter adds later cannot leak.
-    let junit_xml = redactor.cpr(&junit::render(&redacted)?).into_owned();
-    let index_html = redactor.cpr(&html::render(&redacted)).into_owned();
-
-    atomic::write(&written.summary_json, summary_json.as_bytes())?;
-    atomic::write(&written.junit_xml, junit_xml.as_bytes())?;
-    atomic::write(&written.index_html, index_html.as_bytes())?;
+    atomic::write_with(&written.summary_json, |out| {
+        json::write(summary, redactor, out).map_err(std::io::Error::other)
+    })?;
+    {
+        let junit_xml = junit::render(summary)?;
+        atomic::write(&written.junit_xml, redactor.cpr(&junit_xml).as_bytes())?;
+    }
+    let index_html = html::render(summary);
+    atomic::write(&written.index_html, redactor.cpr(&index_html).as_bytes())?;
     Ok(written)
 }
 
 /// Prints a line per method and the totals, without colour.
 pub fn print_summary(summary: &RunSummary, out: &mut dyn Write) -> std::io::Result<()> {
     terminal::print(summary, out, &TerminalOptions::default())
+}
+
+/// [`print_summary_with`] for a summary that already went through the redactor (see
+/// [`write_redacted`]).
+pub fn print_redacted(
+    summary: &RunSummary,
+    out: &mut dyn Write,
+    options: &TerminalOptions,
+) -> std::io::Result<()> {
+    terminal::print_redacted(summary, out, options)
 }
 
 /// [`print_summary`] with colour and the closing "reports:" line.

@@ -22,12 +22,13 @@
 //! reports: reports/6f0c…/index.html, junit.xml, summary.json
 //! ```
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, IsTerminal, Write};
 
 use super::Written;
 use super::mask::Redactor;
 use super::text;
-use crate::run::result::{MethodVerdict, RunSummary, Verdict};
+use crate::run::result::{CaseResult, MethodVerdict, RunSummary, Verdict};
 use crate::sanitise;
 
 /// How many failing cases are listed under a method before "and N more".
@@ -79,9 +80,10 @@ fn method_colour(v: MethodVerdict) -> &'static str {
     }
 }
 
-/// The summary with every text escaped for the terminal ([`sanitise::for_terminal`]): what
-/// a target or a report file says cannot drive the terminal; konform's own colours can.
-fn escaped(summary: RunSummary) -> RunSummary {
+/// A value with every text escaped for the terminal ([`sanitise::for_terminal`]): what a
+/// target or a report file says cannot drive the terminal; konform's own colours can. Used
+/// for the few failing cases shown in full; names and counts are escaped where printed.
+fn escaped<T: serde::Serialize + serde::de::DeserializeOwned + Clone>(item: &T) -> T {
     fn walk(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::String(s) => {
@@ -95,19 +97,49 @@ fn escaped(summary: RunSummary) -> RunSummary {
             }
         }
     }
-    let Ok(mut value) = serde_json::to_value(&summary) else {
-        return summary;
+    let Ok(mut value) = serde_json::to_value(item) else {
+        return item.clone();
     };
     walk(&mut value);
-    serde_json::from_value(value).unwrap_or(summary)
+    serde_json::from_value(value).unwrap_or_else(|_| item.clone())
+}
+
+fn esc(s: &str) -> String {
+    sanitise::for_terminal(s).into_owned()
 }
 
 /// Prints the summary. Text is redacted like the report files (CPR numbers, secrets) and
 /// escaped for the terminal.
 pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) -> io::Result<()> {
     let redactor = Redactor::new(summary.cpr_shown);
-    let s = escaped(redactor.summary(summary));
+    print_redacted(&redactor.summary(summary), out, opts)
+}
+
+/// [`print`] for a summary that already went through the redactor (a run's summary: its cases
+/// redacted as they were recorded, the rest sealed): nothing is copied. The method lines come
+/// from the per-method counts; only the failing cases shown are looked at.
+pub fn print_redacted(
+    s: &RunSummary,
+    out: &mut dyn Write,
+    opts: &TerminalOptions,
+) -> io::Result<()> {
     let c = opts.colour;
+    // The failing cases of each method that is not conformant, in one pass over the cases.
+    let mut failing: BTreeMap<(&str, &str), Vec<&CaseResult>> = BTreeMap::new();
+    let not_conformant: BTreeSet<(&str, &str)> = s
+        .methods
+        .iter()
+        .filter(|m| m.verdict == MethodVerdict::NotConformant)
+        .map(|m| (m.service.as_str(), m.method.as_str()))
+        .collect();
+    for k in &s.cases {
+        let key = (k.service.as_str(), k.method.as_str());
+        if matches!(k.verdict, Verdict::Fail { .. } | Verdict::Error { .. })
+            && not_conformant.contains(&key)
+        {
+            failing.entry(key).or_default().push(k);
+        }
+    }
 
     let headers = [
         "SERVICE", "METHOD", "VERDICT", "PASS", "FAIL", "ERROR", "N/A",
@@ -117,8 +149,8 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
         .iter()
         .map(|m| {
             [
-                m.service.clone(),
-                m.method.clone(),
+                esc(&m.service),
+                esc(&m.method),
                 text::method_verdict_label(m.verdict).to_string(),
                 m.counts.pass.to_string(),
                 m.counts.fail.to_string(),
@@ -175,8 +207,8 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
                 out,
                 "  {}  {}; {}",
                 paint(c, "33", "evidence"),
-                e.share(),
-                text::one_line(&e.missing(), 160)
+                esc(&e.share()),
+                esc(&text::one_line(&e.missing(), 160))
             )?;
         }
         if matches!(
@@ -205,13 +237,12 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
             }
         }
         if m.verdict == MethodVerdict::NotConformant {
-            let failing: Vec<_> = s
-                .cases
-                .iter()
-                .filter(|k| k.service == m.service && k.method == m.method)
-                .filter(|k| matches!(k.verdict, Verdict::Fail { .. } | Verdict::Error { .. }))
-                .collect();
+            let failing = failing
+                .get(&(m.service.as_str(), m.method.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             for k in failing.iter().take(FAILURES_SHOWN) {
+                let k = escaped(*k);
                 let label = text::verdict_label(&k.verdict);
                 writeln!(
                     out,
@@ -222,7 +253,7 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
                 write!(
                     out,
                     "{}",
-                    text::details_text(k, text::Detail::Short, "        ")
+                    text::details_text(&k, text::Detail::Short, "        ")
                 )?;
             }
             if failing.len() > FAILURES_SHOWN {
@@ -288,7 +319,7 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
         "{} cases: {}  ({}{wall})",
         s.totals.total(),
         text::counts(&s.totals),
-        s.target
+        esc(&s.target)
     )?;
     if let Some(st) = &s.statement {
         writeln!(out, "readings: {st}")?;
@@ -296,8 +327,8 @@ pub fn print(summary: &RunSummary, out: &mut dyn Write, opts: &TerminalOptions) 
     if !s.complete {
         let why = s
             .stopped
-            .clone()
-            .unwrap_or_else(|| "the run was interrupted".to_string());
+            .as_deref()
+            .map_or_else(|| "the run was interrupted".to_string(), esc);
         writeln!(
             out,
             "{}",

@@ -196,12 +196,14 @@ impl Setup {
         I: Future<Output = ()>,
         F: FnMut(&CaseResult),
     {
-        self.run_until(run_id, cases, jobs, None, interrupt, on_result)
+        let mut on_result = on_result;
+        self.run_until(run_id, cases, jobs, None, interrupt, |r| on_result(r))
             .await
     }
 
     /// [`Setup::run`], starting no further case once `max_fail` cases have failed
-    /// (`--max-fail`): the summary is then incomplete and says why in `stopped`.
+    /// (`--max-fail`): the summary is then incomplete and says why in `stopped`. `on_result`
+    /// may change a result before it is kept (`konform run` redacts it there, once).
     pub async fn run_until<I, F>(
         &self,
         run_id: &str,
@@ -213,14 +215,21 @@ impl Setup {
     ) -> RunSummary
     where
         I: Future<Output = ()>,
-        F: FnMut(&CaseResult),
+        F: FnMut(&mut CaseResult),
     {
         let started = Utc::now();
         let mut results = Vec::with_capacity(cases.len());
-        let end = run_cases_until(cases, self.env.clone(), jobs, max_fail, interrupt, |r| {
-            on_result(&r);
-            results.push(r);
-        })
+        let end = run_cases_until(
+            cases,
+            self.env.clone(),
+            jobs,
+            max_fail,
+            interrupt,
+            |mut r| {
+                on_result(&mut r);
+                results.push(r);
+            },
+        )
         .await;
         let complete = end == RunEnd::Complete;
         let finished = Utc::now();
@@ -241,6 +250,21 @@ impl Setup {
             ));
         }
         summary
+    }
+}
+
+/// The cases run at once when `--jobs` is not given, for a machine with `cores` cores. The
+/// embedded reference answers in-process, so the harness and the server share the cores: two
+/// cases per core keep them busy while a case waits on the loopback. A remote target is
+/// bound by its latency, not by our cores: eight cases per core, at least 16 and at most 64,
+/// so a target 20 ms away is not waited on one case at a time, and a test environment is not
+/// flooded.
+pub fn default_jobs(embedded: bool, cores: usize) -> usize {
+    let cores = cores.max(1);
+    if embedded {
+        2 * cores
+    } else {
+        (8 * cores).clamp(16, 64)
     }
 }
 

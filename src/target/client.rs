@@ -501,6 +501,17 @@ impl Target {
             .map_err(|e| RequestError(http::classify(e).detail))
     }
 
+    /// The bearer token a call of `method` as `role` carries (none without authentication):
+    /// for `konform bench`, whose raw loop replays a run's requests without the harness.
+    pub async fn bearer(
+        &self,
+        role: &str,
+        method: &MethodInfo,
+    ) -> Result<Option<String>, RequestError> {
+        let scope = super::wire::scope(&self.profile, method);
+        self.token(role, scope.as_deref()).await
+    }
+
     /// The bearer token for a role and scope: cached until shortly before it expires, then
     /// fetched again. A refusal by the token endpoint is remembered; a transport failure is not.
     async fn token(&self, role: &str, scope: Option<&str>) -> Result<Option<String>, RequestError> {
