@@ -164,8 +164,21 @@ pub fn of(spec: &Spec, m: &MethodRef<'_>, case: &Case) -> Vec<Ground> {
             doc(format!("field {name}"), rows, &mut out);
         }
     }
-    // The overlay entries the case names.
+    // The overlay entries the case names; a named assumption with the lines that leave its
+    // question open.
     for entry in &case.assumes {
+        if let Some(a) = entry
+            .strip_prefix("assumptions.")
+            .and_then(|name| spec.overlay.assumptions.get(name))
+        {
+            for at in &a.at {
+                out.push(Ground {
+                    on: format!("the question of overlay {entry}"),
+                    at: Some(at.clone()),
+                    basis: None,
+                });
+            }
+        }
         out.push(overlay(
             format!("overlay {entry}"),
             basis_of(&spec.overlay, entry),
@@ -217,6 +230,7 @@ fn basis_of<'a>(o: &'a Overlay, entry: &str) -> Option<&'a Basis> {
             .map(|t| &t.basis),
         "method_access" => o.method_access.get(rest).map(|a| &a.basis),
         "rule_codes" => o.rule_codes.get(rest).map(|r| &r.basis),
+        "assumptions" => o.assumptions.get(rest).map(|a| &a.basis),
         "rules" => o
             .rules
             .values()

@@ -58,6 +58,23 @@ pub struct Overlay {
     /// field descriptions), keyed by method name.
     #[serde(default)]
     pub rules: BTreeMap<String, Vec<OverlayRule>>,
+    /// Named assumptions generated cases rest on where the documents leave a question open
+    /// (`errors-reported`: all errors of a request or the first), keyed by name; each is meant
+    /// to become a reading with its alternatives.
+    #[serde(default)]
+    pub assumptions: BTreeMap<String, NamedAssumption>,
+}
+
+/// A named assumption: what konform expects, the document lines that leave it open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedAssumption {
+    /// What konform expects, in words.
+    pub text: String,
+    /// The document lines the question rests on (`<document>:<line>: <text>`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at: Vec<super::provenance::Provenance>,
+    pub basis: Basis,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
