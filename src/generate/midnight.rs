@@ -9,7 +9,10 @@
 //! summer, after and before midnight); a base pinned to an instant of its own keeps its Danish
 //! date and offset and moves to that date's first and last minute. A base whose state or
 //! request counts in hours or minutes from now (`now-3h`) is left out: moving its clock to
-//! midnight moves those instants to another day, which changes what it tests.
+//! midnight moves those instants to another day, which changes what it tests; so is a base on
+//! the run's clock with a literal date (its relation to the pinned day would change), and a
+//! pinned base with an instant of its own on the pinned day other than its midnight (it
+//! compares instants, not days).
 
 use regex::Regex;
 use std::sync::OnceLock;
@@ -82,9 +85,37 @@ fn sub_day(case: &Case) -> bool {
         serde_json::to_string(&given).unwrap_or_default(),
         serde_json::to_string(&case.when).unwrap_or_default()
     );
-    RE.get_or_init(|| Regex::new(r"now[+-]\d+[hms]\b|T\d\d:\d\d").ok())
+    static LITERAL: OnceLock<Option<Regex>> = OnceLock::new();
+    let counts_from_now = RE
+        .get_or_init(|| Regex::new(r"now[+-]\d+[hms]\b").ok())
         .as_ref()
-        .is_none_or(|re| re.is_match(&text))
+        .is_none_or(|re| re.is_match(&text));
+    // A literal date in a base that runs on the run's clock stands in a fixed relation to
+    // the run's day only; pinned elsewhere, it would test something else.
+    let literal_unpinned = case.given.clock.is_none()
+        && LITERAL
+            .get_or_init(|| Regex::new(r"\d{4}-\d\d-\d\d").ok())
+            .as_ref()
+            .is_none_or(|re| re.is_match(&text));
+    // A pinned base with an instant of its own on the pinned day (an interview at 12:00 with
+    // the clock at 12:00) compares instants, not days: moving the clock changes its answer.
+    static INSTANT: OnceLock<Option<Regex>> = OnceLock::new();
+    let pinned_day = case
+        .given
+        .clock
+        .as_deref()
+        .and_then(Clock::parse_rfc3339)
+        .map(|c| c.0.format("%Y-%m-%d").to_string());
+    let instant_on_day = pinned_day.is_some_and(|day| {
+        INSTANT
+            .get_or_init(|| Regex::new(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)").ok())
+            .as_ref()
+            .is_none_or(|re| {
+                re.captures_iter(&text)
+                    .any(|c| c[1] == *day && &c[2] != "00:00")
+            })
+    });
+    counts_from_now || literal_unpinned || instant_on_day
 }
 
 /// The cases of one method.

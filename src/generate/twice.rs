@@ -18,10 +18,10 @@ pub const RULE: &str = "errors-reported.fields";
 /// The overlay entry naming the question.
 pub const ERRORS_REPORTED: &str = "assumptions.errors-reported";
 
-/// Whether the rule applies: a current or deprecated method whose input has a CPR and another
+/// Whether the rule applies: a current method (a deprecated one answers 4588) whose input has a CPR and another
 /// field with a constraint, where both codes can be answered.
 pub fn applies(spec: &Spec, m: MethodRef<'_>) -> bool {
-    m.method.status != MethodStatus::Withdrawn
+    m.method.status == MethodStatus::Current
         && super::answerable(spec, m, INVALID_CPR)
         && super::answerable(spec, m, FAILED_TO_VALIDATE)
         && has(&m.method.input, &|f| super::is_cpr(f))
@@ -54,7 +54,7 @@ pub fn for_method(base: &Case, generated: &[Case], prefix: &str) -> Vec<Case> {
                     f != p && !p.starts_with(&format!("{f}/")) && !f.starts_with(&format!("{p}/"))
                 })
             })
-            && c.tags.iter().any(|t| t == "cardinality" || t == "pattern")
+            && c.tags.iter().any(|t| matches!(t.as_str(), "cardinality" | "pattern" | "type"))
             && !c.id.ends_with(".repeated")
     }) else {
         return Vec::new();
