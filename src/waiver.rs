@@ -246,6 +246,7 @@ mod tests {
             reproduce: None,
             grounds: vec![],
             trimmed: vec![],
+            mismatches: vec![],
         }
     }
 

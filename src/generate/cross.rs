@@ -13,6 +13,7 @@
 //! | `identity.other-citizen` | every method that takes an identifier and a CPR | [`super::identity`] | |
 //! | `lifecycle.after-delete` | every method family with a delete | [`super::lifecycle`] | |
 //! | `clock.danish-midnight` | every method with a rule about today, now or days | [`super::midnight`] | |
+//! | `inherited.validation` | every method whose document says it has another's validation rules | [`super::inherit`] | |
 //! | `request-id.repeated` | every REST method whose document says so | HTTP 412 | the method's x-requestId rule (`covers`) |
 //! | `token.missing`, `token.wrong` | every REST method | HTTP 401 | the reading `rest-auth-status` (tag) |
 //! | `token.scope` | every REST method with a documented scope | HTTP 403 | the documented scope and the reading `rest-auth-status` (tag) |
@@ -34,9 +35,15 @@ pub const TAG: &str = "cross-cutting";
 pub const REST_AUTH_READING: &str = "reading:rest-auth-status";
 
 /// Every cross-cutting rule, with the transport it applies to (`None`: both).
-pub const RULES: [(&str, Option<Transport>); 12] = [
-    ("caller-header.ActiveOrganisationHeader", Some(Transport::Soap)),
-    ("caller-header.RequestUserMetadataHeader", Some(Transport::Soap)),
+pub const RULES: [(&str, Option<Transport>); 13] = [
+    (
+        "caller-header.ActiveOrganisationHeader",
+        Some(Transport::Soap),
+    ),
+    (
+        "caller-header.RequestUserMetadataHeader",
+        Some(Transport::Soap),
+    ),
     ("caller-header.unreadable", Some(Transport::Soap)),
     ("errors-reported.caller-headers", Some(Transport::Soap)),
     ("errors-reported.fields", None),
@@ -47,6 +54,7 @@ pub const RULES: [(&str, Option<Transport>); 12] = [
     (super::identity::RULE, None),
     (super::lifecycle::RULE, None),
     (super::midnight::RULE, None),
+    (super::inherit::RULE, None),
 ];
 
 /// Whether a rule applies to a method: the caller headers to every SOAP method (where the
@@ -71,6 +79,7 @@ pub fn applies(spec: &Spec, m: MethodRef<'_>, rule: &str) -> bool {
         (_, super::identity::RULE) => super::identity::applies(spec, m),
         (_, super::lifecycle::RULE) => super::lifecycle::applies(spec, m),
         (_, super::midnight::RULE) => super::midnight::applies(spec, m),
+        (_, super::inherit::RULE) => super::inherit::applies(spec, m),
         (Binding::Rest { .. }, "request-id.repeated") => {
             spec.rules(&m).iter().any(|r| r.http_status == Some(412))
         }

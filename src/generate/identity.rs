@@ -56,7 +56,8 @@ pub fn applies(spec: &Spec, m: MethodRef<'_>) -> bool {
 /// the system").
 fn expected_code(method: &crate::spec::model::Method) -> Option<(u32, bool)> {
     let own = |text: &str| {
-        text.trim_end_matches('.').ends_with("for the specified person")
+        text.trim_end_matches('.')
+            .ends_with("for the specified person")
             || text.contains("tilhører ikke den specifikke person")
     };
     let unknown =

@@ -94,8 +94,7 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, corpus: &[Case], prefix: &str) 
     let Some(delete) = delete_of(spec, m) else {
         return Vec::new();
     };
-    let Some(delete_base) = success_base(corpus, delete).find(|c| c.given.citizen.is_some())
-    else {
+    let Some(delete_base) = success_base(corpus, delete).find(|c| c.given.citizen.is_some()) else {
         return Vec::new();
     };
     let delete_state = serde_json::to_value(&delete_base.given.citizen).unwrap_or(Value::Null);

@@ -52,7 +52,8 @@ fn clock_grounds(spec: &Spec, m: MethodRef<'_>) -> (Vec<u32>, Vec<String>) {
         .errors
         .iter()
         .filter(|e| {
-            about_days(e.text.as_deref().unwrap_or("")) || about_days(e.description.as_deref().unwrap_or(""))
+            about_days(e.text.as_deref().unwrap_or(""))
+                || about_days(e.description.as_deref().unwrap_or(""))
         })
         .map(|e| e.code)
         .collect();
@@ -183,4 +184,36 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, corpus: &[Case], prefix: &str) 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_instants_sit_at_danish_midnight_in_winter_and_summer_time() {
+        for (slug, instant) in INSTANTS {
+            let clock = Clock::parse_rfc3339(instant).expect("RFC 3339");
+            // The offset is the Danish one of that instant: CET in January, CEST in July.
+            assert_eq!(clock.rfc3339(), instant, "{slug}");
+            let utc_date = clock.0.naive_utc().date();
+            if slug.ends_with("after-midnight") {
+                // Just after Danish midnight it is still yesterday in UTC: an implementation
+                // that takes the date in UTC answers for the wrong day.
+                assert_ne!(clock.today(), utc_date, "{slug}");
+            } else {
+                assert_eq!(clock.today(), utc_date, "{slug}");
+            }
+        }
+    }
+
+    #[test]
+    fn texts_about_days_are_recognised() {
+        assert!(about_days("The Enddate cannot be before todays date"));
+        assert!(about_days(
+            "Illness NotificationDate must be today or earlier"
+        ));
+        assert!(about_days("The interviewtime cannot be in the future"));
+        assert!(!about_days("Unknown identifier"));
+    }
 }

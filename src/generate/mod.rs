@@ -4,7 +4,7 @@
 //! repeated; and the cross-cutting rules of every method ([`cross`]: caller headers, tokens,
 //! scopes, repeated request ids; [`twice`]: two violations in one request; [`identity`]:
 //! another citizen's identifier; [`lifecycle`]: the item after a delete; [`midnight`]: clock
-//! rules at Danish midnight). The main entry point is [`generate`].
+//! rules at Danish midnight; [`inherit`]: rules a method inherits from another). The main entry point is [`generate`].
 //!
 //! Generation is deterministic: the same spec and corpus give the same cases, in the same
 //! order, with the same ids. Each generated case starts from a *base*, the first hand-written
@@ -14,6 +14,7 @@
 
 pub mod cross;
 pub mod identity;
+pub mod inherit;
 pub mod lifecycle;
 pub mod midnight;
 mod rewrite;
@@ -108,6 +109,8 @@ pub fn generate(spec: &Spec, corpus: &[Case]) -> Generated {
             .extend(lifecycle::for_method(spec, m, corpus, &prefix));
         out.cases
             .extend(midnight::for_method(spec, m, corpus, &prefix));
+        out.cases
+            .extend(inherit::for_method(spec, m, corpus, &prefix));
         if !unanswerable.is_empty() {
             out.skipped.push(Skipped {
                 service: m.service.service.clone(),

@@ -137,6 +137,119 @@ pub fn graft(base: &When, changed: &When, target: &mut When) {
     }
 }
 
+/// The paths (`body/A/x`, `header/x-requestId`, `path/id`) where `changed` differs from `base`.
+pub fn changes(base: &When, changed: &When) -> Vec<String> {
+    let mut out = Vec::new();
+    diff_value(&base.body, &changed.body, "body", &mut out);
+    for (kind, b, c) in [
+        ("header", &base.headers, &changed.headers),
+        ("path", &base.path, &changed.path),
+    ] {
+        for k in b.keys().chain(c.keys()) {
+            if b.get(k) != c.get(k) && !out.contains(&format!("{kind}/{k}")) {
+                out.push(format!("{kind}/{k}"));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the flags around each changed body path (its boolean siblings, other than the
+/// changed ones) are the same in `from` and `onto`: a change carried from one request to
+/// another means the same only where the same rules hold.
+pub fn same_surroundings(from: &When, onto: &When, changed: &[String]) -> bool {
+    changed.iter().all(|p| {
+        let Some(rest) = p.strip_prefix("body/") else {
+            return true;
+        };
+        let parent: Vec<&str> = match rest.rsplit_once('/') {
+            Some((parent, _)) => parent.split('/').collect(),
+            None => Vec::new(),
+        };
+        let at = |v: &Value| {
+            parent.iter().try_fold(v.clone(), |v, k| match v {
+                Value::Array(items) => k.parse::<usize>().ok().and_then(|i| items.get(i).cloned()),
+                other => other.get(*k).cloned(),
+            })
+        };
+        let (Some(Value::Object(a)), Some(Value::Object(b))) = (at(&from.body), at(&onto.body))
+        else {
+            return false;
+        };
+        a.iter().all(|(k, v)| {
+            let here = if parent.is_empty() {
+                format!("body/{k}")
+            } else {
+                format!("body/{}/{k}", parent.join("/"))
+            };
+            // The flags beside it (InterviewWithMoreAuthorities) decide which rules hold.
+            !v.is_boolean()
+                || changed
+                    .iter()
+                    .any(|c| c == &here || c.starts_with(&format!("{here}/")))
+                || b.get(k) == Some(v)
+        })
+    })
+}
+
+/// `target` with every member of `own` that names a registration (`${ids.NAME}`) put back
+/// where `own` has it: a change carried over never changes which registration a request names.
+pub fn keep_registration(own: &When, target: &mut When) {
+    fn walk(own: &Value, target: &mut Value) {
+        match (own, target) {
+            (Value::Object(o), Value::Object(t)) => {
+                for (k, v) in o {
+                    if v.as_str().is_some_and(|s| s.contains("${ids.")) {
+                        t.insert(k.clone(), v.clone());
+                    } else if let Some(tv) = t.get_mut(k) {
+                        walk(v, tv);
+                    }
+                }
+            }
+            (Value::Array(o), Value::Array(t)) => {
+                for (ov, tv) in o.iter().zip(t.iter_mut()) {
+                    walk(ov, tv);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&own.body, &mut target.body);
+    for (k, v) in own.path.iter().chain(&own.headers) {
+        if v.contains("${ids.") {
+            if own.path.contains_key(k) {
+                target.path.insert(k.clone(), v.clone());
+            } else {
+                target.headers.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+fn diff_value(base: &Value, changed: &Value, at: &str, out: &mut Vec<String>) {
+    if base == changed {
+        return;
+    }
+    match (base, changed) {
+        (Value::Object(b), Value::Object(c)) => {
+            for k in b.keys().chain(c.keys().filter(|k| !b.contains_key(*k))) {
+                diff_value(
+                    b.get(k).unwrap_or(&Value::Null),
+                    c.get(k).unwrap_or(&Value::Null),
+                    &format!("{at}/{k}"),
+                    out,
+                );
+            }
+        }
+        (Value::Array(b), Value::Array(c)) if b.len() == c.len() => {
+            for (i, (bv, cv)) in b.iter().zip(c).enumerate() {
+                diff_value(bv, cv, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => out.push(at.to_string()),
+    }
+}
+
 fn graft_value(base: &Value, changed: &Value, target: &mut Value) {
     if base == changed {
         return;

@@ -30,7 +30,10 @@ pub fn applies(spec: &Spec, m: MethodRef<'_>) -> bool {
         })
 }
 
-fn has(fields: &[crate::spec::model::Field], p: &dyn Fn(&crate::spec::model::Field) -> bool) -> bool {
+fn has(
+    fields: &[crate::spec::model::Field],
+    p: &dyn Fn(&crate::spec::model::Field) -> bool,
+) -> bool {
     fields.iter().any(|f| p(f) || has(&f.children, p))
 }
 
@@ -54,7 +57,9 @@ pub fn for_method(base: &Case, generated: &[Case], prefix: &str) -> Vec<Case> {
                     f != p && !p.starts_with(&format!("{f}/")) && !f.starts_with(&format!("{p}/"))
                 })
             })
-            && c.tags.iter().any(|t| matches!(t.as_str(), "cardinality" | "pattern" | "type"))
+            && c.tags
+                .iter()
+                .any(|t| matches!(t.as_str(), "cardinality" | "pattern" | "type"))
             && !c.id.ends_with(".repeated")
     }) else {
         return Vec::new();

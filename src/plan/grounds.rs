@@ -84,6 +84,22 @@ pub fn of(spec: &Spec, m: &MethodRef<'_>, case: &Case) -> Vec<Ground> {
                 row.into_iter().collect(),
                 &mut out,
             );
+        } else if rows.is_empty()
+            && let Some((rule, from)) = crate::spec::inherit::inherited_from(spec, m)
+            && from.method.error(code).is_some()
+        {
+            // A code the method answers by a sentence of its document: the sentence, and the
+            // code's row in the other method's table.
+            doc(
+                format!("rule {}", rule.id),
+                rule.at.into_iter().collect(),
+                &mut out,
+            );
+            doc(
+                format!("error {code} (of {}, inherited)", from.method.name),
+                spec.cite(&from, Citable::Code(code)),
+                &mut out,
+            );
         } else if rows.is_empty() {
             if let Some(f) = spec.overlay.general_faults.iter().find(|f| f.code == code) {
                 out.push(overlay(

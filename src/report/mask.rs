@@ -409,6 +409,16 @@ impl Redactor {
                 })
                 .collect(),
             trimmed: case.trimmed.clone(),
+            mismatches: case
+                .mismatches
+                .iter()
+                .map(|m| crate::run::result::AnswerMismatch {
+                    path: t(&m.path),
+                    expected: t(&m.expected),
+                    got: t(&m.got),
+                    grounds: t(&m.grounds),
+                })
+                .collect(),
         }
     }
 

@@ -162,6 +162,7 @@ mod tests {
             duration_ms: 1.0,
             attempts: 1,
             trimmed: vec![],
+            mismatches: vec![],
             caller: None,
             reproduce: None,
             grounds: vec![],

@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::cpr;
 use crate::plan::PlannedCase;
 use crate::provision::{self, Need, ProvisionError, Provisioner, StateError};
+use crate::spec::check::Mismatch;
 use crate::state::Established;
 use crate::target::{Exchange, Failure, Outcome, RenderedRequest, Target};
 
@@ -57,7 +58,7 @@ pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let (verdict, outcome, retriable) = attempt(planned, env, &mut exchanges).await;
+        let (verdict, outcome, retriable, mismatches) = attempt(planned, env, &mut exchanges).await;
         if retriable && attempts <= env.retries {
             // A short, growing pause: a target that refused a connection is given a moment.
             let pause = Duration::from_millis(100u64 << (attempts - 1).min(4));
@@ -79,6 +80,18 @@ pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
             env.show_cpr,
         );
         r.attempts = attempts;
+        r.mismatches = mismatches
+            .iter()
+            .map(|m| {
+                let mut m = conform::structured(m);
+                if !env.show_cpr {
+                    for s in [&mut m.path, &mut m.expected, &mut m.got] {
+                        *s = cpr::mask_all(s).into_owned();
+                    }
+                }
+                m
+            })
+            .collect();
         r.caller = env.target.role(&planned.caller).map(|role| Caller {
             role: planned.caller.clone(),
             organisation: role.organisation.to_string(),
@@ -93,12 +106,20 @@ async fn attempt(
     planned: &PlannedCase,
     env: &RunEnv,
     exchanges: &mut Vec<Exchange>,
-) -> (Verdict, Option<Outcome>, bool) {
+) -> (Verdict, Option<Outcome>, bool, Vec<Mismatch>) {
     let mut outcome = None;
     let mut retriable = false;
+    let mut mismatches = Vec::new();
     let verdict = match tokio::time::timeout(
         env.timeout,
-        execute(planned, env, exchanges, &mut outcome, &mut retriable),
+        execute(
+            planned,
+            env,
+            exchanges,
+            &mut outcome,
+            &mut retriable,
+            &mut mismatches,
+        ),
     )
     .await
     {
@@ -115,7 +136,7 @@ async fn attempt(
             }
         }
     };
-    (verdict, outcome, retriable)
+    (verdict, outcome, retriable, mismatches)
 }
 
 fn seconds(d: Duration) -> String {
@@ -133,6 +154,7 @@ async fn execute(
     exchanges: &mut Vec<Exchange>,
     outcome: &mut Option<Outcome>,
     retriable: &mut bool,
+    mismatches: &mut Vec<Mismatch>,
 ) -> Verdict {
     let na = |reason: String| Verdict::NotApplicable { reason };
     let clock = planned
@@ -236,7 +258,8 @@ async fn execute(
         *retriable = failure.retriable();
     }
     let verdict = judge(&planned.expect, &answered.outcome, &mut ctx);
-    let verdict = conform::fold(verdict, &conform::mismatches(&planned.method, &answered));
+    *mismatches = conform::mismatches(&planned.method, &answered);
+    let verdict = conform::fold(verdict, mismatches);
     *outcome = Some(answered.outcome);
     verdict
 }
@@ -303,6 +326,7 @@ pub fn result(
         reproduce: None,
         grounds: planned.grounds.clone(),
         trimmed: Vec::new(),
+        mismatches: Vec::new(),
     };
     super::budget::Budget::default().apply(&mut r);
     r

@@ -482,7 +482,11 @@ fn every_cross_cutting_rule_has_a_case_on_every_method_it_applies_to() {
             .map(|m| m.method.clone())
             .collect()
     };
-    assert_eq!(with("caller-header.unreadable").len(), 30, "8234 on every SOAP method");
+    assert_eq!(
+        with("caller-header.unreadable").len(),
+        30,
+        "8234 on every SOAP method"
+    );
     assert_eq!(with("errors-reported.caller-headers").len(), 30);
     for (rule, at_least) in [
         ("errors-reported.fields", 20),
