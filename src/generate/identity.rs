@@ -123,7 +123,9 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, corpus: &[Case], prefix: &str) 
             .into_iter()
             .filter(|r| defined.contains(r))
             .collect();
-        if refs.is_empty() && !(get && !defined.is_empty()) {
+        // Nothing of the citizen's named, and not a get of the citizen's data: no case here.
+        let reads_citizens_data = get && !defined.is_empty();
+        if refs.is_empty() && !reads_citizens_data {
             continue;
         }
         let Some(other) = rewrite::rename_ids::<CitizenState>(citizen, OTHERS) else {

@@ -217,6 +217,48 @@ async fn without_a_mutation_the_cases_pass_through_the_proxy() {
 }
 
 #[tokio::test]
+async fn each_mismatch_is_carried_apart_with_path_expectation_answer_and_grounds() {
+    let rig = rig(
+        SOAP_AIM,
+        Some(AnswerMutation::Rename {
+            from: "MessageIdentifier".into(),
+            to: "MessageId".into(),
+        }),
+    )
+    .await;
+    let r = run_case(&case(&rig.spec, CATEGORY), &rig.env).await;
+    assert!(matches!(r.verdict, Verdict::Fail { .. }), "{:?}", r.verdict);
+    let missing = r
+        .mismatches
+        .iter()
+        .find(|m| m.path == "CreatePersonCategoryResponse/ServiceReceipt/MessageIdentifier")
+        .unwrap_or_else(|| panic!("no mismatch at the renamed element: {:?}", r.mismatches));
+    assert_eq!(missing.expected, "guid (string) (occurs 1)");
+    assert_eq!(missing.got, "nothing");
+    assert!(
+        missing.grounds.contains("output table"),
+        "{}",
+        missing.grounds
+    );
+    // Every reporter's details list them, one line each.
+    let lines = konform::report::text::details(&r, konform::report::text::Detail::Short);
+    let listed: Vec<_> = lines.iter().filter(|(l, _)| *l == "mismatch").collect();
+    assert_eq!(listed.len(), r.mismatches.len());
+    assert!(
+        listed
+            .iter()
+            .any(|(_, v)| v.starts_with("`CreatePersonCategoryResponse/ServiceReceipt/MessageId`")),
+        "{listed:?}"
+    );
+    // And the JSON carries them as fields.
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(
+        json["mismatches"].as_array().map(Vec::len),
+        Some(r.mismatches.len())
+    );
+}
+
+#[tokio::test]
 async fn a_renamed_element_fails() {
     let reason = fails_with(
         CATEGORY,
@@ -504,6 +546,8 @@ fn every_cross_cutting_rule_has_a_case_on_every_method_it_applies_to() {
         ("lifecycle.after-delete", "UpdateHealthLimitation"),
         ("lifecycle.after-delete", "DeleteHealthLimitation"),
         ("clock.danish-midnight", "UpdateContactGroup"),
+        ("inherited.validation", "UpdateInterview"),
+        ("inherited.validation", "UpdatePersonInterview"),
     ] {
         assert!(with(rule).iter().any(|m| m == method), "{rule} on {method}");
     }
