@@ -92,6 +92,7 @@ pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
                 m
             })
             .collect();
+        super::budget::Budget::default().mismatches(&mut r.mismatches, &mut r.trimmed);
         r.caller = env.target.role(&planned.caller).map(|role| Caller {
             role: planned.caller.clone(),
             organisation: role.organisation.to_string(),
