@@ -347,7 +347,7 @@ pub fn cross_cutting(spec: &Spec, cases: &[Case]) -> Vec<CrossCutting> {
             .collect();
         let rules = cross::RULES
             .iter()
-            .filter(|(_, t)| *t == transport)
+            .filter(|(_, t)| t.is_none_or(|t| t == transport))
             .filter(|(rule, _)| cross::applies(spec, m, rule))
             .map(|(rule, _)| {
                 let ids = of_method

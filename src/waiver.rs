@@ -248,6 +248,7 @@ mod tests {
             reproduce: None,
             grounds: vec![],
             trimmed: vec![],
+            mismatches: vec![],
         }
     }
 

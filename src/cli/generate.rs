@@ -159,11 +159,19 @@ fn json_listing(
                     .map(str::to_string)
             })
         };
-        let has: Vec<String> = crossing.iter().filter_map(|c| rule(c)).collect();
-        let missing: Vec<&str> = cross::RULES
-            .iter()
-            .filter(|(r, t)| *t == transport && !has.iter().any(|h| h == r))
-            .map(|(r, _)| *r)
+        let mut has: Vec<String> = crossing.iter().filter_map(|c| rule(c)).collect();
+        has.dedup();
+        let of_transport = || {
+            cross::RULES
+                .iter()
+                .filter(|(_, t)| t.is_none_or(|t| t == transport))
+                .map(|(r, _)| *r)
+        };
+        let not_applicable: Vec<&str> = of_transport()
+            .filter(|r| !cross::applies(&corpus.spec, m, r))
+            .collect();
+        let missing: Vec<&str> = of_transport()
+            .filter(|r| cross::applies(&corpus.spec, m, r) && !has.iter().any(|h| h == r))
             .collect();
         methods.push(json!({
             "service": key.0,
@@ -175,7 +183,8 @@ fn json_listing(
                 c
             }).collect::<Vec<_>>(),
             "cross_cutting_rules": has,
-            "cross_cutting_not_applicable": missing,
+            "cross_cutting_not_applicable": not_applicable,
+            "cross_cutting_missing": missing,
             "field_constraints": constraint,
         }));
     }

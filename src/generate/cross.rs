@@ -7,6 +7,13 @@
 //! | --- | --- | --- | --- |
 //! | `caller-header.ActiveOrganisationHeader` | every SOAP method | 8232 | the overlay's general fault 8232 (`assumes`) |
 //! | `caller-header.RequestUserMetadataHeader` | every SOAP method | 8233 | the overlay's general fault 8233 (`assumes`) |
+//! | `caller-header.unreadable` | every SOAP method | 8234 (the ActiveOrganisationHeader without its OrganisationTypeIdentifier) | the overlay's general fault 8234 (`assumes`) |
+//! | `errors-reported.caller-headers` | every SOAP method | 8232 and 8233 together | the general faults and the reading `errors-reported` |
+//! | `errors-reported.fields` | every method with a CPR and another constrained field | 1001 and 1014 together | [`super::twice`] |
+//! | `identity.other-citizen` | every method that takes an identifier and a CPR | [`super::identity`] | |
+//! | `lifecycle.after-delete` | every method family with a delete | [`super::lifecycle`] | |
+//! | `clock.danish-midnight` | every method with a rule about today, now or days | [`super::midnight`] | |
+//! | `inherited.validation` | every method whose document says it has another's validation rules | [`super::inherit`] | |
 //! | `request-id.repeated` | every REST method whose document says so | HTTP 412 | the method's x-requestId rule (`covers`) |
 //! | `token.missing`, `token.wrong` | every REST method | HTTP 401 | the reading `rest-auth-status` (tag) |
 //! | `token.scope` | every REST method with a documented scope | HTTP 403 | the documented scope and the reading `rest-auth-status` (tag) |
@@ -27,14 +34,27 @@ pub const TAG: &str = "cross-cutting";
 /// The tag naming the reading the REST token cases rest on.
 pub const REST_AUTH_READING: &str = "reading:rest-auth-status";
 
-/// Every cross-cutting rule, with the transport it applies to.
-pub const RULES: [(&str, Transport); 6] = [
-    ("caller-header.ActiveOrganisationHeader", Transport::Soap),
-    ("caller-header.RequestUserMetadataHeader", Transport::Soap),
-    ("request-id.repeated", Transport::Rest),
-    ("token.missing", Transport::Rest),
-    ("token.wrong", Transport::Rest),
-    ("token.scope", Transport::Rest),
+/// Every cross-cutting rule, with the transport it applies to (`None`: both).
+pub const RULES: [(&str, Option<Transport>); 13] = [
+    (
+        "caller-header.ActiveOrganisationHeader",
+        Some(Transport::Soap),
+    ),
+    (
+        "caller-header.RequestUserMetadataHeader",
+        Some(Transport::Soap),
+    ),
+    ("caller-header.unreadable", Some(Transport::Soap)),
+    ("errors-reported.caller-headers", Some(Transport::Soap)),
+    ("errors-reported.fields", None),
+    ("request-id.repeated", Some(Transport::Rest)),
+    ("token.missing", Some(Transport::Rest)),
+    ("token.wrong", Some(Transport::Rest)),
+    ("token.scope", Some(Transport::Rest)),
+    (super::identity::RULE, None),
+    (super::lifecycle::RULE, None),
+    (super::midnight::RULE, None),
+    (super::inherit::RULE, None),
 ];
 
 /// Whether a rule applies to a method: the caller headers to every SOAP method (where the
@@ -53,6 +73,13 @@ pub fn applies(spec: &Spec, m: MethodRef<'_>, rule: &str) -> bool {
     match (&m.method.binding, rule) {
         (Binding::Soap { .. }, "caller-header.ActiveOrganisationHeader") => fault(8232),
         (Binding::Soap { .. }, "caller-header.RequestUserMetadataHeader") => fault(8233),
+        (Binding::Soap { .. }, "caller-header.unreadable") => fault(8234),
+        (Binding::Soap { .. }, "errors-reported.caller-headers") => fault(8232) && fault(8233),
+        (_, "errors-reported.fields") => super::twice::applies(spec, m),
+        (_, super::identity::RULE) => super::identity::applies(spec, m),
+        (_, super::lifecycle::RULE) => super::lifecycle::applies(spec, m),
+        (_, super::midnight::RULE) => super::midnight::applies(spec, m),
+        (_, super::inherit::RULE) => super::inherit::applies(spec, m),
         (Binding::Rest { .. }, "request-id.repeated") => {
             spec.rules(&m).iter().any(|r| r.http_status == Some(412))
         }
@@ -127,6 +154,49 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case, prefix: &str) -> V
                     Extra {
                         assumes,
                         covers: covers_code(m, code),
+                        ..Extra::default()
+                    },
+                );
+            }
+            // A header that is there but cannot be read: its organisation type left out.
+            if has_fault(8234) || m.method.error(8234).is_some() {
+                let mut when = base.when.clone();
+                when.omit
+                    .push("ActiveOrganisationHeader/OrganisationTypeIdentifier".into());
+                emit(
+                    "caller-header.unreadable",
+                    "an ActiveOrganisationHeader without its OrganisationTypeIdentifier cannot be read (8234)".into(),
+                    when,
+                    Then::Error { error: 8234 },
+                    Extra {
+                        assumes: general_fault(m, 8234),
+                        covers: covers_code(m, 8234),
+                        ..Extra::default()
+                    },
+                );
+            }
+            // Two independent violations: both caller headers left out. Whether the answer
+            // carries both codes or the first is the reading `errors-reported`.
+            if (has_fault(8232) || m.method.error(8232).is_some())
+                && (has_fault(8233) || m.method.error(8233).is_some())
+            {
+                let mut when = base.when.clone();
+                when.omit.push("ActiveOrganisationHeader".into());
+                when.omit.push("RequestUserMetadataHeader".into());
+                let mut assumes = general_fault(m, 8232);
+                assumes.extend(general_fault(m, 8233));
+                let mut covers = covers_code(m, 8232);
+                covers.codes.extend(covers_code(m, 8233).codes);
+                emit(
+                    "errors-reported.caller-headers",
+                    "a call without either caller header is refused with 8232 and 8233, or the first found (reading errors-reported)".into(),
+                    when,
+                    super::twice::errors_reported(Then::Errors {
+                        errors: vec![8232, 8233],
+                    }),
+                    Extra {
+                        assumes,
+                        covers,
                         ..Extra::default()
                     },
                 );
@@ -231,6 +301,15 @@ struct Extra {
     assumes: Vec<String>,
     tags: Vec<String>,
     calls: Vec<SetupCall>,
+}
+
+/// The overlay entry a code rests on where the method does not document it.
+fn general_fault(m: MethodRef<'_>, code: u32) -> Vec<String> {
+    if m.method.error(code).is_some() {
+        Vec::new()
+    } else {
+        vec![format!("general_faults.{code}")]
+    }
 }
 
 fn covers_code(m: MethodRef<'_>, code: u32) -> Covers {

@@ -2,7 +2,9 @@
 //! required field missing, each constrained field violated (pattern, length, range, type), each
 //! bound just outside (and just inside, accepted), an unknown element, a single element
 //! repeated; and the cross-cutting rules of every method ([`cross`]: caller headers, tokens,
-//! scopes, repeated request ids). The main entry point is [`generate`].
+//! scopes, repeated request ids; [`twice`]: two violations in one request; [`identity`]:
+//! another citizen's identifier; [`lifecycle`]: the item after a delete; [`midnight`]: clock
+//! rules at Danish midnight; [`inherit`]: rules a method inherits from another). The main entry point is [`generate`].
 //!
 //! Generation is deterministic: the same spec and corpus give the same cases, in the same
 //! order, with the same ids. Each generated case starts from a *base*, the first hand-written
@@ -11,6 +13,12 @@
 //! for any other schema violation, success for a value just inside its bound.
 
 pub mod cross;
+pub mod identity;
+pub mod inherit;
+pub mod lifecycle;
+pub mod midnight;
+mod rewrite;
+pub mod twice;
 mod values;
 
 use std::collections::BTreeSet;
@@ -135,10 +143,21 @@ pub fn generate(spec: &Spec, corpus: &[Case]) -> Generated {
             });
             continue;
         };
+        let prefix = id_prefix(spec, m);
         let (cases, unanswerable) = for_method(spec, m, base);
+        if twice::applies(spec, m) {
+            out.cases.extend(twice::for_method(base, &cases, &prefix));
+        }
         out.cases.extend(cases);
+        out.cases.extend(cross::for_method(spec, m, base, &prefix));
         out.cases
-            .extend(cross::for_method(spec, m, base, &id_prefix(spec, m)));
+            .extend(identity::for_method(spec, m, corpus, &prefix));
+        out.cases
+            .extend(lifecycle::for_method(spec, m, corpus, &prefix));
+        out.cases
+            .extend(midnight::for_method(spec, m, corpus, &prefix));
+        out.cases
+            .extend(inherit::for_method(spec, m, corpus, &prefix));
         if !unanswerable.is_empty() {
             out.skipped.push(Skipped {
                 service: m.service.service.clone(),

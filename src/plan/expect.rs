@@ -57,10 +57,12 @@ impl Planner<'_> {
                 );
                 return;
             }
-            let documented = spec_method
-                .as_ref()
-                .is_none_or(|m| m.method.error(code).is_some())
-                || code == crate::spec::model::WITHDRAWN_CODE;
+            // A code of the method's error table, or of the table of the method whose
+            // validation rules it inherits by a sentence of its document.
+            let documented = spec_method.as_ref().is_none_or(|m| {
+                m.method.error(code).is_some()
+                    || crate::spec::inherit::inherited_codes(self.spec, m).contains(&code)
+            }) || code == crate::spec::model::WITHDRAWN_CODE;
             let assumed = self.spec.overlay.general_faults.iter().any(|f| {
                 f.code == code && matches!(f.basis, crate::spec::overlay::Basis::Assumption { .. })
             });

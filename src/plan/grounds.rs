@@ -80,6 +80,22 @@ pub fn of(spec: &Spec, m: &MethodRef<'_>, case: &Case) -> Vec<Ground> {
                 row.into_iter().collect(),
                 &mut out,
             );
+        } else if rows.is_empty()
+            && let Some((rule, from)) = crate::spec::inherit::inherited_from(spec, m)
+            && from.method.error(code).is_some()
+        {
+            // A code the method answers by a sentence of its document: the sentence, and the
+            // code's row in the other method's table.
+            doc(
+                format!("rule {}", rule.id),
+                rule.at.into_iter().collect(),
+                &mut out,
+            );
+            doc(
+                format!("error {code} (of {}, inherited)", from.method.name),
+                spec.cite(&from, Citable::Code(code)),
+                &mut out,
+            );
         } else if rows.is_empty() {
             if let Some(f) = spec.overlay.general_faults.iter().find(|f| f.code == code) {
                 out.push(overlay(
@@ -172,8 +188,21 @@ pub fn of(spec: &Spec, m: &MethodRef<'_>, case: &Case) -> Vec<Ground> {
             }
         }
     }
-    // The overlay entries the case names.
+    // The overlay entries the case names; a named assumption with the lines that leave its
+    // question open.
     for entry in &case.assumes {
+        if let Some(a) = entry
+            .strip_prefix("assumptions.")
+            .and_then(|name| spec.overlay.assumptions.get(name))
+        {
+            for at in &a.at {
+                out.push(Ground {
+                    on: format!("the question of overlay {entry}"),
+                    at: Some(at.clone()),
+                    basis: None,
+                });
+            }
+        }
         out.push(overlay(
             format!("overlay {entry}"),
             basis_of(&spec.overlay, entry),
@@ -225,6 +254,7 @@ fn basis_of<'a>(o: &'a Overlay, entry: &str) -> Option<&'a Basis> {
             .map(|t| &t.basis),
         "method_access" => o.method_access.get(rest).map(|a| &a.basis),
         "rule_codes" => o.rule_codes.get(rest).map(|r| &r.basis),
+        "assumptions" => o.assumptions.get(rest).map(|a| &a.basis),
         "rules" => o
             .rules
             .values()

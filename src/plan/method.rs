@@ -173,6 +173,9 @@ impl MethodInfo {
         if method.status == MethodStatus::Withdrawn {
             codes.insert(WITHDRAWN_CODE);
         }
+        // The codes of the rules it inherits by a sentence of its document ("de samme
+        // valideringsregler som ved CreateInterview").
+        codes.extend(crate::spec::inherit::inherited_codes(spec, &m));
         Ok(MethodInfo {
             service: m.service.service.clone(),
             name: method.name.clone(),

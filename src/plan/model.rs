@@ -56,15 +56,19 @@ pub struct Omit {
     pub scope: bool,
     pub active_organisation: bool,
     pub user_metadata: bool,
+    /// Send the ActiveOrganisationHeader without its OrganisationTypeIdentifier, so the
+    /// header cannot be read (8234).
+    pub organisation_type: bool,
 }
 
 /// The known values of `when.omit`.
-pub const OMIT_VALUES: [&str; 5] = [
+pub const OMIT_VALUES: [&str; 6] = [
     "all",
     "Authorization",
     "Scope",
     "ActiveOrganisationHeader",
     "RequestUserMetadataHeader",
+    "ActiveOrganisationHeader/OrganisationTypeIdentifier",
 ];
 
 /// A compiled `then`.

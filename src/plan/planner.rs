@@ -581,6 +581,7 @@ pub fn overlay_entry_exists(o: &Overlay, entry: &str) -> Result<(), UnknownOverl
         "method_access" => o.method_access.contains_key(rest),
         "untestable" => o.untestable.contains_key(rest),
         "rule_codes" => o.rule_codes.contains_key(rest),
+        "assumptions" => o.assumptions.contains_key(rest),
         "rules" => {
             o.rules.contains_key(rest) || o.rules.values().flatten().any(|r| r.rule.id == rest)
         }
@@ -595,6 +596,7 @@ pub fn overlay_entry_exists(o: &Overlay, entry: &str) -> Result<(), UnknownOverl
                 "untestable",
                 "rule_codes",
                 "rules",
+                "assumptions",
             ];
             let hint = did_you_mean(section, sections)
                 .map(|s| format!(" (did you mean `{s}`?)"))

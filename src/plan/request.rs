@@ -204,12 +204,16 @@ impl Planner<'_> {
                         scope: false,
                         active_organisation: true,
                         user_metadata: true,
+                        organisation_type: false,
                     }
                 }
                 "Authorization" => omit.authorization = true,
                 "Scope" => omit.scope = true,
                 "ActiveOrganisationHeader" => omit.active_organisation = true,
                 "RequestUserMetadataHeader" => omit.user_metadata = true,
+                "ActiveOrganisationHeader/OrganisationTypeIdentifier" => {
+                    omit.organisation_type = true
+                }
                 other => {
                     let hint =
                         did_you_mean(other, OMIT_VALUES).map(|s| format!("did you mean `{s}`?"));

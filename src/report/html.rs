@@ -728,6 +728,7 @@ fn case_details(h: &mut String, c: &CaseResult) {
         let _ = writeln!(h, "<dt>assumes</dt><dd>{}</dd>", esc(&c.assumes.join(", ")));
     }
     grounds(h, c);
+    mismatches(h, c);
     if !c.tags.is_empty() {
         let _ = writeln!(h, "<dt>tags</dt><dd>{}</dd>", esc(&c.tags.join(", ")));
     }
@@ -778,6 +779,25 @@ fn case_details(h: &mut String, c: &CaseResult) {
 /// What the case's expectation rests on: each document line (document, line, quoted text) or
 /// overlay entry. Said outright when there is none, so a failing verdict never stands on
 /// nothing silently.
+/// The answer's mismatches as a table: path, what the spec says, what came back, grounds.
+fn mismatches(h: &mut String, c: &CaseResult) {
+    if c.mismatches.is_empty() {
+        return;
+    }
+    h.push_str("<dt>mismatches</dt><dd class=\"mismatches\"><table><thead><tr><th>path</th><th>the spec says</th><th>got</th><th>grounds</th></tr></thead><tbody>");
+    for m in &c.mismatches {
+        let _ = write!(
+            h,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&m.path),
+            esc(&m.expected),
+            esc(&m.got),
+            esc(&m.grounds)
+        );
+    }
+    h.push_str("</tbody></table></dd>\n");
+}
+
 fn grounds(h: &mut String, c: &CaseResult) {
     if c.grounds.is_empty() {
         if matches!(c.verdict, Verdict::Fail { .. }) {

@@ -473,6 +473,12 @@ impl Redactor {
         for e in &mut case.exchanges {
             self.exchange(e);
         }
+        for m in &mut case.mismatches {
+            self.text_in_place(&mut m.path);
+            self.text_in_place(&mut m.expected);
+            self.text_in_place(&mut m.got);
+            self.text_in_place(&mut m.grounds);
+        }
         for g in &mut case.grounds {
             self.text_in_place(&mut g.on);
             if let Some(at) = &mut g.at {

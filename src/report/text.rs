@@ -157,6 +157,10 @@ pub fn details(case: &CaseResult, detail: Detail) -> Vec<(&'static str, String)>
     if let Some(reason) = case.verdict.reason() {
         out.push(("reason", reason.to_string()));
     }
+    // Each way the answer departs from the spec: the path, what the spec says, what came back.
+    for m in &case.mismatches {
+        out.push(("mismatch", m.to_string()));
+    }
     if let Some(last) = case.exchanges.last() {
         let r = &last.request;
         let mut request = format!("{} {}", r.method, r.url);

@@ -1,4 +1,5 @@
-//! One size budget for everything a case keeps once it is judged: the errors of its answer,
+//! One size budget for everything a case keeps once it is judged: the errors of its answer and
+//! the answer's mismatches with the spec,
 //! its exchanges and their bodies, its texts (reason, details) and its success body. The
 //! response size limit bounds what is read; this bounds what is kept, so a fault with 250,000
 //! `<Error>` elements costs a few kilobytes in memory and in `summary.json`, however many
@@ -7,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::run::result::{CaseResult, Verdict};
+use crate::run::result::{AnswerMismatch, CaseResult, Verdict};
 use crate::sanitise;
 use crate::target::outcome::{Exchange, Outcome};
 
@@ -86,7 +87,28 @@ impl Budget {
                 Outcome::TransportFailure { detail, .. } => cap(detail),
             }
         }
+        self.mismatches(&mut result.mismatches, &mut result.trimmed);
         self.exchanges(&mut result.exchanges, &mut result.trimmed);
+    }
+
+    /// Cuts the answer's mismatches down to the budget (as many as errors), noting it.
+    pub fn mismatches(&self, mismatches: &mut Vec<AnswerMismatch>, trimmed: &mut Vec<String>) {
+        if mismatches.len() > self.errors {
+            trimmed.push(format!(
+                "mismatches: the first {} of {} kept",
+                self.errors,
+                mismatches.len()
+            ));
+            mismatches.truncate(self.errors);
+            mismatches.shrink_to_fit();
+        }
+        for m in mismatches.iter_mut() {
+            for s in [&mut m.path, &mut m.expected, &mut m.got, &mut m.grounds] {
+                if let std::borrow::Cow::Owned(c) = sanitise::cap(s, self.text_chars) {
+                    *s = c;
+                }
+            }
+        }
     }
 
     fn exchanges(&self, exchanges: &mut Vec<Exchange>, trimmed: &mut Vec<String>) {
@@ -163,6 +185,7 @@ mod tests {
             duration_ms: 1.0,
             attempts: 1,
             trimmed: vec![],
+            mismatches: vec![],
             caller: None,
             reproduce: None,
             grounds: vec![],

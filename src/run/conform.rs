@@ -1,13 +1,14 @@
 //! Folding the answer checks ([`crate::spec::check`]) into a case's verdict: every answer of
 //! every case is checked against its method's output table and the wire rules, whatever the
 //! case expects, so a success that does not conform fails and an expected error on the wrong
-//! wire (a fault on HTTP 200) fails. The main entry points are [`mismatches`] and [`fold`].
+//! wire (a fault on HTTP 200) fails. The main entry points are [`mismatches`], [`fold`] and [`structured`] (a mismatch as
+//! the reports carry it).
 
 use crate::spec::check::{self, Answer, Mismatch};
 use crate::target::Outcome;
 use crate::target::client::Answered;
 
-use super::result::Verdict;
+use super::result::{AnswerMismatch, Verdict};
 use crate::plan::MethodInfo;
 
 /// The mismatches of one answer; none where nothing readable came back or the answer is a
@@ -75,5 +76,15 @@ pub fn fold(verdict: Verdict, mismatches: &[Mismatch]) -> Verdict {
         v @ (Verdict::Error { .. }
         | Verdict::NotApplicable { .. }
         | Verdict::Inconclusive { .. }) => v,
+    }
+}
+
+/// A mismatch as the reports carry it.
+pub fn structured(m: &Mismatch) -> AnswerMismatch {
+    AnswerMismatch {
+        path: m.path.clone(),
+        expected: m.expected.clone(),
+        got: m.got.clone(),
+        grounds: m.grounds.to_string(),
     }
 }

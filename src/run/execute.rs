@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::cpr;
 use crate::plan::PlannedCase;
 use crate::provision::{self, Need, ProvisionError, Provisioner, StateError};
+use crate::spec::check::Mismatch;
 use crate::state::Established;
 use crate::target::{Exchange, Failure, Outcome, RenderedRequest, Target};
 
@@ -60,7 +61,7 @@ pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let (verdict, outcome, retriable) = attempt(planned, env, &mut exchanges).await;
+        let (verdict, outcome, retriable, mismatches) = attempt(planned, env, &mut exchanges).await;
         if retriable && attempts <= env.retries {
             // A short, growing pause: a target that refused a connection is given a moment.
             let pause = Duration::from_millis(100u64 << (attempts - 1).min(4));
@@ -82,6 +83,19 @@ pub async fn run_case(planned: &PlannedCase, env: &RunEnv) -> CaseResult {
             env.show_cpr,
         );
         r.attempts = attempts;
+        r.mismatches = mismatches
+            .iter()
+            .map(|m| {
+                let mut m = conform::structured(m);
+                if !env.show_cpr {
+                    for s in [&mut m.path, &mut m.expected, &mut m.got] {
+                        *s = cpr::mask_all(s).into_owned();
+                    }
+                }
+                m
+            })
+            .collect();
+        super::budget::Budget::default().mismatches(&mut r.mismatches, &mut r.trimmed);
         r.caller = env.target.role(&planned.caller).map(|role| Caller {
             role: planned.caller.clone(),
             organisation: role.organisation.to_string(),
@@ -96,12 +110,20 @@ async fn attempt(
     planned: &PlannedCase,
     env: &RunEnv,
     exchanges: &mut Vec<Exchange>,
-) -> (Verdict, Option<Outcome>, bool) {
+) -> (Verdict, Option<Outcome>, bool, Vec<Mismatch>) {
     let mut outcome = None;
     let mut retriable = false;
+    let mut mismatches = Vec::new();
     let verdict = match tokio::time::timeout(
         env.timeout,
-        execute(planned, env, exchanges, &mut outcome, &mut retriable),
+        execute(
+            planned,
+            env,
+            exchanges,
+            &mut outcome,
+            &mut retriable,
+            &mut mismatches,
+        ),
     )
     .await
     {
@@ -118,7 +140,7 @@ async fn attempt(
             }
         }
     };
-    (verdict, outcome, retriable)
+    (verdict, outcome, retriable, mismatches)
 }
 
 fn seconds(d: Duration) -> String {
@@ -136,6 +158,7 @@ async fn execute(
     exchanges: &mut Vec<Exchange>,
     outcome: &mut Option<Outcome>,
     retriable: &mut bool,
+    mismatches: &mut Vec<Mismatch>,
 ) -> Verdict {
     let na = |reason: String| Verdict::NotApplicable { reason };
     let clock = planned
@@ -246,7 +269,7 @@ async fn execute(
         *retriable = failure.retriable();
     }
     let verdict = judge_under(&planned.expect, &answered.outcome, &mut ctx, &env.statement);
-    let mut mismatches = conform::mismatches(&planned.method, &answered);
+    *mismatches = conform::mismatches(&planned.method, &answered);
     // A code the reading in force names (refused-caller-status: 400 with 4575) is the answer
     // the case expects, not an undocumented one.
     let chosen = |r: &str, d: &str| env.statement.choice(r, d).alternative;
@@ -256,7 +279,7 @@ async fn execute(
         mismatches
             .retain(|m| !(m.path == "error" && named.iter().any(|c| m.got == format!("code {c}"))));
     }
-    let verdict = conform::fold(verdict, &mismatches);
+    let verdict = conform::fold(verdict, mismatches);
     *outcome = Some(answered.outcome);
     verdict
 }
@@ -332,6 +355,7 @@ pub fn result(
         reproduce: None,
         grounds: planned.grounds.clone(),
         trimmed: Vec::new(),
+        mismatches: Vec::new(),
     };
     super::budget::Budget::default().apply(&mut r);
     r

@@ -69,6 +69,31 @@ impl Verdict {
     }
 }
 
+/// One way an answer departs from the spec ([`crate::spec::check::Mismatch`]), as the reports
+/// carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerMismatch {
+    /// Element or member names from the answer's root (`ydelser/0/startdato`), or
+    /// `HTTP status`.
+    pub path: String,
+    /// What the spec says, in words.
+    pub expected: String,
+    /// What came back, in words.
+    pub got: String,
+    /// What the check rests on: the document table, an overlay entry, a reading or a standard.
+    pub grounds: String,
+}
+
+impl std::fmt::Display for AnswerMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}`: the spec says {}, got {} (grounds: {})",
+            self.path, self.expected, self.got, self.grounds
+        )
+    }
+}
+
 /// One case's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseResult {
@@ -101,6 +126,10 @@ pub struct CaseResult {
     /// entries; every report cites them beside a failing verdict.
     #[serde(default)]
     pub grounds: Vec<crate::plan::grounds::Ground>,
+    /// Each way the answer departs from the spec's output table or the wire rules, with its
+    /// path, what the spec says and what came back (also listed in a failing verdict's reason).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mismatches: Vec<AnswerMismatch>,
     /// What the per-case size budget left out (`errors: the first 100 of 250000 kept`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trimmed: Vec<String>,

@@ -5,6 +5,7 @@
 pub mod check;
 pub mod export;
 pub mod import;
+pub mod inherit;
 pub mod lint;
 pub mod load;
 pub mod model;

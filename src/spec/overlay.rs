@@ -65,6 +65,11 @@ pub struct Overlay {
     /// reading's name (`cpr-pattern-code`).
     #[serde(default)]
     pub readings: BTreeMap<String, Reading>,
+    /// Named assumptions generated cases rest on where the documents leave a question open
+    /// (`errors-reported`: all errors of a request or the first), keyed by name; each is meant
+    /// to become a reading with its alternatives.
+    #[serde(default)]
+    pub assumptions: BTreeMap<String, NamedAssumption>,
 }
 
 /// A point the documents leave open, with the ways to read it.
@@ -100,6 +105,18 @@ impl Reading {
     pub fn names(&self) -> Vec<&str> {
         self.alternatives.iter().map(|a| a.name.as_str()).collect()
     }
+}
+
+/// A named assumption: what konform expects, the document lines that leave it open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedAssumption {
+    /// What konform expects, in words.
+    pub text: String,
+    /// The document lines the question rests on (`<document>:<line>: <text>`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at: Vec<super::provenance::Provenance>,
+    pub basis: Basis,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

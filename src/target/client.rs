@@ -382,16 +382,26 @@ impl Target {
                     user_identifier: &user.user_identifier,
                     user_name: &user.user_name,
                 };
+                let mut headers = soap::caller_headers(
+                    &soap_caller,
+                    &wire.header_namespace,
+                    !req.omit.active_organisation,
+                    !req.omit.user_metadata,
+                );
+                if req.omit.organisation_type {
+                    for block in &mut headers {
+                        if block.name == "ActiveOrganisationHeader"
+                            && let Some(map) = block.value.as_object_mut()
+                        {
+                            map.remove("OrganisationTypeIdentifier");
+                        }
+                    }
+                }
                 let envelope = match &req.raw {
                     Some(raw) => raw.clone(),
                     None => crate::soap::write_envelope(
                         version,
-                        &soap::caller_headers(
-                            &soap_caller,
-                            &wire.header_namespace,
-                            !req.omit.active_organisation,
-                            !req.omit.user_metadata,
-                        ),
+                        &headers,
                         request_element,
                         &wire.namespace,
                         req.body

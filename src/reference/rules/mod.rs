@@ -82,8 +82,17 @@ enum Subject {
 /// Runs a valid request through the shared flow and the method's rules.
 pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
     let prefix = app.prefix(&req.service.service, &req.method.name);
-    let mut ctx = Ctx::new(req.method, prefix, &app.switches)
-        .with_general(general_codes(&app.spec, req.method));
+    // Valid besides the method's own codes: the general faults, and the codes of the rules
+    // it inherits by a sentence of its document (UpdateInterview has CreateInterview's).
+    let mut valid = general_codes(&app.spec, req.method);
+    valid.extend(crate::spec::inherit::inherited_codes(
+        &app.spec,
+        &crate::spec::MethodRef {
+            service: req.service,
+            method: req.method,
+        },
+    ));
+    let mut ctx = Ctx::new(req.method, prefix, &app.switches).with_general(valid);
     let fault = Mutant::at(app.mutant.as_ref(), &req.service.service, &req.method.name);
     let subject = find_subject(app, req, matches!(fault, Some(Fault::OtherCitizen)));
     let cell = match &subject {

@@ -150,6 +150,8 @@ impl AnswerShape {
         if method.status == MethodStatus::Withdrawn {
             codes.insert(WITHDRAWN_CODE);
         }
+        // The codes of the rules it inherits by a sentence of its document.
+        codes.extend(crate::spec::inherit::inherited_codes(spec, &m));
         AnswerShape {
             service: service.clone(),
             method: method.name.clone(),

@@ -119,6 +119,7 @@ pub fn case(
         }))
         .collect(),
         trimmed: vec![],
+        mismatches: vec![],
     }
 }
 

@@ -219,6 +219,48 @@ async fn without_a_mutation_the_cases_pass_through_the_proxy() {
 }
 
 #[tokio::test]
+async fn each_mismatch_is_carried_apart_with_path_expectation_answer_and_grounds() {
+    let rig = rig(
+        SOAP_AIM,
+        Some(AnswerMutation::Rename {
+            from: "MessageIdentifier".into(),
+            to: "MessageId".into(),
+        }),
+    )
+    .await;
+    let r = run_case(&case(&rig.spec, CATEGORY), &rig.env).await;
+    assert!(matches!(r.verdict, Verdict::Fail { .. }), "{:?}", r.verdict);
+    let missing = r
+        .mismatches
+        .iter()
+        .find(|m| m.path == "CreatePersonCategoryResponse/ServiceReceipt/MessageIdentifier")
+        .unwrap_or_else(|| panic!("no mismatch at the renamed element: {:?}", r.mismatches));
+    assert_eq!(missing.expected, "guid (string) (occurs 1)");
+    assert_eq!(missing.got, "nothing");
+    assert!(
+        missing.grounds.contains("output table"),
+        "{}",
+        missing.grounds
+    );
+    // Every reporter's details list them, one line each.
+    let lines = konform::report::text::details(&r, konform::report::text::Detail::Short);
+    let listed: Vec<_> = lines.iter().filter(|(l, _)| *l == "mismatch").collect();
+    assert_eq!(listed.len(), r.mismatches.len());
+    assert!(
+        listed
+            .iter()
+            .any(|(_, v)| v.starts_with("`CreatePersonCategoryResponse/ServiceReceipt/MessageId`")),
+        "{listed:?}"
+    );
+    // And the JSON carries them as fields.
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(
+        json["mismatches"].as_array().map(Vec::len),
+        Some(r.mismatches.len())
+    );
+}
+
+#[tokio::test]
 async fn a_renamed_element_fails() {
     let reason = fails_with(
         CATEGORY,
@@ -360,6 +402,92 @@ async fn another_citizens_data_returned_fails() {
     );
 }
 
+/// A generated case of the shipped corpus.
+fn generated_case(id: &str) -> Arc<PlannedCase> {
+    static GENERATED: OnceLock<Vec<Arc<PlannedCase>>> = OnceLock::new();
+    GENERATED
+        .get_or_init(|| {
+            let mut planned =
+                prepare_with_spec(corpus().0.clone(), Path::new("cases"), &known_roles([]))
+                    .expect("the corpus plans");
+            planned
+                .add_generated(&known_roles([]))
+                .expect("the generated cases plan");
+            planned.cases
+        })
+        .iter()
+        .find(|c| c.case.id == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no generated case {id}"))
+}
+
+/// Runs a generated case through the proxy; its verdict and whether the fault was planted.
+async fn run_generated(id: &str, aim: Aim, mutation: Option<AnswerMutation>) -> (Verdict, usize) {
+    let rig = rig(aim, mutation).await;
+    let result = run_case(&generated_case(id), &rig.env).await;
+    (result.verdict, rig.proxy.applied.load(Ordering::SeqCst))
+}
+
+const OTHERS_BENEFIT: &str = "GetYdelse.x.identity.other-citizen";
+const OTHERS_IN_LIST: &str = "GetYdelser.x.identity.other-citizen";
+
+#[tokio::test]
+async fn the_generated_other_citizen_cases_pass_on_the_reference() {
+    for (id, aim) in [
+        (OTHERS_BENEFIT, Aim::Rest("GET", "/v1/ydelse/*")),
+        (OTHERS_IN_LIST, Aim::Rest("GET", "/v1/ydelse")),
+    ] {
+        let (verdict, _) = run_generated(id, aim, None).await;
+        assert_eq!(verdict, Verdict::Pass, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn another_citizens_benefit_answered_fails_the_generated_case() {
+    // The benefit the path names is answered, whoever's CPR the header holds.
+    let (verdict, applied) = run_generated(
+        OTHERS_BENEFIT,
+        Aim::Rest("GET", "/v1/ydelse/*"),
+        Some(AnswerMutation::Replace {
+            status: 200,
+            content_type: "application/json".into(),
+            body: r#"{"ydelse":{"kyYdelsesIdentifier":"{id}","startdato":"2026-10-25"}}"#.into(),
+        }),
+    )
+    .await;
+    assert!(applied > 0);
+    match verdict {
+        Verdict::Fail { reason } => assert!(
+            reason.starts_with("expected HTTP 404, got success (HTTP 200)"),
+            "{reason}"
+        ),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn another_citizens_benefit_in_the_list_fails_the_generated_case() {
+    // The list holds the other citizen's benefit beside the citizen's own.
+    let (verdict, applied) = run_generated(
+        OTHERS_IN_LIST,
+        Aim::Rest("GET", "/v1/ydelse"),
+        Some(AnswerMutation::Replace {
+            status: 200,
+            content_type: "application/json".into(),
+            body: r#"{"ydelser":[{"kyYdelsesIdentifier":"7f6c1c56-8d0e-4f7e-9d1c-0a4b7c7e0001","startdato":"2026-10-25"},{"kyYdelsesIdentifier":"7f6c1c56-8d0e-4f7e-9d1c-0a4b7c7e0002","startdato":"2026-10-25"}]}"#.into(),
+        }),
+    )
+    .await;
+    assert!(applied > 0);
+    match verdict {
+        Verdict::Fail { reason } => {
+            assert!(reason.contains("`ydelser`"), "the path: {reason}");
+            assert!(reason.contains("2"), "what came back: {reason}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
 #[test]
 fn every_cross_cutting_rule_has_a_case_on_every_method_it_applies_to() {
     let spec = corpus().0.clone();
@@ -390,4 +518,39 @@ fn every_cross_cutting_rule_has_a_case_on_every_method_it_applies_to() {
         .filter(|m| m.rules.iter().any(|(r, _)| r == "token.scope"))
         .collect();
     assert_eq!(rest.len(), 7, "every REST method has a scope");
+    // The rules of issue 13's third part, each on the methods it applies to.
+    let with = |rule: &str| -> Vec<String> {
+        crossing
+            .iter()
+            .filter(|m| m.rules.iter().any(|(r, _)| r == rule))
+            .map(|m| m.method.clone())
+            .collect()
+    };
+    assert_eq!(
+        with("caller-header.unreadable").len(),
+        30,
+        "8234 on every SOAP method"
+    );
+    assert_eq!(with("errors-reported.caller-headers").len(), 30);
+    for (rule, at_least) in [
+        ("errors-reported.fields", 20),
+        ("identity.other-citizen", 10),
+        ("lifecycle.after-delete", 7),
+        ("clock.danish-midnight", 10),
+    ] {
+        let methods = with(rule);
+        assert!(methods.len() >= at_least, "{rule}: only {methods:?}");
+    }
+    for (rule, method) in [
+        ("identity.other-citizen", "GetYdelse"),
+        ("identity.other-citizen", "GetYdelser"),
+        ("identity.other-citizen", "UpdateHealthLimitation"),
+        ("lifecycle.after-delete", "UpdateHealthLimitation"),
+        ("lifecycle.after-delete", "DeleteHealthLimitation"),
+        ("clock.danish-midnight", "UpdateContactGroup"),
+        ("inherited.validation", "UpdateInterview"),
+        ("inherited.validation", "UpdatePersonInterview"),
+    ] {
+        assert!(with(rule).iter().any(|m| m == method), "{rule} on {method}");
+    }
 }
