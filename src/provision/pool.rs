@@ -40,7 +40,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
 
-use super::derive::Deriver;
+use super::derive::{Deriver, Parts};
+use super::tolerance::{self, Frame, Span};
 use super::{BoxFuture, Need, ProvisionError, Provisioned, Provisioner, state_request};
 use crate::case::given::Given;
 use crate::clock::Clock;
@@ -97,6 +98,10 @@ pub struct DeriveSettings {
     /// `derive_setup: false` turns it off too).
     #[serde(default = "yes")]
     pub contact_groups: bool,
+    /// Derive sick leave (absences of type 11 with a start and perhaps an end) through
+    /// CreateSygemelding. Default: true.
+    #[serde(default = "yes")]
+    pub sick_leave: bool,
     /// The caller role derived calls are made as. Default: `jobcenter`.
     #[serde(default = "default_caller")]
     pub caller: String,
@@ -106,6 +111,7 @@ impl Default for DeriveSettings {
     fn default() -> Self {
         DeriveSettings {
             contact_groups: true,
+            sick_leave: true,
             caller: default_caller(),
         }
     }
@@ -285,6 +291,8 @@ pub struct CitizenPool {
     deriver: Option<Deriver>,
     /// The run's clock, which every profile was normalised against.
     clock: Clock,
+    /// The durations the documents state, per service and method ([`tolerance`]).
+    spans: BTreeMap<(String, String), Vec<Span>>,
 }
 
 impl CitizenPool {
@@ -320,25 +328,39 @@ impl CitizenPool {
                 Err(e) => problems.push(format!("profile `{}`: {e}", p.name)),
             }
         }
-        let deriver = if derive && file.derive.contact_groups {
+        let deriver = if derive && (file.derive.contact_groups || file.derive.sick_leave) {
             if target.role(&file.derive.caller).is_none() {
                 problems.push(format!(
                     "derive.caller: the target has no caller role `{}`",
                     file.derive.caller
                 ));
             }
-            Deriver::new(spec, &file.derive.caller)
+            Deriver::new(
+                spec,
+                &file.derive.caller,
+                file.derive.contact_groups,
+                file.derive.sick_leave,
+            )
         } else {
             None
         };
         if !problems.is_empty() {
             return Err(problems);
         }
+        let spans = spec
+            .methods()
+            .map(|m| {
+                let key = (m.service.service.clone(), m.method.name.clone());
+                let spans = tolerance::method_spans(spec, &key.0, &key.1);
+                (key, spans)
+            })
+            .collect();
         Ok(CitizenPool {
             target,
             slots,
             deriver,
             clock,
+            spans,
         })
     }
 
@@ -361,8 +383,31 @@ impl CitizenPool {
         self.slots.iter().find(|s| s.name == name)
     }
 
-    fn matching(&self, normalised: &Value) -> Option<&Arc<Slot>> {
-        self.slots.iter().find(|s| &s.normalised == normalised)
+    /// The profile whose state is the wanted one, else the first whose state satisfies it
+    /// within the boundaries of `frame` ([`tolerance::equivalent`]).
+    fn matching(&self, normalised: &Value, frame: &Frame) -> Option<&Arc<Slot>> {
+        self.slots
+            .iter()
+            .find(|s| &s.normalised == normalised)
+            .or_else(|| {
+                self.slots
+                    .iter()
+                    .find(|s| tolerance::equivalent(normalised, &s.normalised, frame))
+            })
+    }
+
+    /// What a need's times are compared against.
+    fn frame(&self, need: &Need<'_>) -> Frame {
+        let (service, method) = need.method;
+        Frame {
+            now: Some(need.clock),
+            anchors: need.written_times.to_vec(),
+            spans: self
+                .spans
+                .get(&(service.to_string(), method.to_string()))
+                .cloned()
+                .unwrap_or_default(),
+        }
     }
 
     async fn lease(&self, slot: &Arc<Slot>) -> Result<Lease, ProvisionError> {
@@ -407,8 +452,13 @@ fn shown(v: &Value) -> String {
 pub enum Choice {
     /// A citizen of the profile, as it is (named by a `pool:NAME` tag or matching).
     Citizen { profile: String },
-    /// A citizen of the profile, plus the contact groups created through CreateContactGroup.
-    WithDerived { profile: String, groups: usize },
+    /// A citizen of the profile, plus the parts derived through the services' own methods
+    /// (`groups` setup calls).
+    WithDerived {
+        profile: String,
+        groups: usize,
+        parts: Parts,
+    },
 }
 
 impl Choice {
@@ -440,22 +490,36 @@ impl CitizenPool {
             };
         }
         let wanted = without_now(need.request);
-        if let Some(slot) = self.matching(&wanted) {
+        let frame = self.frame(need);
+        if let Some(slot) = self.matching(&wanted, &frame) {
             return Ok(Choice::Citizen {
                 profile: slot.name.clone(),
             });
         }
-        if self.deriver.is_some()
-            && let Some((base, groups)) = Deriver::split(&wanted)
-        {
-            if let Some(slot) = self.matching(&base) {
-                return Ok(Choice::WithDerived {
-                    profile: slot.name.clone(),
-                    groups: groups.len(),
-                });
+        if let Some(deriver) = &self.deriver {
+            for parts in Parts::IN_ORDER {
+                let Some((base, derived)) = deriver.split(&wanted, parts) else {
+                    continue;
+                };
+                // The derived items are created with the case's times: the same in both
+                // states.
+                let mut frame = frame.clone();
+                frame.anchor_state(&derived.as_value());
+                if let Some(slot) = self.matching(&base, &frame) {
+                    return Ok(Choice::WithDerived {
+                        profile: slot.name.clone(),
+                        groups: derived.calls(),
+                        parts,
+                    });
+                }
             }
+        }
+        if let Some(deriver) = &self.deriver
+            && let Some((base, _)) = deriver.split(&wanted, Parts::IN_ORDER[2])
+        {
             return Err(format!(
-                "no citizen pool profile satisfies these preconditions, with or without their contact groups (which could be created through CreateContactGroup): {}",
+                "no citizen pool profile satisfies these preconditions, with or without what could be derived ({}): {}",
+                deriver.describe(),
                 shown(&base)
             ));
         }
@@ -466,9 +530,10 @@ impl CitizenPool {
     }
 
     /// The pool profile whose `given` normalises to `request` (a state-change request; its
-    /// `now` is ignored), if any.
+    /// `now` is ignored), if any; times compared exactly.
     pub fn profile_for(&self, request: &Value) -> Option<String> {
-        self.matching(&without_now(request)).map(|s| s.name.clone())
+        self.matching(&without_now(request), &Frame::default())
+            .map(|s| s.name.clone())
     }
 
     /// A profile's citizens and whether each serves more than one case (`reuse`).
@@ -490,23 +555,24 @@ impl Provisioner for CitizenPool {
                 .ok_or_else(|| ProvisionError::Failed("the chosen profile vanished".into()))?;
             let mut lease = self.lease(slot).await?;
             let mut established = Self::established(&lease);
-            let Choice::WithDerived { .. } = choice else {
+            let Choice::WithDerived { parts, .. } = choice else {
                 return Ok(Provisioned {
                     established,
                     lease: Some(lease),
                 });
             };
-            let (Some(deriver), Some((_, groups))) = (
-                self.deriver.as_ref(),
-                Deriver::split(&without_now(need.request)),
-            ) else {
+            let Some((deriver, (_, derived))) = self
+                .deriver
+                .as_ref()
+                .and_then(|d| d.split(&without_now(need.request), parts).map(|s| (d, s)))
+            else {
                 return Err(ProvisionError::Failed(
                     "derived setup was chosen but cannot be made".into(),
                 ));
             };
             let Some(cpr) = established.cpr.clone() else {
                 return Err(ProvisionError::NotApplicable(format!(
-                    "pool profile `{}` has no citizen to create contact groups for",
+                    "pool profile `{}` has no citizen to make derived setup calls for",
                     slot.name
                 )));
             };
@@ -518,8 +584,9 @@ impl Provisioner for CitizenPool {
             let result = deriver
                 .create(
                     &self.target,
+                    need.clock.today(),
                     &cpr,
-                    &groups,
+                    &derived,
                     &mut established.ids,
                     &mut created,
                     exchanges,
