@@ -190,7 +190,8 @@ impl Deriver {
             let offset = derived.contact_groups.len();
             for (i, a) in derived.sick_leave.iter().enumerate() {
                 let id = uuid::Uuid::new_v4().to_string();
-                let start = date_of(a.get("start"));
+                // dateTime fields: the resolved times as they are, the report at midnight.
+                let start = a.get("start").and_then(Value::as_str).map(str::to_string);
                 let what = format!(
                     "derived setup {} {} (sick leave {}, from {})",
                     offset + i + 1,
@@ -201,13 +202,13 @@ impl Deriver {
                 let mut sygemelding = Map::new();
                 sygemelding.insert("fravaerIdentifier".into(), json!(id));
                 sygemelding.insert("Startdato".into(), json!(start));
-                if let Some(end) = date_of(a.get("end")) {
+                if let Some(end) = a.get("end").and_then(Value::as_str) {
                     sygemelding.insert("Slutdato".into(), json!(end));
                 }
                 sygemelding.insert("fravaerType".into(), json!(SICK));
                 sygemelding.insert(
                     "Anmeldelsesdato".into(),
-                    json!(today.format("%Y-%m-%d").to_string()),
+                    json!(crate::clock::Clock::midnight(today).rfc3339()),
                 );
                 let request = RenderedRequest {
                     headers: vec![
@@ -296,12 +297,6 @@ fn is_plain_sick_leave(a: &Value) -> bool {
             && m.keys()
                 .all(|k| matches!(k.as_str(), "id" | "type" | "start" | "end"))
     })
-}
-
-/// The date (`YYYY-MM-DD`) of a resolved time.
-fn date_of(v: Option<&Value>) -> Option<String> {
-    let at = crate::clock::Clock::parse_rfc3339(v?.as_str()?)?;
-    Some(at.today().format("%Y-%m-%d").to_string())
 }
 
 #[cfg(test)]
