@@ -467,7 +467,7 @@ async fn a_pool_target_gives_the_embedded_verdicts_or_not_applicable() {
         }
     }
     let mut why: Vec<_> = why.into_iter().collect();
-    why.sort_by(|a, b| b.1.cmp(&a.1));
+    why.sort_by_key(|b| std::cmp::Reverse(b.1));
     for (reason, n) in why.iter().take(8) {
         eprintln!("{n:5}  {reason}");
     }
