@@ -24,8 +24,11 @@
 //! 2. a profile whose `given`, normalised, equals the case's: both are turned into the
 //!    state-change request (times resolved against the run's clock, caller roles replaced by
 //!    organisation codes, defaults filled in), and compared without `now`;
-//! 3. a profile that equals the case's `given` less its contact groups, which are then created
-//!    through CreateContactGroup ([`super::derive`]); such a citizen is not returned to the pool.
+//!    else the first profile whose state satisfies the case's within the boundaries the rules
+//!    of its method draw ([`super::tolerance`]: fixed dates for times relative to today);
+//! 3. a profile that equals or satisfies the case's `given` less what can be derived (contact
+//!    groups through CreateContactGroup, sick leave through CreateSygemelding,
+//!    [`super::derive`]), fewest calls first; such a citizen is not returned to the pool.
 //!
 //! Each citizen serves one case at a time (a lease, returned when the case ends); a profile
 //! with `reuse: false` gives each citizen to one case per run. A case that pins its own clock
