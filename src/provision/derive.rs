@@ -31,6 +31,9 @@ use crate::target::{Exchange, RenderedRequest, Target};
 pub const CONTACT_GROUP_METHOD: (&str, &str) = ("PersonRegistrationService", "CreateContactGroup");
 /// The service and method sick leave (absences of type 11) is created through.
 pub const SICK_LEAVE_METHOD: (&str, &str) = ("SygemeldingService", "CreateSygemelding");
+/// The service and method health limitations are created through.
+pub const HEALTH_LIMITATION_METHOD: (&str, &str) =
+    ("PersonRegistrationService", "CreateHealthLimitation");
 /// The absence type CreateSygemelding creates (`code_lists.fravaerType.sygdom`).
 const SICK: i64 = 11;
 
@@ -40,17 +43,22 @@ const SICK: i64 = 11;
 pub struct Derived {
     pub contact_groups: Vec<Value>,
     pub sick_leave: Vec<Value>,
+    pub health_limitations: Vec<Value>,
 }
 
 impl Derived {
     /// The number of setup calls.
     pub fn calls(&self) -> usize {
-        self.contact_groups.len() + self.sick_leave.len()
+        self.contact_groups.len() + self.sick_leave.len() + self.health_limitations.len()
     }
 
     /// The derived items, as one value (for comparing times).
     pub fn as_value(&self) -> Value {
-        json!({ "contact_groups": self.contact_groups, "absences": self.sick_leave })
+        json!({
+            "contact_groups": self.contact_groups,
+            "absences": self.sick_leave,
+            "health_limitations": self.health_limitations,
+        })
     }
 }
 
@@ -59,24 +67,28 @@ impl Derived {
 pub struct Parts {
     pub contact_groups: bool,
     pub sick_leave: bool,
+    pub health_limitations: bool,
+}
+
+const fn parts(contact_groups: bool, sick_leave: bool, health_limitations: bool) -> Parts {
+    Parts {
+        contact_groups,
+        sick_leave,
+        health_limitations,
+    }
 }
 
 impl Parts {
-    /// The choices, fewest setup calls first: a pool citizen that has a part is better than
-    /// one the part must be created for (a method may refuse a time in the past).
-    pub const IN_ORDER: [Parts; 3] = [
-        Parts {
-            contact_groups: false,
-            sick_leave: true,
-        },
-        Parts {
-            contact_groups: true,
-            sick_leave: false,
-        },
-        Parts {
-            contact_groups: true,
-            sick_leave: true,
-        },
+    /// The choices, fewest kinds of setup call first: a pool citizen that has a part is better
+    /// than one the part must be created for (a method may refuse a time in the past).
+    pub const IN_ORDER: [Parts; 7] = [
+        parts(false, true, false),
+        parts(false, false, true),
+        parts(true, false, false),
+        parts(false, true, true),
+        parts(true, true, false),
+        parts(true, false, true),
+        parts(true, true, true),
     ];
 }
 
@@ -85,6 +97,7 @@ impl Parts {
 pub struct Deriver {
     method: Option<Arc<MethodInfo>>,
     sick_leave: Option<Arc<MethodInfo>>,
+    health: Option<Arc<MethodInfo>>,
     /// The caller role derived calls are made as.
     pub caller: String,
 }
@@ -102,6 +115,7 @@ impl Deriver {
         caller: &str,
         contact_groups: bool,
         sick_leave: bool,
+        health_limitations: bool,
     ) -> Option<Deriver> {
         let method = contact_groups
             .then(|| method_info(spec, CONTACT_GROUP_METHOD))
@@ -109,9 +123,13 @@ impl Deriver {
         let sick = sick_leave
             .then(|| method_info(spec, SICK_LEAVE_METHOD))
             .flatten();
-        (method.is_some() || sick.is_some()).then(|| Deriver {
+        let health = health_limitations
+            .then(|| method_info(spec, HEALTH_LIMITATION_METHOD))
+            .flatten();
+        (method.is_some() || sick.is_some() || health.is_some()).then(|| Deriver {
             method,
             sick_leave: sick,
+            health,
             caller: caller.to_string(),
         })
     }
@@ -139,6 +157,14 @@ impl Deriver {
             derived.sick_leave = items.clone();
             citizen.shift_remove("absences");
         }
+        if self.health.is_some()
+            && parts.health_limitations
+            && let Some(Value::Array(items)) = citizen.get("health_limitations")
+            && !items.is_empty()
+        {
+            derived.health_limitations = items.clone();
+            citizen.shift_remove("health_limitations");
+        }
         (derived.calls() > 0).then_some((base, derived))
     }
 
@@ -150,6 +176,9 @@ impl Deriver {
         }
         if self.sick_leave.is_some() {
             what.push("sick leave through CreateSygemelding");
+        }
+        if self.health.is_some() {
+            what.push("health limitations through CreateHealthLimitation");
         }
         what.join(", ")
     }
@@ -226,6 +255,47 @@ impl Deriver {
                 *created += 1;
                 if let Some(name) = a.get("id").and_then(Value::as_str) {
                     ids.insert(name.to_string(), id);
+                }
+            }
+        }
+        if let Some(method) = &self.health {
+            let offset = derived.contact_groups.len() + derived.sick_leave.len();
+            for (i, h) in derived.health_limitations.iter().enumerate() {
+                let what = format!(
+                    "derived setup {} {} (health limitation {}, from {})",
+                    offset + i + 1,
+                    method.name,
+                    h.get("id").and_then(Value::as_str).unwrap_or("unnamed"),
+                    h.get("start").and_then(Value::as_str).unwrap_or("?"),
+                );
+                let mut limitation = Map::new();
+                limitation.insert("PersonCivilRegistrationIdentifier".into(), json!(cpr));
+                // Reading `derive.health-limitation-documented`: `given` says nothing of the
+                // documentation; a documented limitation is the one a caller registers.
+                limitation.insert("HealthLimitationDocumentation".into(), json!(true));
+                for (from, to) in [("start", "StartDate"), ("end", "EndDate")] {
+                    if let Some(v) = h.get(from).filter(|v| !v.is_null()) {
+                        limitation.insert(to.into(), v.clone());
+                    }
+                }
+                let request = RenderedRequest {
+                    body: Some(json!({ "HealthLimitation": Value::Object(limitation) })),
+                    ..RenderedRequest::default()
+                };
+                let outcome = target.call(method, &self.caller, &request, exchanges).await;
+                let body = super::setup::require_success(&what, outcome)?;
+                *created += 1;
+                if let Some(name) = h.get("id").and_then(Value::as_str) {
+                    let Some(id) = body
+                        .get("ServiceReceipt")
+                        .and_then(|r| r.get("MessageIdentifier"))
+                        .and_then(Value::as_str)
+                    else {
+                        return Err(ProvisionError::NotApplicable(format!(
+                            "{what}: the receipt has no ServiceReceipt/MessageIdentifier for `${{ids.{name}}}`"
+                        )));
+                    };
+                    ids.insert(name.to_string(), id.to_string());
                 }
             }
         }
@@ -306,14 +376,14 @@ mod tests {
     fn deriver() -> Deriver {
         let spec =
             Spec::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")).unwrap();
-        Deriver::new(&spec, "jobcenter", true, true).unwrap()
+        Deriver::new(&spec, "jobcenter", true, true, true).unwrap()
     }
 
     #[test]
     fn splits_off_the_contact_groups_and_the_sick_leave() {
         let d = deriver();
         let req = json!({"now": "n", "citizen": {"jobcenter": "10101", "contact_groups": [{"type": 1, "start": "s"}], "absences": [{"id": "sick", "type": 11, "start": "s"}]}, "projects": []});
-        let both = Parts::IN_ORDER[2];
+        let both = Parts::IN_ORDER[6];
         let (base, derived) = d.split(&req, both).unwrap();
         assert_eq!(
             base,

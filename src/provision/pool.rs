@@ -105,6 +105,9 @@ pub struct DeriveSettings {
     /// CreateSygemelding. Default: true.
     #[serde(default = "yes")]
     pub sick_leave: bool,
+    /// Derive health limitations through CreateHealthLimitation. Default: true.
+    #[serde(default = "yes")]
+    pub health_limitations: bool,
     /// The caller role derived calls are made as. Default: `jobcenter`.
     #[serde(default = "default_caller")]
     pub caller: String,
@@ -115,6 +118,7 @@ impl Default for DeriveSettings {
         DeriveSettings {
             contact_groups: true,
             sick_leave: true,
+            health_limitations: true,
             caller: default_caller(),
         }
     }
@@ -331,7 +335,11 @@ impl CitizenPool {
                 Err(e) => problems.push(format!("profile `{}`: {e}", p.name)),
             }
         }
-        let deriver = if derive && (file.derive.contact_groups || file.derive.sick_leave) {
+        let deriver = if derive
+            && (file.derive.contact_groups
+                || file.derive.sick_leave
+                || file.derive.health_limitations)
+        {
             if target.role(&file.derive.caller).is_none() {
                 problems.push(format!(
                     "derive.caller: the target has no caller role `{}`",
@@ -343,6 +351,7 @@ impl CitizenPool {
                 &file.derive.caller,
                 file.derive.contact_groups,
                 file.derive.sick_leave,
+                file.derive.health_limitations,
             )
         } else {
             None
@@ -518,7 +527,7 @@ impl CitizenPool {
             }
         }
         if let Some(deriver) = &self.deriver
-            && let Some((base, _)) = deriver.split(&wanted, Parts::IN_ORDER[2])
+            && let Some((base, _)) = deriver.split(&wanted, Parts::IN_ORDER[6])
         {
             return Err(format!(
                 "no citizen pool profile satisfies these preconditions, with or without what could be derived ({}): {}",
