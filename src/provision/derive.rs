@@ -8,9 +8,10 @@
 //! | --- | --- | --- |
 //! | `citizen.contact_groups` | PersonRegistrationService/CreateContactGroup, one call per group, in order; `${ids.NAME}` is the receipt's `MessageIdentifier` | yes |
 //! | `citizen.absences` of type 11 (sygdom) with only a start and an end | SygemeldingService/CreateSygemelding, one call per absence after the contact groups; `fravaerIdentifier` is a fresh UUID, which is `${ids.NAME}`; `Anmeldelsesdato` is the day of the call (reading `derive.sick-leave-reported-today`) | yes |
+//! | `citizen.health_limitations` | PersonRegistrationService/CreateHealthLimitation, after the sick leave; `HealthLimitationDocumentation` true (reading `derive.health-limitation-documented`); `${ids.NAME}` is the receipt's `MessageIdentifier`; a start in the past is refused (4668) | yes |
 //! | `status`, `birth_date` | — a CPR's existence, death and birth date are facts of the CPR register | no |
 //! | `jobcenter`, `kommune`, `former_jobcenters`, `akasse`, `anden_aktoer` | — affiliations the documents give no creating method for (UpdatePersonJobcenter moves a citizen, it does not set a history) | no |
-//! | `enrollment`, `person_categories`, other `absences`, `bookings`, `interviews`, `health_limitations`, `markings`, `ydelser`, `moves`, `projects` | — their methods need fields `given` does not hold (the interview's authority and contact form), refuse past dates (CreateHealthLimitation, 4668) or do not exist (enrollment, projects, moves) | no |
+//! | `enrollment`, `person_categories`, other `absences`, `bookings`, `interviews`, `markings`, `ydelser`, `moves`, `projects` | — their methods need fields `given` does not hold (the interview's authority and contact form), or do not exist (enrollment, projects, moves) | no |
 //! | `has_cv_number`, `failing_systems` | — simulated external systems | no |
 //!
 //! A derived call the target refuses makes the case not applicable, with the target's answer

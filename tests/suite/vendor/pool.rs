@@ -5,8 +5,9 @@
 //! profile satisfies, which are not applicable, with the reason. The pool is a vendor's: a
 //! few dozen profiles of fixed dates (2026-01-05, not `today-60d`), which satisfy a case when
 //! every time lies on the case's side of every boundary its method documents
-//! (`provision::tolerance`); derived setup creates contact groups through CreateContactGroup
-//! and sick leave through CreateSygemelding. At least 60 % of the corpus is applicable so.
+//! (`provision::tolerance`); derived setup creates contact groups through CreateContactGroup,
+//! sick leave through CreateSygemelding and health limitations through CreateHealthLimitation.
+//! At least 60 % of the corpus is applicable so.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
