@@ -7,9 +7,11 @@
 //! | `given` part | derived through | |
 //! | --- | --- | --- |
 //! | `citizen.contact_groups` | PersonRegistrationService/CreateContactGroup, one call per group, in order; `${ids.NAME}` is the receipt's `MessageIdentifier` | yes |
+//! | `citizen.absences` of type 11 (sygdom) with only a start and an end | SygemeldingService/CreateSygemelding, one call per absence after the contact groups; `fravaerIdentifier` is a fresh UUID, which is `${ids.NAME}`; `Anmeldelsesdato` is the day of the call (reading `derive.sick-leave-reported-today`) | yes |
+//! | `citizen.health_limitations` | PersonRegistrationService/CreateHealthLimitation, after the sick leave; `HealthLimitationDocumentation` true (reading `derive.health-limitation-documented`); `${ids.NAME}` is the receipt's `MessageIdentifier`; a start in the past is refused (4668) | yes |
 //! | `status`, `birth_date` | — a CPR's existence, death and birth date are facts of the CPR register | no |
 //! | `jobcenter`, `kommune`, `former_jobcenters`, `akasse`, `anden_aktoer` | — affiliations the documents give no creating method for (UpdatePersonJobcenter moves a citizen, it does not set a history) | no |
-//! | `enrollment`, `person_categories`, `absences`, `bookings`, `interviews`, `health_limitations`, `markings`, `ydelser`, `moves`, `projects` | — their methods need fields `given` does not hold (the interview's authority and contact form), refuse past dates (CreateHealthLimitation, 4668) or do not exist (enrollment, projects, moves) | no |
+//! | `enrollment`, `person_categories`, other `absences`, `bookings`, `interviews`, `markings`, `ydelser`, `moves`, `projects` | — their methods need fields `given` does not hold (the interview's authority and contact form), or do not exist (enrollment, projects, moves) | no |
 //! | `has_cv_number`, `failing_systems` | — simulated external systems | no |
 //!
 //! A derived call the target refuses makes the case not applicable, with the target's answer
@@ -28,50 +30,283 @@ use crate::target::{Exchange, RenderedRequest, Target};
 
 /// The service and method contact groups are created through.
 pub const CONTACT_GROUP_METHOD: (&str, &str) = ("PersonRegistrationService", "CreateContactGroup");
+/// The service and method sick leave (absences of type 11) is created through.
+pub const SICK_LEAVE_METHOD: (&str, &str) = ("SygemeldingService", "CreateSygemelding");
+/// The service and method health limitations are created through.
+pub const HEALTH_LIMITATION_METHOD: (&str, &str) =
+    ("PersonRegistrationService", "CreateHealthLimitation");
+/// The absence type CreateSygemelding creates (`code_lists.fravaerType.sygdom`).
+const SICK: i64 = 11;
+
+/// The parts of a wanted state to create through the services' own methods, in dependency
+/// order: contact groups, then sick leave.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Derived {
+    pub contact_groups: Vec<Value>,
+    pub sick_leave: Vec<Value>,
+    pub health_limitations: Vec<Value>,
+}
+
+impl Derived {
+    /// The number of setup calls.
+    pub fn calls(&self) -> usize {
+        self.contact_groups.len() + self.sick_leave.len() + self.health_limitations.len()
+    }
+
+    /// The derived items, as one value (for comparing times).
+    pub fn as_value(&self) -> Value {
+        json!({
+            "contact_groups": self.contact_groups,
+            "absences": self.sick_leave,
+            "health_limitations": self.health_limitations,
+        })
+    }
+}
+
+/// Which parts of a wanted state to derive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub contact_groups: bool,
+    pub sick_leave: bool,
+    pub health_limitations: bool,
+}
+
+const fn parts(contact_groups: bool, sick_leave: bool, health_limitations: bool) -> Parts {
+    Parts {
+        contact_groups,
+        sick_leave,
+        health_limitations,
+    }
+}
+
+impl Parts {
+    /// The choices, fewest kinds of setup call first: a pool citizen that has a part is better
+    /// than one the part must be created for (a method may refuse a time in the past).
+    pub const IN_ORDER: [Parts; 7] = [
+        parts(false, true, false),
+        parts(false, false, true),
+        parts(true, false, false),
+        parts(false, true, true),
+        parts(true, true, false),
+        parts(true, false, true),
+        parts(true, true, true),
+    ];
+}
 
 /// Makes derived setup calls.
 #[derive(Debug, Clone)]
 pub struct Deriver {
-    method: Arc<MethodInfo>,
+    method: Option<Arc<MethodInfo>>,
+    sick_leave: Option<Arc<MethodInfo>>,
+    health: Option<Arc<MethodInfo>>,
     /// The caller role derived calls are made as.
     pub caller: String,
 }
 
+fn method_info(spec: &Spec, (service, method): (&str, &str)) -> Option<Arc<MethodInfo>> {
+    let m = spec.service_method(service, method)?;
+    MethodInfo::build(spec, m).ok().map(Arc::new)
+}
+
 impl Deriver {
-    /// A deriver calling as `caller`; `None` when the spec has no CreateContactGroup.
-    pub fn new(spec: &Spec, caller: &str) -> Option<Deriver> {
-        let (service, method) = CONTACT_GROUP_METHOD;
-        let m = spec.service_method(service, method)?;
-        let info = MethodInfo::build(spec, m).ok()?;
-        Some(Deriver {
-            method: Arc::new(info),
+    /// A deriver calling as `caller`, through the methods asked for that the spec has;
+    /// `None` when it has neither.
+    pub fn new(
+        spec: &Spec,
+        caller: &str,
+        contact_groups: bool,
+        sick_leave: bool,
+        health_limitations: bool,
+    ) -> Option<Deriver> {
+        let method = contact_groups
+            .then(|| method_info(spec, CONTACT_GROUP_METHOD))
+            .flatten();
+        let sick = sick_leave
+            .then(|| method_info(spec, SICK_LEAVE_METHOD))
+            .flatten();
+        let health = health_limitations
+            .then(|| method_info(spec, HEALTH_LIMITATION_METHOD))
+            .flatten();
+        (method.is_some() || sick.is_some() || health.is_some()).then(|| Deriver {
+            method,
+            sick_leave: sick,
+            health,
             caller: caller.to_string(),
         })
     }
 
     /// Splits a state-change request into what a pool citizen must already satisfy and the
-    /// contact groups to derive; `None` when there is nothing to derive.
-    pub fn split(request: &Value) -> Option<(Value, Vec<Value>)> {
+    /// parts to derive; `None` when there is nothing to derive.
+    pub fn split(&self, request: &Value, parts: Parts) -> Option<(Value, Derived)> {
         let mut base = request.clone();
-        let groups = base
-            .get_mut("citizen")
-            .and_then(Value::as_object_mut)
-            .and_then(|c| c.shift_remove("contact_groups"))?;
-        match groups {
-            Value::Array(items) if !items.is_empty() => Some((base, items)),
-            Value::Array(_)
-            | Value::Null
-            | Value::Bool(_)
-            | Value::Number(_)
-            | Value::String(_)
-            | Value::Object(_) => None,
+        let citizen = base.get_mut("citizen").and_then(Value::as_object_mut)?;
+        let mut derived = Derived::default();
+        if self.method.is_some()
+            && parts.contact_groups
+            && let Some(Value::Array(items)) = citizen.get("contact_groups")
+            && !items.is_empty()
+        {
+            derived.contact_groups = items.clone();
+            citizen.shift_remove("contact_groups");
         }
+        if self.sick_leave.is_some()
+            && parts.sick_leave
+            && let Some(Value::Array(items)) = citizen.get("absences")
+            && !items.is_empty()
+            && items.iter().all(is_plain_sick_leave)
+        {
+            derived.sick_leave = items.clone();
+            citizen.shift_remove("absences");
+        }
+        if self.health.is_some()
+            && parts.health_limitations
+            && let Some(Value::Array(items)) = citizen.get("health_limitations")
+            && !items.is_empty()
+        {
+            derived.health_limitations = items.clone();
+            citizen.shift_remove("health_limitations");
+        }
+        (derived.calls() > 0).then_some((base, derived))
     }
 
-    /// Creates the contact groups for `cpr`, in order, recording every exchange; a named
-    /// group's identifier goes into `ids`, and `created` counts the groups the target accepted.
+    /// What the pool could derive, for the not-applicable reason.
+    pub fn describe(&self) -> String {
+        let mut what = Vec::new();
+        if self.method.is_some() {
+            what.push("contact groups through CreateContactGroup");
+        }
+        if self.sick_leave.is_some() {
+            what.push("sick leave through CreateSygemelding");
+        }
+        if self.health.is_some() {
+            what.push("health limitations through CreateHealthLimitation");
+        }
+        what.join(", ")
+    }
+
+    /// Creates the derived parts for `cpr`, in dependency order, recording every exchange;
+    /// a named item's identifier goes into `ids`, and `created` counts the calls the target
+    /// accepted. `today` is the case's date.
+    #[allow(clippy::too_many_arguments)]
     pub async fn create(
         &self,
+        target: &Target,
+        today: chrono::NaiveDate,
+        cpr: &str,
+        derived: &Derived,
+        ids: &mut BTreeMap<String, String>,
+        created: &mut usize,
+        exchanges: &mut Vec<Exchange>,
+    ) -> Result<(), ProvisionError> {
+        if target.role(&self.caller).is_none() {
+            return Err(ProvisionError::NotApplicable(format!(
+                "derived setup: the target has no caller role `{}` to make setup calls as",
+                self.caller
+            )));
+        }
+        if let Some(method) = &self.method {
+            self.create_groups(
+                method,
+                target,
+                cpr,
+                &derived.contact_groups,
+                ids,
+                created,
+                exchanges,
+            )
+            .await?;
+        }
+        if let Some(method) = &self.sick_leave {
+            let offset = derived.contact_groups.len();
+            for (i, a) in derived.sick_leave.iter().enumerate() {
+                let id = uuid::Uuid::new_v4().to_string();
+                // dateTime fields: the resolved times as they are, the report at midnight.
+                let start = a.get("start").and_then(Value::as_str).map(str::to_string);
+                let what = format!(
+                    "derived setup {} {} (sick leave {}, from {})",
+                    offset + i + 1,
+                    method.name,
+                    a.get("id").and_then(Value::as_str).unwrap_or("unnamed"),
+                    start.as_deref().unwrap_or("?"),
+                );
+                let mut sygemelding = Map::new();
+                sygemelding.insert("fravaerIdentifier".into(), json!(id));
+                sygemelding.insert("Startdato".into(), json!(start));
+                if let Some(end) = a.get("end").and_then(Value::as_str) {
+                    sygemelding.insert("Slutdato".into(), json!(end));
+                }
+                sygemelding.insert("fravaerType".into(), json!(SICK));
+                sygemelding.insert(
+                    "Anmeldelsesdato".into(),
+                    json!(crate::clock::Clock::midnight(today).rfc3339()),
+                );
+                let request = RenderedRequest {
+                    headers: vec![
+                        ("x-requestId".into(), uuid::Uuid::new_v4().to_string()),
+                        ("x-civilRegistrationIdentifier".into(), cpr.to_string()),
+                    ],
+                    body: Some(json!({
+                        "PersonCivilRegistrationIdentifier": cpr,
+                        "Sygemelding": Value::Object(sygemelding),
+                    })),
+                    ..RenderedRequest::default()
+                };
+                let outcome = target.call(method, &self.caller, &request, exchanges).await;
+                super::setup::require_success(&what, outcome)?;
+                *created += 1;
+                if let Some(name) = a.get("id").and_then(Value::as_str) {
+                    ids.insert(name.to_string(), id);
+                }
+            }
+        }
+        if let Some(method) = &self.health {
+            let offset = derived.contact_groups.len() + derived.sick_leave.len();
+            for (i, h) in derived.health_limitations.iter().enumerate() {
+                let what = format!(
+                    "derived setup {} {} (health limitation {}, from {})",
+                    offset + i + 1,
+                    method.name,
+                    h.get("id").and_then(Value::as_str).unwrap_or("unnamed"),
+                    h.get("start").and_then(Value::as_str).unwrap_or("?"),
+                );
+                let mut limitation = Map::new();
+                limitation.insert("PersonCivilRegistrationIdentifier".into(), json!(cpr));
+                // Reading `derive.health-limitation-documented`: `given` says nothing of the
+                // documentation; a documented limitation is the one a caller registers.
+                limitation.insert("HealthLimitationDocumentation".into(), json!(true));
+                for (from, to) in [("start", "StartDate"), ("end", "EndDate")] {
+                    if let Some(v) = h.get(from).filter(|v| !v.is_null()) {
+                        limitation.insert(to.into(), v.clone());
+                    }
+                }
+                let request = RenderedRequest {
+                    body: Some(json!({ "HealthLimitation": Value::Object(limitation) })),
+                    ..RenderedRequest::default()
+                };
+                let outcome = target.call(method, &self.caller, &request, exchanges).await;
+                let body = super::setup::require_success(&what, outcome)?;
+                *created += 1;
+                if let Some(name) = h.get("id").and_then(Value::as_str) {
+                    let Some(id) = body
+                        .get("ServiceReceipt")
+                        .and_then(|r| r.get("MessageIdentifier"))
+                        .and_then(Value::as_str)
+                    else {
+                        return Err(ProvisionError::NotApplicable(format!(
+                            "{what}: the receipt has no ServiceReceipt/MessageIdentifier for `${{ids.{name}}}`"
+                        )));
+                    };
+                    ids.insert(name.to_string(), id.to_string());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn create_groups(
+        &self,
+        method: &MethodInfo,
         target: &Target,
         cpr: &str,
         groups: &[Value],
@@ -79,12 +314,6 @@ impl Deriver {
         created: &mut usize,
         exchanges: &mut Vec<Exchange>,
     ) -> Result<(), ProvisionError> {
-        if target.role(&self.caller).is_none() {
-            return Err(ProvisionError::NotApplicable(format!(
-                "derived setup: the target has no caller role `{}` to create contact groups as",
-                self.caller
-            )));
-        }
         for (i, g) in groups.iter().enumerate() {
             let mut group = Map::new();
             group.insert("PersonCivilRegistrationIdentifier".into(), json!(cpr));
@@ -101,7 +330,7 @@ impl Deriver {
             let what = format!(
                 "derived setup {} {} (contact group {}, type {}, from {})",
                 i + 1,
-                self.method.name,
+                method.name,
                 g.get("id").and_then(Value::as_str).unwrap_or("unnamed"),
                 g.get("type").map(Value::to_string).unwrap_or_default(),
                 g.get("start").and_then(Value::as_str).unwrap_or("?"),
@@ -110,9 +339,7 @@ impl Deriver {
                 body: Some(json!({ "ContactGroup": Value::Object(group) })),
                 ..RenderedRequest::default()
             };
-            let outcome = target
-                .call(&self.method, &self.caller, &request, exchanges)
-                .await;
+            let outcome = target.call(method, &self.caller, &request, exchanges).await;
             let body = super::setup::require_success(&what, outcome)?;
             *created += 1;
             if let Some(name) = g.get("id").and_then(Value::as_str) {
@@ -132,21 +359,53 @@ impl Deriver {
     }
 }
 
+/// A sick leave CreateSygemelding can create: type 11, a start, perhaps an end and a name,
+/// nothing else (an unemployment rate, a company or a warning-letter date it cannot set).
+fn is_plain_sick_leave(a: &Value) -> bool {
+    a.as_object().is_some_and(|m| {
+        m.get("type").and_then(Value::as_i64) == Some(SICK)
+            && m.contains_key("start")
+            && m.keys()
+                .all(|k| matches!(k.as_str(), "id" | "type" | "start" | "end"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn deriver() -> Deriver {
+        let spec =
+            Spec::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")).unwrap();
+        Deriver::new(&spec, "jobcenter", true, true, true).unwrap()
+    }
+
     #[test]
-    fn splits_off_the_contact_groups() {
-        let req = json!({"now": "n", "citizen": {"jobcenter": "10101", "contact_groups": [{"type": 1, "start": "s"}]}, "projects": []});
-        let (base, groups) = Deriver::split(&req).unwrap();
+    fn splits_off_the_contact_groups_and_the_sick_leave() {
+        let d = deriver();
+        let req = json!({"now": "n", "citizen": {"jobcenter": "10101", "contact_groups": [{"type": 1, "start": "s"}], "absences": [{"id": "sick", "type": 11, "start": "s"}]}, "projects": []});
+        let both = Parts::IN_ORDER[6];
+        let (base, derived) = d.split(&req, both).unwrap();
         assert_eq!(
             base,
             json!({"now": "n", "citizen": {"jobcenter": "10101"}, "projects": []})
         );
-        assert_eq!(groups.len(), 1);
-        assert!(Deriver::split(&json!({"citizen": {"jobcenter": "1"}})).is_none());
-        assert!(Deriver::split(&json!({"citizen": {"contact_groups": []}})).is_none());
-        assert!(Deriver::split(&json!({"projects": []})).is_none());
+        assert_eq!(derived.calls(), 2);
+        let (_, sick) = d.split(&req, Parts::IN_ORDER[0]).unwrap();
+        assert_eq!((sick.contact_groups.len(), sick.sick_leave.len()), (0, 1));
+        // An absence CreateSygemelding cannot create stays with the pool citizen.
+        let other = json!({"citizen": {"absences": [{"type": 11, "start": "s", "cvr": "1"}]}});
+        assert!(d.split(&other, both).is_none());
+        let other = json!({"citizen": {"absences": [{"type": 7, "start": "s"}]}});
+        assert!(d.split(&other, both).is_none());
+        assert!(
+            d.split(&json!({"citizen": {"jobcenter": "1"}}), both)
+                .is_none()
+        );
+        assert!(
+            d.split(&json!({"citizen": {"contact_groups": []}}), both)
+                .is_none()
+        );
+        assert!(d.split(&json!({"projects": []}), both).is_none());
     }
 }

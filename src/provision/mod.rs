@@ -16,6 +16,7 @@ pub mod pool;
 pub mod setup;
 pub mod state;
 pub mod suggest;
+pub mod tolerance;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -75,6 +76,27 @@ pub struct Need<'a> {
     pub pins_clock: bool,
     /// The case's tags (`pool:NAME` names a pool profile).
     pub tags: &'a [String],
+    /// The case's service and method.
+    pub method: (&'a str, &'a str),
+    /// The times the case writes outside `given` (its request, expectation and setup calls),
+    /// resolved against its clock: a pool citizen's times must be on their sides
+    /// ([`tolerance`]).
+    pub written_times: &'a [Clock],
+}
+
+/// The times a case writes outside `given`, resolved against `clock` (see [`Need`]).
+pub fn written_times(case: &crate::case::model::Case, clock: Clock) -> Vec<Clock> {
+    let mut texts = vec![
+        serde_json::to_value(&case.when).unwrap_or(Value::Null),
+        serde_json::to_value(&case.then).unwrap_or(Value::Null),
+    ];
+    texts.extend(
+        case.given
+            .calls
+            .iter()
+            .map(|c| serde_json::to_value(&c.when).unwrap_or(Value::Null)),
+    );
+    tolerance::Frame::new(clock, &texts, Vec::new()).anchors
 }
 
 /// What was established, and what must be held until the case ends.

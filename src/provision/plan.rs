@@ -140,6 +140,7 @@ fn plan_one(
         .clock
         .and_then(|t| t.instant(run_clock))
         .unwrap_or(run_clock);
+    let written = super::written_times(&planned.case, clock);
     let other = given.other_citizen.as_ref().map(|o| Given {
         citizen: Some(o.clone()),
         ..Given::default()
@@ -164,6 +165,8 @@ fn plan_one(
             clock,
             pins_clock: planned.clock.is_some(),
             tags: &planned.case.tags,
+            method: (&planned.case.service, &planned.case.method),
+            written_times: &written,
         };
         let mode = match means {
             Means::StateEndpoint => Mode::StateEndpoint,

@@ -24,8 +24,11 @@
 //! 2. a profile whose `given`, normalised, equals the case's: both are turned into the
 //!    state-change request (times resolved against the run's clock, caller roles replaced by
 //!    organisation codes, defaults filled in), and compared without `now`;
-//! 3. a profile that equals the case's `given` less its contact groups, which are then created
-//!    through CreateContactGroup ([`super::derive`]); such a citizen is not returned to the pool.
+//!    else the first profile whose state satisfies the case's within the boundaries the rules
+//!    of its method draw ([`super::tolerance`]: fixed dates for times relative to today);
+//! 3. a profile that equals or satisfies the case's `given` less what can be derived (contact
+//!    groups through CreateContactGroup, sick leave through CreateSygemelding,
+//!    [`super::derive`]), fewest calls first; such a citizen is not returned to the pool.
 //!
 //! Each citizen serves one case at a time (a lease, returned when the case ends); a profile
 //! with `reuse: false` gives each citizen to one case per run. A case that pins its own clock
@@ -40,7 +43,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
 
-use super::derive::Deriver;
+use super::derive::{Deriver, Parts};
+use super::tolerance::{self, Frame, Span};
 use super::{BoxFuture, Need, ProvisionError, Provisioned, Provisioner, state_request};
 use crate::case::given::Given;
 use crate::clock::Clock;
@@ -97,6 +101,13 @@ pub struct DeriveSettings {
     /// `derive_setup: false` turns it off too).
     #[serde(default = "yes")]
     pub contact_groups: bool,
+    /// Derive sick leave (absences of type 11 with a start and perhaps an end) through
+    /// CreateSygemelding. Default: true.
+    #[serde(default = "yes")]
+    pub sick_leave: bool,
+    /// Derive health limitations through CreateHealthLimitation. Default: true.
+    #[serde(default = "yes")]
+    pub health_limitations: bool,
     /// The caller role derived calls are made as. Default: `jobcenter`.
     #[serde(default = "default_caller")]
     pub caller: String,
@@ -106,6 +117,8 @@ impl Default for DeriveSettings {
     fn default() -> Self {
         DeriveSettings {
             contact_groups: true,
+            sick_leave: true,
+            health_limitations: true,
             caller: default_caller(),
         }
     }
@@ -285,6 +298,8 @@ pub struct CitizenPool {
     deriver: Option<Deriver>,
     /// The run's clock, which every profile was normalised against.
     clock: Clock,
+    /// The durations the documents state, per service and method ([`tolerance`]).
+    spans: BTreeMap<(String, String), Vec<Span>>,
 }
 
 impl CitizenPool {
@@ -320,25 +335,44 @@ impl CitizenPool {
                 Err(e) => problems.push(format!("profile `{}`: {e}", p.name)),
             }
         }
-        let deriver = if derive && file.derive.contact_groups {
+        let deriver = if derive
+            && (file.derive.contact_groups
+                || file.derive.sick_leave
+                || file.derive.health_limitations)
+        {
             if target.role(&file.derive.caller).is_none() {
                 problems.push(format!(
                     "derive.caller: the target has no caller role `{}`",
                     file.derive.caller
                 ));
             }
-            Deriver::new(spec, &file.derive.caller)
+            Deriver::new(
+                spec,
+                &file.derive.caller,
+                file.derive.contact_groups,
+                file.derive.sick_leave,
+                file.derive.health_limitations,
+            )
         } else {
             None
         };
         if !problems.is_empty() {
             return Err(problems);
         }
+        let spans = spec
+            .methods()
+            .map(|m| {
+                let key = (m.service.service.clone(), m.method.name.clone());
+                let spans = tolerance::method_spans(spec, &key.0, &key.1);
+                (key, spans)
+            })
+            .collect();
         Ok(CitizenPool {
             target,
             slots,
             deriver,
             clock,
+            spans,
         })
     }
 
@@ -361,8 +395,31 @@ impl CitizenPool {
         self.slots.iter().find(|s| s.name == name)
     }
 
-    fn matching(&self, normalised: &Value) -> Option<&Arc<Slot>> {
-        self.slots.iter().find(|s| &s.normalised == normalised)
+    /// The profile whose state is the wanted one, else the first whose state satisfies it
+    /// within the boundaries of `frame` ([`tolerance::equivalent`]).
+    fn matching(&self, normalised: &Value, frame: &Frame) -> Option<&Arc<Slot>> {
+        self.slots
+            .iter()
+            .find(|s| &s.normalised == normalised)
+            .or_else(|| {
+                self.slots
+                    .iter()
+                    .find(|s| tolerance::equivalent(normalised, &s.normalised, frame))
+            })
+    }
+
+    /// What a need's times are compared against.
+    fn frame(&self, need: &Need<'_>) -> Frame {
+        let (service, method) = need.method;
+        Frame {
+            now: Some(need.clock),
+            anchors: need.written_times.to_vec(),
+            spans: self
+                .spans
+                .get(&(service.to_string(), method.to_string()))
+                .cloned()
+                .unwrap_or_default(),
+        }
     }
 
     async fn lease(&self, slot: &Arc<Slot>) -> Result<Lease, ProvisionError> {
@@ -407,8 +464,13 @@ fn shown(v: &Value) -> String {
 pub enum Choice {
     /// A citizen of the profile, as it is (named by a `pool:NAME` tag or matching).
     Citizen { profile: String },
-    /// A citizen of the profile, plus the contact groups created through CreateContactGroup.
-    WithDerived { profile: String, groups: usize },
+    /// A citizen of the profile, plus the parts derived through the services' own methods
+    /// (`groups` setup calls).
+    WithDerived {
+        profile: String,
+        groups: usize,
+        parts: Parts,
+    },
 }
 
 impl Choice {
@@ -440,22 +502,36 @@ impl CitizenPool {
             };
         }
         let wanted = without_now(need.request);
-        if let Some(slot) = self.matching(&wanted) {
+        let frame = self.frame(need);
+        if let Some(slot) = self.matching(&wanted, &frame) {
             return Ok(Choice::Citizen {
                 profile: slot.name.clone(),
             });
         }
-        if self.deriver.is_some()
-            && let Some((base, groups)) = Deriver::split(&wanted)
-        {
-            if let Some(slot) = self.matching(&base) {
-                return Ok(Choice::WithDerived {
-                    profile: slot.name.clone(),
-                    groups: groups.len(),
-                });
+        if let Some(deriver) = &self.deriver {
+            for parts in Parts::IN_ORDER {
+                let Some((base, derived)) = deriver.split(&wanted, parts) else {
+                    continue;
+                };
+                // The derived items are created with the case's times: the same in both
+                // states.
+                let mut frame = frame.clone();
+                frame.anchor_state(&derived.as_value());
+                if let Some(slot) = self.matching(&base, &frame) {
+                    return Ok(Choice::WithDerived {
+                        profile: slot.name.clone(),
+                        groups: derived.calls(),
+                        parts,
+                    });
+                }
             }
+        }
+        if let Some(deriver) = &self.deriver
+            && let Some((base, _)) = deriver.split(&wanted, Parts::IN_ORDER[6])
+        {
             return Err(format!(
-                "no citizen pool profile satisfies these preconditions, with or without their contact groups (which could be created through CreateContactGroup): {}",
+                "no citizen pool profile satisfies these preconditions, with or without what could be derived ({}): {}",
+                deriver.describe(),
                 shown(&base)
             ));
         }
@@ -466,9 +542,10 @@ impl CitizenPool {
     }
 
     /// The pool profile whose `given` normalises to `request` (a state-change request; its
-    /// `now` is ignored), if any.
+    /// `now` is ignored), if any; times compared exactly.
     pub fn profile_for(&self, request: &Value) -> Option<String> {
-        self.matching(&without_now(request)).map(|s| s.name.clone())
+        self.matching(&without_now(request), &Frame::default())
+            .map(|s| s.name.clone())
     }
 
     /// A profile's citizens and whether each serves more than one case (`reuse`).
@@ -490,23 +567,24 @@ impl Provisioner for CitizenPool {
                 .ok_or_else(|| ProvisionError::Failed("the chosen profile vanished".into()))?;
             let mut lease = self.lease(slot).await?;
             let mut established = Self::established(&lease);
-            let Choice::WithDerived { .. } = choice else {
+            let Choice::WithDerived { parts, .. } = choice else {
                 return Ok(Provisioned {
                     established,
                     lease: Some(lease),
                 });
             };
-            let (Some(deriver), Some((_, groups))) = (
-                self.deriver.as_ref(),
-                Deriver::split(&without_now(need.request)),
-            ) else {
+            let Some((deriver, (_, derived))) = self
+                .deriver
+                .as_ref()
+                .and_then(|d| d.split(&without_now(need.request), parts).map(|s| (d, s)))
+            else {
                 return Err(ProvisionError::Failed(
                     "derived setup was chosen but cannot be made".into(),
                 ));
             };
             let Some(cpr) = established.cpr.clone() else {
                 return Err(ProvisionError::NotApplicable(format!(
-                    "pool profile `{}` has no citizen to create contact groups for",
+                    "pool profile `{}` has no citizen to make derived setup calls for",
                     slot.name
                 )));
             };
@@ -518,8 +596,9 @@ impl Provisioner for CitizenPool {
             let result = deriver
                 .create(
                     &self.target,
+                    need.clock.today(),
                     &cpr,
-                    &groups,
+                    &derived,
                     &mut established.ids,
                     &mut created,
                     exchanges,

@@ -175,6 +175,7 @@ async fn execute(
     let mut leases = Vec::new();
     let mut established = Established::default();
     if let Some(given) = &planned.state {
+        let written = provision::written_times(&planned.case, clock);
         // The citizen (and the projects) first, then the other citizen with a state request
         // of its own; the other's named identifiers join the citizen's, its CPR is not used.
         let other = given.other_citizen.as_ref().map(|o| Given {
@@ -205,6 +206,8 @@ async fn execute(
                 clock,
                 pins_clock: planned.clock.is_some(),
                 tags: &planned.case.tags,
+                method: (&planned.case.service, &planned.case.method),
+                written_times: &written,
             };
             let est = match env.provisioner.establish(need, exchanges).await {
                 Ok(p) => {
