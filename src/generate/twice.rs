@@ -35,12 +35,15 @@ pub fn errors_reported(all: Then) -> Then {
     )
 }
 
-/// Whether the rule applies: a current method (a deprecated one answers 4588) whose input has a CPR and another
-/// field with a constraint, where both codes can be answered.
+/// Whether the rule applies: a current method (a deprecated one answers 4588) that lists 1014,
+/// whose input has a CPR and another field with a constraint.
 pub fn applies(spec: &Spec, m: MethodRef<'_>) -> bool {
+    // The other violation's 1014 is the method's own row (else it is by the reading
+    // schema-fault-code, and two refusals of any code tell nothing apart); the CPR's code is by
+    // the reading cpr-pattern-code, which a method listing 1014 brings in force.
     m.method.status == MethodStatus::Current
+        && m.method.error(FAILED_TO_VALIDATE).is_some()
         && super::answerable(spec, m, INVALID_CPR)
-        && super::answerable(spec, m, FAILED_TO_VALIDATE)
         && has(&m.method.input, &|f| super::is_cpr(f))
         && has(&m.method.input, &|f| {
             !super::is_cpr(f) && (f.occurs.min > 0 || f.pattern.is_some())
