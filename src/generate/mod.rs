@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::case::model::{Case, Covers, Origin, SuccessFlag, Then, When};
-use crate::spec::model::{Field, MethodStatus};
+use crate::spec::model::{Binding, Field, MethodStatus};
 use crate::spec::{MethodRef, Spec};
 
 pub use values::Violation;
@@ -231,7 +231,27 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case) -> (Vec<Case>, BTr
                 } else {
                     vec![format!("general_faults.{code}")]
                 };
-                (schema_then(&documented, code), covers, assumes)
+                let mut then = schema_then(&documented, code);
+                // An unknown JSON member: rejected, or ignored (the reading
+                // unknown-json-members), where the call succeeds as its base does.
+                if violation == Violation::UnknownElement
+                    && matches!(method.binding, Binding::Rest { .. })
+                {
+                    then = by_reading(
+                        "unknown-json-members",
+                        [
+                            ("rejected-1014", then),
+                            (
+                                "ignored",
+                                Then::Success {
+                                    success: SuccessFlag(true),
+                                    fields: Default::default(),
+                                },
+                            ),
+                        ],
+                    );
+                }
+                (then, covers, assumes)
             }
             None => (
                 Then::Success {
