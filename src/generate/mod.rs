@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::case::model::{Case, Covers, Origin, SuccessFlag, Then, When};
-use crate::spec::model::{Field, MethodStatus};
+use crate::spec::model::{Binding, Field, MethodStatus};
 use crate::spec::{MethodRef, Spec};
 
 pub use values::Violation;
@@ -128,12 +128,31 @@ pub fn generate(spec: &Spec, corpus: &[Case]) -> Generated {
                     && matches!(c.then, Then::Error { error } if error == crate::spec::model::WITHDRAWN_CODE)
             })
         };
-        if base.is_none()
-            && m.method.status == MethodStatus::Deprecated
-            && let Some(refused) = refused_base()
-        {
-            out.cases
-                .extend(cross::for_method(spec, m, refused, &id_prefix(spec, m)));
+        // The cross-cutting cases omit a header or a token whatever the base expects, so a
+        // base that succeeds under one alternative of a reading only (GetInterviewInfo's empty
+        // request) still serves them, though not the field cases.
+        let reading_base = || {
+            corpus.iter().find(|c| {
+                c.service == m.service.service
+                    && c.method == m.method.name
+                    && !c.origin.generated
+                    && c.given.calls.is_empty()
+                    && c.when.raw.is_none()
+                    && matches!(&c.then, Then::ByReading { by_reading }
+                        if by_reading.expect.values().any(Then::is_success))
+            })
+        };
+        if base.is_none() {
+            let cross_base = if m.method.status == MethodStatus::Deprecated {
+                refused_base()
+            } else {
+                None
+            }
+            .or_else(reading_base);
+            if let Some(b) = cross_base {
+                out.cases
+                    .extend(cross::for_method(spec, m, b, &id_prefix(spec, m)));
+            }
         }
         let Some(base) = base else {
             out.skipped.push(Skipped {
@@ -250,7 +269,28 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, base: &Case) -> (Vec<Case>, BTr
                 } else {
                     vec![format!("general_faults.{code}")]
                 };
-                (schema_then(&documented, code), covers, assumes)
+                let mut then = schema_then(&documented, code);
+                // An unknown JSON member: rejected, or ignored (the reading
+                // unknown-json-members), where the call succeeds as its base does.
+                if violation == Violation::UnknownElement
+                    && matches!(method.binding, Binding::Rest { .. })
+                    && spec.overlay.readings.contains_key("unknown-json-members")
+                {
+                    then = by_reading(
+                        "unknown-json-members",
+                        [
+                            ("rejected-1014", then),
+                            (
+                                "ignored",
+                                Then::Success {
+                                    success: SuccessFlag(true),
+                                    fields: Default::default(),
+                                },
+                            ),
+                        ],
+                    );
+                }
+                (then, covers, assumes)
             }
             None => (
                 Then::Success {

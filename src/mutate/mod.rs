@@ -330,7 +330,13 @@ async fn run_against(
             &TargetOptions::default(),
         )?),
     };
-    let env = Arc::new(RunEnv::new(target, options.clock, options.timeout));
+    let mut env = RunEnv::new(target, options.clock, options.timeout);
+    // The embedded reference answers under konform's defaults of every reading: declared, a
+    // mutant that answers as another alternative would fails rather than being inconclusive.
+    if matches!(upstream, Upstream::Embedded) {
+        env.statement = Arc::new(crate::spec::statement::Statement::defaults(&overlay));
+    }
+    let env = Arc::new(env);
     let stop = Arc::new(Notify::new());
     let interrupt = {
         let stop = stop.clone();

@@ -339,6 +339,11 @@ impl Planner<'_> {
             has_citizen,
             &mut sink,
         );
+        self.check_boundaries(
+            case,
+            node.get("then").map_or(node.pos, |n| n.pos),
+            &mut sink,
+        );
 
         if !sink.diags.is_empty() {
             self.out.diagnostics.extend(sink.diags);
@@ -454,6 +459,53 @@ impl Planner<'_> {
                 }
             }
             NodeValue::Null | NodeValue::Bool(_) | NodeValue::Int(_) | NodeValue::Float(_) => {}
+        }
+    }
+
+    /// A boundary that holds under one reading only: a case tagged `boundary` that covers a
+    /// code whose boundary a reading moves (the overlay's `boundaries`) states its expectation
+    /// under every alternative of that reading.
+    pub(super) fn check_boundaries(
+        &self,
+        case: &crate::case::model::Case,
+        pos: Pos,
+        sink: &mut Sink<'_>,
+    ) {
+        if !case.tags.iter().any(|t| t == "boundary") {
+            return;
+        }
+        let under = case.then.readings();
+        for (name, reading) in &self.spec.overlay.readings {
+            let Some(code) = case
+                .covers
+                .codes
+                .iter()
+                .find(|c| reading.boundaries.contains(c))
+            else {
+                continue;
+            };
+            if under.contains(&name.as_str()) {
+                continue;
+            }
+            let alternatives: Vec<&str> = reading
+                .alternatives
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect();
+            sink.push(
+                pos,
+                "then",
+                format!(
+                    "no document grounds: the boundary of {code} holds under one reading only; \
+                     the reading {name} moves it ({})",
+                    alternatives.join(", ")
+                ),
+                Some(format!(
+                    "expect it with `by_reading: {{ reading: {name}, expect: {{ {}: ... }} }}`, \
+                     every alternative stated (the same expectation where they agree)",
+                    alternatives.join(": ..., ")
+                )),
+            );
         }
     }
 

@@ -81,6 +81,8 @@ pub fn handle(
     let mut validator =
         Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
     validator.cpr_code = app.cpr_code(method);
+    validator.former_names = app.reading("renamed-members") != "refused";
+    validator.unknown_ignored = app.reading("unknown-json-members") == "ignored";
     // x-requestId: too long gives 1014; a repeat, 412.
     if let Some(id) = header_value(headers, "x-requestid") {
         let too_long = id.chars().count() > MAX_REQUEST_ID;

@@ -191,13 +191,24 @@ impl App {
         }
     }
 
-    /// The codes an error answer lists (the reading errors-reported): all found, or the first.
+    /// The codes an error answer lists (the reading errors-reported): all found, or the first;
+    /// of 4668 and 4748 together, the one the reading error-precedence puts first.
     pub fn reported<'c>(&self, codes: &'c [u32]) -> &'c [u32] {
-        if self.reading("errors-reported") == "first" {
-            &codes[..codes.len().min(1)]
-        } else {
-            codes
+        if self.reading("errors-reported") != "first" {
+            return codes;
         }
+        let both = codes.contains(&4668) && codes.contains(&4748);
+        let first = if both {
+            let winner = if self.reading("error-precedence") == "4748" {
+                4748
+            } else {
+                4668
+            };
+            codes.iter().position(|c| *c == winner).unwrap_or(0)
+        } else {
+            0
+        };
+        &codes[first.min(codes.len())..(first + 1).min(codes.len())]
     }
 
     /// The check-id prefix of a method.

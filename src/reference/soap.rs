@@ -177,6 +177,7 @@ pub fn handle(app: &App, service_name: &str, headers: &HeaderMap, body: &[u8]) -
     let mut validator =
         Validator::new(&app.switches, &app.patterns).with_fault(app.fault_for(method));
     validator.cpr_code = app.cpr_code(method);
+    validator.former_names = app.reading("renamed-members") != "refused";
     let mut content = match envelope.as_ref().and_then(|e| e.body.as_ref()) {
         Some(b) if &b.name == request_element => b.value.clone(),
         Some(b) => {

@@ -109,6 +109,12 @@ pub struct Validator<'a> {
     pub findings: Vec<Finding>,
     /// The code a CPR that fails its pattern gets (the reading cpr-pattern-code).
     pub cpr_code: u32,
+    /// Whether a former element name is taken for the current one (the reading
+    /// renamed-members), else it is an unknown member.
+    pub former_names: bool,
+    /// Whether unknown members are dropped rather than reported (the reading
+    /// unknown-json-members).
+    pub unknown_ignored: bool,
 }
 
 impl<'a> Validator<'a> {
@@ -119,6 +125,8 @@ impl<'a> Validator<'a> {
             fault: None,
             findings: Vec::new(),
             cpr_code: 1001,
+            former_names: true,
+            unknown_ignored: false,
         }
     }
 
@@ -177,10 +185,13 @@ impl<'a> Validator<'a> {
                 .iter()
                 .find(|f| f.former_name.as_deref() == Some(key.as_str()))
             {
-                Some(f) if !map.contains_key(&f.name) => {
+                Some(f) if self.former_names && !map.contains_key(&f.name) => {
                     if let Some(v) = map.remove(&key) {
                         map.insert(f.name.clone(), v);
                     }
+                }
+                None if self.unknown_ignored => {
+                    map.remove(&key);
                 }
                 _ => self.report(1014, "validation/unknown", &join(path, &key)),
             }

@@ -84,6 +84,10 @@ pub struct Reading {
     pub default: String,
     /// The document lines that leave it open.
     pub at: Vec<super::provenance::Provenance>,
+    /// The codes whose boundary moves with the reading: a case that holds the boundary of one
+    /// (tagged `boundary`, covering it) states its expectation under every alternative.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub boundaries: Vec<u32>,
 }
 
 /// One way to read a [`Reading`].

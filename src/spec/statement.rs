@@ -280,6 +280,7 @@ mod tests {
                     },
                 ],
                 default: "1001".into(),
+                boundaries: Vec::new(),
                 at: vec![crate::spec::Provenance {
                     doc: "001.txt".into(),
                     line: 3,

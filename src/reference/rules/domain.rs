@@ -11,14 +11,16 @@
 //!   ([`CODE_RANGE`]); 0, negative values and values of 100 or more are invalid (4675, 4708,
 //!   4709, 8176, 8177, 8178, 4664, 4340, 100052).
 //! - A contact group is *in force* at an instant from its EventTime (the documents:
-//!   "i forhold til EventTime på kontaktgruppen") until its end, inclusive by date.
+//!   "i forhold til EventTime på kontaktgruppen") until its end, inclusive by date; for the
+//!   interview rules from its start date instead under the reading contact-group-in-force.
 //! - Interviews: every interview type suits every contact group, but an interview needs a
 //!   contact group in force on its day (8058); the rehab-team interview (18) needs
-//!   InterviewWithMoreAuthorities (6054) and, for contact groups 1 and 2, a current illness
-//!   (6058). Every interview type resets the contact-frequency clock except 8 and 18.
+//!   InterviewWithMoreAuthorities (6054, the reading more-authorities-types) and, for contact
+//!   groups 1 and 2, a current illness (6058). Every interview type resets the
+//!   contact-frequency clock except 8 and 18.
 //! - Interviews with more authorities need a participant (6055) and a participation status
-//!   (6056); that status must be 1–4 (9126) except for the rehab team, where it must be 5 or 6
-//!   (9125).
+//!   (6056; for the rehab team the reading rehab-exemptions); that status must be 1–4 (9126)
+//!   except for the rehab team, where it must be 5 or 6 (9125).
 //! - Contact groups: a citizen aged under 18 or 67 or over at the start gets 6033; contact group
 //!   1 needs an enrollment (4731) and is not created by a JobCenter (9331); contact groups 24
 //!   and 25 need an active absence (8190), the others conflict with one (4645); a new contact
@@ -126,15 +128,32 @@ pub fn valid(call: &Call<'_>, list: &str, value: i64) -> bool {
 
 /// Whether the contact group is in force at `t` (from its EventTime to its end, by date).
 pub fn in_force(g: &ContactGroup, t: DateTime<FixedOffset>) -> bool {
+    in_force_from(g, t, g.event_time.min(g.start))
+}
+
+/// Whether the contact group is in force at `t`, from `from` to its end, by date.
+fn in_force_from(g: &ContactGroup, t: DateTime<FixedOffset>, from: DateTime<FixedOffset>) -> bool {
     let day = t.date_naive();
-    let from = g
-        .event_time
-        .min(g.start)
-        .with_timezone(t.offset())
-        .date_naive();
+    let from = from.with_timezone(t.offset()).date_naive();
     from <= day
         && g.end
             .is_none_or(|e| day <= e.with_timezone(t.offset()).date_naive())
+}
+
+/// The contact group the interview rules take at `t` (the reading contact-group-in-force: in
+/// force from its EventTime, or from its start date).
+pub fn interview_contact_group<'c>(
+    call: &Call<'_>,
+    c: &'c Citizen,
+    t: DateTime<FixedOffset>,
+) -> Option<&'c ContactGroup> {
+    if call.app.reading("contact-group-in-force") != "start-date" {
+        return contact_group_at(c, t);
+    }
+    c.contact_groups
+        .iter()
+        .filter(|g| in_force_from(g, t, g.start))
+        .max_by_key(|g| g.start)
 }
 
 /// The contact group in force at `t` (the latest starting one, if several).

@@ -525,7 +525,8 @@ fn find_health(call: &mut Call<'_>, c: &Citizen) -> Result<Option<usize>, Reject
 }
 
 /// UpdateHealthLimitation: the limitation (4589), the start cannot change (4647), an ended
-/// limitation's end cannot change (4748), then the dates as on creation.
+/// limitation's end cannot change (4748), and the dates as on creation; all of them reported
+/// together (which one comes first is the reading error-precedence).
 fn update_health_limitation(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejection> {
     let Some(pos) = find_health(call, c)? else {
         return Ok(call.receipt(None));
@@ -539,7 +540,6 @@ fn update_health_limitation(call: &mut Call<'_>, c: &mut Citizen) -> Result<Valu
     call.ctx.check(4748, || {
         old.end.is_some_and(|e| local_date(e, now) < today) && h.end != old.end
     });
-    call.ctx.gate()?;
     check_health_dates(call, &h);
     call.ctx.gate()?;
     c.health_limitations[pos].end = h.end;
@@ -581,17 +581,24 @@ fn check_marking_dates(
     let Some(start) = start else { return Ok(()) };
     call.ctx.check(4669, || end.is_some_and(|e| e < start));
     call.ctx.check(4670, || start < p.start);
+    // The reading open-end-vs-project-end: an omitted end runs forever, or takes the project's.
+    let open_end_exceeds = call.app.reading("open-end-vs-project-end") != "within";
     call.ctx.check(4671, || match (end, p.end) {
         (_, None) => false,
-        (None, Some(_)) => true,
+        (None, Some(_)) => open_end_exceeds,
         (Some(e), Some(pe)) => e > pe,
     });
+    // The reading touching-periods: closed periods overlap when they touch, half-open ones not.
+    let closed = call.app.reading("touching-periods") != "half-open";
+    let reaches = |a: DateTime<FixedOffset>, b: DateTime<FixedOffset>| {
+        if closed { a >= b } else { a > b }
+    };
     call.ctx.check(4672, || {
         c.markings.iter().any(|m| {
             Some(m.id) != own
                 && m.project == project
-                && m.end.is_none_or(|me| me >= start)
-                && end.is_none_or(|e| e >= m.start)
+                && m.end.is_none_or(|me| reaches(me, start))
+                && end.is_none_or(|e| reaches(e, m.start))
         })
     });
     call.ctx.gate()

@@ -182,8 +182,13 @@ fn check_absence(
             let p = old.pnummer.is_some() && a.pnummer.is_some() && old.pnummer != a.pnummer;
             cvr || p
         });
+        // The reading absence-comment-4981: a moved end date alone needs a comment, or only
+        // a moved end date together with a moved start date.
+        let both = call.app.reading("absence-comment-4981") == "both";
         call.ctx.check(4981, || {
-            old.end.is_some() && a.end.is_some() && a.end != old.end && a.comment.is_none()
+            let end_moved = old.end.is_some() && a.end.is_some() && a.end != old.end;
+            let start_moved = a.start.is_some_and(|s| s != old.start);
+            end_moved && (!both || start_moved) && a.comment.is_none()
         });
     }
     // "must be today or earlier": a day, not an instant, so later today is still today.

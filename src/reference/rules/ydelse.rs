@@ -93,8 +93,12 @@ fn create_ydelse(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejectio
         .check(4669, || matches!((start, end), (Some(s), Some(e)) if e < s));
     let ends = afgoerelse.is_some_and(|t| is_event(call, t, "afsluttet"));
     call.ctx.check(9393, || ends && end.is_none());
-    let decision = afgoerelse
-        .is_some_and(|t| !is_event(call, t, "startet") && !is_event(call, t, "afsluttet"));
+    // The reading missing-decision-type: without a type, an event, or a decision.
+    let untyped_decides = call.app.reading("missing-decision-type") == "decision";
+    let decision = match afgoerelse {
+        Some(t) => !is_event(call, t, "startet") && !is_event(call, t, "afsluttet"),
+        None => untyped_decides,
+    };
     let kth_decision = decision
         && kontaktgruppe == Some(domain::kth(call))
         && start.is_some_and(|s| s >= kth_rules_from());
@@ -224,6 +228,11 @@ fn get_historik(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejection
             items.push(canonical(call, old));
         }
         items.push(canonical(call, y));
+    }
+    // The reading history-order: the documents give no order; under `newest-first` and
+    // `unordered` the reference answers the newest first.
+    if call.app.reading("history-order") != "oldest-first" {
+        items.reverse();
     }
     Ok(collection_answer(
         call.output_fields(),

@@ -28,8 +28,15 @@ fn every_problem_in_every_file_is_reported_at_once() {
         "diagnostics differ from {}",
         golden.display()
     );
-    // Only the two cases that share an id (a corpus-wide problem) plan on their own.
-    assert_eq!(planned.cases.len(), 2);
+    // Only the two cases that share an id (a corpus-wide problem) plan on their own, and the
+    // boundary case that states its expectation under every alternative of its reading.
+    assert_eq!(planned.cases.len(), 3);
+    assert!(
+        planned
+            .cases
+            .iter()
+            .any(|c| c.case.id == "CreateThing.boundary-every-reading")
+    );
     assert!(all.iter().all(|d| d.file.starts_with(root)));
 }
 

@@ -340,8 +340,14 @@ pub fn check_registration(
     let today = call.today();
     if let Some(t) = inp.time {
         call.ctx.check(4657, || t > now);
+        // The reading seven-day-rule: by calendar date, or by the instant.
+        let by_instant = call.app.reading("seven-day-rule") == "instant";
         call.ctx.check(4653, || {
-            t.with_timezone(now.offset()).date_naive() < today - Duration::days(7)
+            if by_instant {
+                t < now - Duration::days(7)
+            } else {
+                t.with_timezone(now.offset()).date_naive() < today - Duration::days(7)
+            }
         });
     }
     if let Some(a) = &inp.agreement {
@@ -350,11 +356,16 @@ pub fn check_registration(
     }
     if let Some(ty) = inp.type_id {
         let is_rehab = ty == rehab;
-        call.ctx.check(6054, || is_rehab && !inp.more_authorities);
+        // The reading more-authorities-types: the rehab team's type, or no type.
+        let needs_more = is_rehab && call.app.reading("more-authorities-types") != "none";
+        call.ctx.check(6054, || needs_more && !inp.more_authorities);
         call.ctx
             .check(6055, || inp.more_authorities && inp.participants.is_empty());
+        // The reading rehab-exemptions: whether the rehab team's "kan" exempts it from the
+        // general rule that more authorities need a participation status.
+        let exempt = is_rehab && call.app.reading("rehab-exemptions") == "status-optional";
         call.ctx.check(6056, || {
-            inp.more_authorities && !is_rehab && inp.status.is_none()
+            inp.more_authorities && !exempt && inp.status.is_none()
         });
         call.ctx.check(9125, || {
             is_rehab
@@ -370,7 +381,7 @@ pub fn check_registration(
                     .is_some_and(|s| !domain::AKASSE_PARTICIPATION.contains(&s))
         });
         if let Some(t) = inp.time {
-            let group = domain::contact_group_at(c, t);
+            let group = domain::interview_contact_group(call, c, t);
             call.ctx.check(8058, || group.is_none());
             let needs_illness = group.is_some_and(|g| {
                 g.type_id == domain::dagpengemodtager(call) || g.type_id == domain::kth(call)
@@ -575,6 +586,11 @@ fn named_interview(call: &Call<'_>) -> Option<Uuid> {
 
 /// GetInterviewInfo: every interview of the citizen, shaped by the spec's output tree.
 fn get_interview_info(call: &mut Call<'_>, c: &mut Citizen) -> Result<Value, Rejection> {
+    // The reading interview-info-input: the input is cut off in the excerpt; under `refused`
+    // the real input names a citizen, so a request without one fails validation.
+    if call.app.reading("interview-info-input") == "refused" {
+        return Err(Rejection::Codes(vec![1014]));
+    }
     // The document's list of what an a-kasse may see is cut off in the excerpt ("Samtaler
     // a-kasse har adgang til at se ..."), so every caller sees every interview of the citizen.
     let items: Vec<Value> = c.interviews.iter().map(canonical).collect();

@@ -640,7 +640,8 @@ pub fn update_health_limitation_rows_tables() -> Vec<(Table, Vec<super::Row>)> {
                 row("4669", &[4669]).body(h(json!({"EndDate": "2026-11-24T12:00:00"}))),
                 row("4742 with 4669", &[4669, 4742])
                     .body(h(json!({"EndDate": "2026-11-23T00:00:00"}))),
-                row("4748", &[4748])
+                // Its start has passed too: both are reported (errors-reported: all).
+                row("4748 with 4668", &[4668, 4748])
                     .given(limitation(
                         "2026-11-01T00:00:00+01:00",
                         Some("2026-11-10T00:00:00+01:00"),
