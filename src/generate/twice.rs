@@ -68,7 +68,11 @@ pub fn for_method(base: &Case, generated: &[Case], prefix: &str) -> Vec<Case> {
     };
     // The CPR's violation where the method lists 1001 or 1014 (its code by the reading
     // cpr-pattern-code); the other's where it documents 1014 itself.
-    let Some(cpr) = single(INVALID_CPR)
+    let Some(cpr) = generated
+        .iter()
+        .filter(|c| {
+            c.tags.iter().any(|t| t == super::TAG) && !c.tags.iter().any(|t| t == super::cross::TAG)
+        })
         .find(|c| matches!(&c.then, Then::ByReading { by_reading } if by_reading.reading == "cpr-pattern-code"))
     else {
         return Vec::new();

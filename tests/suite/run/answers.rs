@@ -533,7 +533,9 @@ fn every_cross_cutting_rule_has_a_case_on_every_method_it_applies_to() {
     );
     assert_eq!(with("errors-reported.caller-headers").len(), 30);
     for (rule, at_least) in [
-        ("errors-reported.fields", 20),
+        // Where the method lists 1014 itself (elsewhere the other violation's code is the
+        // reading schema-fault-code's, and two refusals of any code tell nothing apart).
+        ("errors-reported.fields", 18),
         ("identity.other-citizen", 10),
         ("lifecycle.after-delete", 7),
         ("clock.danish-midnight", 10),
