@@ -11,8 +11,7 @@
 //!   ([`CODE_RANGE`]); 0, negative values and values of 100 or more are invalid (4675, 4708,
 //!   4709, 8176, 8177, 8178, 4664, 4340, 100052).
 //! - A contact group is *in force* at an instant from its EventTime (the documents:
-//!   "i forhold til EventTime på kontaktgruppen") until its end, inclusive by date; for the
-//!   interview rules from its start date instead under the reading contact-group-in-force.
+//!   "i forhold til EventTime på kontaktgruppen") until its end, inclusive by date.
 //! - Interviews: every interview type suits every contact group, but an interview needs a
 //!   contact group in force on its day (8058); the rehab-team interview (18) needs
 //!   InterviewWithMoreAuthorities (6054, the reading more-authorities-types) and, for contact
@@ -140,20 +139,14 @@ fn in_force_from(g: &ContactGroup, t: DateTime<FixedOffset>, from: DateTime<Fixe
             .is_none_or(|e| day <= e.with_timezone(t.offset()).date_naive())
 }
 
-/// The contact group the interview rules take at `t` (the reading contact-group-in-force: in
-/// force from its EventTime, or from its start date).
+/// The contact group the interview rules take at `t`: the one in force "i forhold til
+/// EventTime på kontaktgruppen" (003_580c854b6cb0522c.txt:40).
 pub fn interview_contact_group<'c>(
-    call: &Call<'_>,
+    _call: &Call<'_>,
     c: &'c Citizen,
     t: DateTime<FixedOffset>,
 ) -> Option<&'c ContactGroup> {
-    if call.app.reading("contact-group-in-force") != "start-date" {
-        return contact_group_at(c, t);
-    }
-    c.contact_groups
-        .iter()
-        .filter(|g| in_force_from(g, t, g.start))
-        .max_by_key(|g| g.start)
+    contact_group_at(c, t)
 }
 
 /// The contact group in force at `t` (the latest starting one, if several).
