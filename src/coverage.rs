@@ -330,6 +330,8 @@ pub struct CrossCutting {
     pub service: String,
     pub method: String,
     pub rules: Vec<(String, Vec<String>)>,
+    /// The rules of the method's transport that do not apply to it, each with the reason.
+    pub not_applicable: Vec<(String, String)>,
 }
 
 /// Which cross-cutting rules each current or deprecated method has cases for.
@@ -345,9 +347,17 @@ pub fn cross_cutting(spec: &Spec, cases: &[Case]) -> Vec<CrossCutting> {
             .iter()
             .filter(|c| c.service == m.service.service && c.method == m.method.name)
             .collect();
-        let rules = cross::RULES
-            .iter()
-            .filter(|(_, t)| t.is_none_or(|t| t == transport))
+        let of_transport = || {
+            cross::RULES
+                .iter()
+                .filter(|(_, t)| t.is_none_or(|t| t == transport))
+        };
+        let not_applicable = of_transport()
+            .filter_map(|(rule, _)| {
+                cross::why_not(spec, m, rule).map(|why| (rule.to_string(), why))
+            })
+            .collect();
+        let rules = of_transport()
             .filter(|(rule, _)| cross::applies(spec, m, rule))
             .map(|(rule, _)| {
                 let ids = of_method
@@ -362,6 +372,7 @@ pub fn cross_cutting(spec: &Spec, cases: &[Case]) -> Vec<CrossCutting> {
             service: m.service.service.clone(),
             method: m.method.name.clone(),
             rules,
+            not_applicable,
         });
     }
     out

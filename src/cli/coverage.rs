@@ -152,8 +152,11 @@ fn print_table(matrix: &[MethodCoverage]) {
 }
 
 /// The cross-cutting rules per method: the cases of each, or `MISSING` where a rule applies
-/// and no case checks it (a method without a base case to generate from).
+/// and no case checks it (a method without a base case to generate from); then, for the rules
+/// about identifiers and deletes, why they do not apply where they do not (`konform gen
+/// --json` gives the reason of every rule).
 fn print_cross_cutting(crossing: &[coverage::CrossCutting]) {
+    use konform::generate::{identity, lifecycle};
     println!("cross-cutting rules (konform gen):");
     for m in crossing {
         let list: Vec<String> = m
@@ -166,5 +169,10 @@ fn print_cross_cutting(crossing: &[coverage::CrossCutting]) {
             })
             .collect();
         println!("  {}/{}: {}", m.service, m.method, list.join(", "));
+        for (rule, why) in &m.not_applicable {
+            if [identity::RULE, lifecycle::RULE, lifecycle::READ_RULE].contains(&rule.as_str()) {
+                println!("    not {rule}: {why}");
+            }
+        }
     }
 }

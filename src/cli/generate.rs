@@ -170,6 +170,11 @@ fn json_listing(
         let not_applicable: Vec<&str> = of_transport()
             .filter(|r| !cross::applies(&corpus.spec, m, r))
             .collect();
+        let why_not: serde_json::Map<String, Value> = of_transport()
+            .filter_map(|r| {
+                cross::why_not(&corpus.spec, m, r).map(|why| (r.to_string(), Value::String(why)))
+            })
+            .collect();
         let missing: Vec<&str> = of_transport()
             .filter(|r| cross::applies(&corpus.spec, m, r) && !has.iter().any(|h| h == r))
             .collect();
@@ -184,6 +189,7 @@ fn json_listing(
             }).collect::<Vec<_>>(),
             "cross_cutting_rules": has,
             "cross_cutting_not_applicable": not_applicable,
+            "cross_cutting_why_not": why_not,
             "cross_cutting_missing": missing,
             "field_constraints": constraint,
         }));

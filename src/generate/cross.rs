@@ -12,6 +12,7 @@
 //! | `errors-reported.fields` | every method with a CPR and another constrained field | 1001 and 1014 together | [`super::twice`] |
 //! | `identity.other-citizen` | every method that takes an identifier and a CPR | [`super::identity`] | |
 //! | `lifecycle.after-delete` | every method family with a delete | [`super::lifecycle`] | |
+//! | `lifecycle.read-after-delete` | every delete with a documented method that reads its items back (none in the documents) | [`super::lifecycle::read_back`] | |
 //! | `clock.danish-midnight` | every method with a rule about today, now or days | [`super::midnight`] | |
 //! | `inherited.validation` | every method whose document says it has another's validation rules | [`super::inherit`] | |
 //! | `request-id.repeated` | every REST method whose document says so | HTTP 412 | the method's x-requestId rule (`covers`) |
@@ -35,7 +36,7 @@ pub const TAG: &str = "cross-cutting";
 pub const REST_AUTH_READING: &str = "reading:rest-auth-status";
 
 /// Every cross-cutting rule, with the transport it applies to (`None`: both).
-pub const RULES: [(&str, Option<Transport>); 13] = [
+pub const RULES: [(&str, Option<Transport>); 14] = [
     (
         "caller-header.ActiveOrganisationHeader",
         Some(Transport::Soap),
@@ -53,6 +54,7 @@ pub const RULES: [(&str, Option<Transport>); 13] = [
     ("token.scope", Some(Transport::Rest)),
     (super::identity::RULE, None),
     (super::lifecycle::RULE, None),
+    (super::lifecycle::READ_RULE, None),
     (super::midnight::RULE, None),
     (super::inherit::RULE, None),
 ];
@@ -78,6 +80,7 @@ pub fn applies(spec: &Spec, m: MethodRef<'_>, rule: &str) -> bool {
         (_, "errors-reported.fields") => super::twice::applies(spec, m),
         (_, super::identity::RULE) => super::identity::applies(spec, m),
         (_, super::lifecycle::RULE) => super::lifecycle::applies(spec, m),
+        (_, super::lifecycle::READ_RULE) => super::lifecycle::read_applies(spec, m),
         (_, super::midnight::RULE) => super::midnight::applies(spec, m),
         (_, super::inherit::RULE) => super::inherit::applies(spec, m),
         (Binding::Rest { .. }, "request-id.repeated") => {
@@ -87,6 +90,53 @@ pub fn applies(spec: &Spec, m: MethodRef<'_>, rule: &str) -> bool {
         (Binding::Rest { .. }, "token.scope") => m.method.scope.is_some(),
         (Binding::Soap { .. } | Binding::Rest { .. }, _) => false,
     }
+}
+
+/// Why `rule` does not apply to `m` (`None` where it does): the reason `konform gen --json`
+/// and `konform coverage` give beside the rules a method has.
+pub fn why_not(spec: &Spec, m: MethodRef<'_>, rule: &str) -> Option<String> {
+    if applies(spec, m, rule) {
+        return None;
+    }
+    let soap = matches!(m.method.binding, Binding::Soap { .. });
+    let code = match rule {
+        "caller-header.ActiveOrganisationHeader" => Some(8232),
+        "caller-header.RequestUserMetadataHeader" => Some(8233),
+        "caller-header.unreadable" => Some(8234),
+        _ => None,
+    };
+    Some(match rule {
+        super::identity::RULE => super::identity::why_not(spec, m)?,
+        super::lifecycle::RULE => super::lifecycle::why_not(spec, m)?,
+        super::lifecycle::READ_RULE => super::lifecycle::read_why_not(spec, m)?,
+        super::midnight::RULE => {
+            "no rule or error code of the method speaks of today, now or a number of days".into()
+        }
+        super::inherit::RULE => {
+            "the method's document does not say it has another method's validation rules".into()
+        }
+        "errors-reported.fields" => {
+            "not a current method that lists 1014 and answers a CPR that fails its pattern, with a CPR and another constrained field in its input".into()
+        }
+        _ if rule.starts_with("caller-header") || rule == "errors-reported.caller-headers" => {
+            if soap {
+                match code {
+                    Some(c) => format!(
+                        "the method does not document {c} and the overlay has no general SOAP fault {c}"
+                    ),
+                    None => "the method does not have both 8232 and 8233 (documented or a general SOAP fault)".into(),
+                }
+            } else {
+                "a REST method: the caller travels in the bearer token, not in SOAP headers".into()
+            }
+        }
+        "request-id.repeated" if !soap => {
+            "the method's document does not state that a repeated x-requestId answers HTTP 412"
+                .into()
+        }
+        "token.scope" if !soap => "the method's document names no OAuth2 scope".into(),
+        _ => "a SOAP method: it takes no bearer token and no x-requestId".into(),
+    })
 }
 
 /// The rule a generated case checks, read back from its tags (`rule:<name>`).

@@ -9,10 +9,18 @@
 //!
 //! | the method documents | expects | grounds |
 //! | --- | --- | --- |
-//! | a code for an identifier not the person's: 100051 ("Den angivne identifier tilhører ikke den specifikke person"), 8197 ("Participant is not found for the specified person"), 8237 ("The interview is not found for the specified person") | that code | its error row |
+//! | a code for an identifier not the person's: 100051 ("Den angivne identifier tilhører ikke den specifikke person"), 8197 ("Participant is not found for the specified person"), 8237 ("The interview is not found for the specified person"), 6057 ("The BookingIdentifier is unknown for the Citizen") | that code | its error row |
 //! | 4589 ("Unknown identifier") or 4632 ("The specified Absenceregistration is not known to the system") | that code | its error row and the assumption `identifier-of-another-citizen` |
 //! | no code (a REST get) | by reading `unknown-resource-status` (HTTP 404 or 400) | the assumption `identifier-of-another-citizen` |
 //! | a list of the citizen's data | the base case's own answer | the base case's grounds and the assumption |
+//!
+//! A create takes part where it names an existing registration of the citizen beside the new
+//! one and documents a code of its own for one that is not the citizen's: CreateInterview,
+//! CreatePersonInterview and CreatePersonCategoryAndInterview a booking (6057, "The
+//! BookingIdentifier is unknown for the Citizen"; 003_580c854b6cb0522c.txt:44 "skal denne i
+//! forvejen være kendt på borgeren"), CreateYdelse a benefit (100051). Where the code's text
+//! names the identifier (`BookingIdentifier`), only that member is given the other citizen's
+//! registration. [`why_not`] says, for every method the rule does not apply to, why.
 
 use crate::case::given::CitizenState;
 use crate::case::model::{Case, Covers, Origin, Then};
@@ -44,9 +52,34 @@ pub fn applies(spec: &Spec, m: MethodRef<'_>) -> bool {
             ..
         }
     );
-    get || (!method.name.starts_with("Create")
-        && takes_identifier(&method.input)
-        && expected_code(method).is_some())
+    // A create's identifiers name the new registration, unless it documents a code of its own
+    // for an identifier that is not the citizen's (a booking, a benefit).
+    let create = method.name.starts_with("Create");
+    get || (takes_identifier(&method.input)
+        && expected_code(method).is_some_and(|(_, own)| own || !create))
+}
+
+/// Why the rule does not apply to `m` (`None` where it does): what a reader of `konform gen
+/// --json` and `konform coverage` sees beside the rules a method has.
+pub fn why_not(spec: &Spec, m: MethodRef<'_>) -> Option<String> {
+    if applies(spec, m) {
+        return None;
+    }
+    let method = m.method;
+    let create = method.name.starts_with("Create");
+    Some(if method.status == MethodStatus::Withdrawn {
+        "the method is withdrawn".into()
+    } else if !takes_cpr(&method.input) {
+        "the request names no citizen (no CPR), so an identifier in it cannot be another citizen's than the one it names".into()
+    } else if !takes_identifier(&method.input) {
+        "the request takes no identifier (guid) of a registration".into()
+    } else if method.errors.is_empty() {
+        "the method documents no error codes, so nothing grounds what another citizen's identifier is answered with".into()
+    } else if create {
+        "a create whose identifiers name the new registration: it documents no code of its own for an identifier that is not the citizen's".into()
+    } else {
+        "the method documents no code for an identifier that names nothing or another citizen's registration".into()
+    })
 }
 
 /// The code a method answers another citizen's identifier with, and whether it is a code of its
@@ -59,6 +92,9 @@ fn expected_code(method: &crate::spec::model::Method) -> Option<(u32, bool)> {
         text.trim_end_matches('.')
             .ends_with("for the specified person")
             || text.contains("tilhører ikke den specifikke person")
+            || text
+                .trim_end_matches('.')
+                .ends_with("is unknown for the Citizen")
     };
     let unknown =
         |text: &str| text == "Unknown identifier" || text.contains("is not known to the system");
@@ -74,7 +110,59 @@ fn expected_code(method: &crate::spec::model::Method) -> Option<(u32, bool)> {
         .or_else(|| find(&unknown).map(|c| (c, false)))
 }
 
-fn takes_cpr(fields: &[Field]) -> bool {
+/// The input identifier a code's text names (`BookingIdentifier` in "The BookingIdentifier is
+/// unknown for the Citizen"), where it names one.
+fn named_identifier(method: &crate::spec::model::Method, code: u32) -> Option<String> {
+    fn names(fields: &[Field], out: &mut Vec<String>) {
+        for f in fields {
+            if f.name.ends_with("Identifier") || f.name.ends_with("identifier") {
+                out.push(f.name.clone());
+            }
+            names(&f.children, out);
+        }
+    }
+    let text = method.error(code)?.text.clone()?;
+    let mut all = Vec::new();
+    names(&method.input, &mut all);
+    all.into_iter().find(|n| {
+        text.split(|c: char| !c.is_alphanumeric())
+            .any(|word| word == n)
+    })
+}
+
+/// The `${ids.NAME}` names the request carries in members called `field`.
+fn refs_at(when: &crate::case::model::When, field: &str) -> Vec<String> {
+    fn walk(v: &serde_json::Value, field: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    if k == field
+                        && let Some(s) = v.as_str()
+                    {
+                        let mut rest = s;
+                        while let Some(at) = rest.find("${ids.") {
+                            let tail = &rest[at + 6..];
+                            let Some(end) = tail.find('}') else { break };
+                            out.push(tail[..end].to_string());
+                            rest = &tail[end..];
+                        }
+                    }
+                    walk(v, field, out);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, field, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::to_value(when) {
+        walk(&v, field, &mut out);
+    }
+    out
+}
+
+/// Whether a request with these fields names a citizen by CPR.
+pub fn takes_cpr(fields: &[Field]) -> bool {
     fields
         .iter()
         .any(|f| super::is_cpr(f) || takes_cpr(&f.children))
@@ -119,9 +207,13 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, corpus: &[Case], prefix: &str) 
             continue;
         };
         let defined = rewrite::defined_ids(citizen);
+        // Where the code names the identifier it is about, only that member's registration.
+        let named = expected_code(method).and_then(|(code, _)| named_identifier(method, code));
+        let at_named = named.as_deref().map(|f| refs_at(&base.when, f));
         let refs: Vec<String> = rewrite::id_refs(&base.when)
             .into_iter()
             .filter(|r| defined.contains(r))
+            .filter(|r| at_named.as_ref().is_none_or(|a| a.contains(r)))
             .collect();
         // Nothing of the citizen's named, and not a get of the citizen's data: no case here.
         let reads_citizens_data = get && !defined.is_empty();
@@ -149,6 +241,13 @@ pub fn for_method(spec: &Spec, m: MethodRef<'_>, corpus: &[Case], prefix: &str) 
                 Then::Error { error: code },
                 Covers {
                     codes: vec![code],
+                    // The base's rules about the same code (CreateInterview's "kendt på
+                    // borgeren") ground the refusal too.
+                    rules: if base.covers.codes.contains(&code) {
+                        base.covers.rules.clone()
+                    } else {
+                        Vec::new()
+                    },
                     ..Covers::default()
                 },
                 format!("another citizen's identifier with this citizen's CPR is refused ({code})"),

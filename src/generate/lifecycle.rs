@@ -8,6 +8,15 @@
 //! The setup delete is the family delete's first hand-written success, aimed at the item the
 //! case's base names: the base's `${ids.NAME}` of the same kind (same state list) replace the
 //! delete's own.
+//!
+//! A read after the delete (`lifecycle.read-after-delete`: the deleted item is no longer
+//! listed) needs a documented method that reads the family's items back for a citizen:
+//! [`read_back`] looks for one (a `Get…` of the service whose output names the family and whose
+//! request names a citizen). The documents have none: PersonRegistrationService has no get
+//! method (health limitations, person group markings, civic consents, interview participants),
+//! and InterviewService's GetInterviewInfo lists interview participants but its documented
+//! request names no citizen. [`why_not`] says so per method; should a spec have one, the rule
+//! applies and `konform coverage` shows it MISSING until a case is written for it.
 
 use serde_json::Value;
 
@@ -38,6 +47,92 @@ fn delete_of<'a>(spec: &'a Spec, m: MethodRef<'_>) -> Option<MethodRef<'a>> {
             && d.method.name == format!("Delete{fam}")
             && d.method.status != MethodStatus::Withdrawn
     })
+}
+
+/// The rule of a read after a delete, as `konform coverage` shows it.
+pub const READ_RULE: &str = "lifecycle.read-after-delete";
+
+/// The method that reads back the items a delete `m` removes, for a citizen: a current `Get…`
+/// of its service whose output names the family and whose request names a citizen; or why
+/// there is none.
+pub fn read_back<'a>(spec: &'a Spec, m: MethodRef<'_>) -> Result<MethodRef<'a>, String> {
+    let Some(fam) = m.method.name.strip_prefix("Delete") else {
+        return Err("not a delete".into());
+    };
+    fn names(fields: &[crate::spec::model::Field], fam: &str) -> bool {
+        fields
+            .iter()
+            .any(|f| f.name.contains(fam) || names(&f.children, fam))
+    }
+    let gets: Vec<MethodRef<'a>> = spec
+        .methods()
+        .filter(|g| {
+            g.service.service == m.service.service
+                && g.method.name.starts_with("Get")
+                && g.method.status != MethodStatus::Withdrawn
+        })
+        .collect();
+    let listing: Vec<&MethodRef<'a>> = gets
+        .iter()
+        .filter(|g| names(&g.method.output, fam))
+        .collect();
+    if let Some(g) = listing
+        .iter()
+        .find(|g| super::identity::takes_cpr(&g.method.input))
+    {
+        return Ok(**g);
+    }
+    Err(match listing.first() {
+        Some(g) => format!(
+            "{} answers {fam} items, but its documented request names no citizen, so no request can look for the deleted one",
+            g.method.name
+        ),
+        None if gets.is_empty() => format!(
+            "{} documents no method that reads a {fam} back (it has no get method)",
+            m.service.service
+        ),
+        None => format!("no get method of {} answers {fam} items", m.service.service),
+    })
+}
+
+/// Whether a read after the delete applies: a current or deprecated delete with a method that
+/// reads its items back.
+pub fn read_applies(spec: &Spec, m: MethodRef<'_>) -> bool {
+    m.method.status != MethodStatus::Withdrawn && read_back(spec, m).is_ok()
+}
+
+/// Why [`RULE`] does not apply to `m` (`None` where it does).
+pub fn why_not(spec: &Spec, m: MethodRef<'_>) -> Option<String> {
+    if applies(spec, m) {
+        return None;
+    }
+    Some(match family(&m.method.name) {
+        _ if m.method.status == MethodStatus::Withdrawn => "the method is withdrawn".into(),
+        None => "not an update, delete or get of a registration".into(),
+        Some(fam) if delete_of(spec, m).is_none() => {
+            format!(
+                "nothing in {} deletes a {fam} (no Delete{fam})",
+                m.service.service
+            )
+        }
+        Some(_) if m.method.status == MethodStatus::Deprecated => {
+            "deprecated: it answers 4588 whatever it names".into()
+        }
+        Some(_) => format!(
+            "the method documents no {UNKNOWN_IDENTIFIER} (Unknown identifier) to answer an item deleted before"
+        ),
+    })
+}
+
+/// Why [`READ_RULE`] does not apply to `m` (`None` where it does).
+pub fn read_why_not(spec: &Spec, m: MethodRef<'_>) -> Option<String> {
+    if read_applies(spec, m) {
+        return None;
+    }
+    if m.method.status == MethodStatus::Withdrawn {
+        return Some("the method is withdrawn".into());
+    }
+    read_back(spec, m).err()
 }
 
 /// Whether the rule applies: an update, delete or get of a family with a delete, that

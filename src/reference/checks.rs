@@ -12,7 +12,9 @@
 //! - `<Method>/<code>` for every documented code a method checks (`CreatePersonInterview/4653`,
 //!   `CreatePersonInterview/6005`), and `<Method>/4588` or `<Method>/withdrawn` for methods that
 //!   can no longer be used. A method name that occurs in two services is written
-//!   `<Service>.<Method>` (`InterviewService.AddInterviewParticipant/8177`).
+//!   `<Service>.<Method>` (`InterviewService.AddInterviewParticipant/8177`);
+//! - `clock/danish-time` ([`rules::DANISH_TIME`]): "now" in Danish time; switched off, in UTC.
+//!   Tests switch it off; [`check_ids`] does not list it, so it is no mutant of `konform mutate`.
 //!
 //! The main types here are [`CheckId`] and [`Ctx`], the rule-evaluation context that records
 //! the codes a request breaks.

@@ -39,6 +39,26 @@ pub const DEPRECATED_CODE: u32 = 4588;
 /// The code a withdrawn (BORTFALDER) method answers: the same "Method cannot be used".
 pub const WITHDRAWN_CODE: u32 = crate::spec::model::WITHDRAWN_CODE;
 
+/// The switch that keeps "now" in Danish time. Switched off (`disabled_checks`), the
+/// reference takes "now" in UTC, as an implementation that forgets the Danish offset does:
+/// its "today" is yesterday between Danish midnight and 01:00 (02:00 in summer), and the
+/// request's instants fall on their UTC dates. Not a mutant of `konform mutate`
+/// ([`super::checks::GLOBAL_CHECKS`] does not list it): the tests of the
+/// `clock.danish-midnight` cases switch it off to see them catch such an implementation.
+pub const DANISH_TIME: &str = "clock/danish-time";
+
+/// `now` in Danish time, or in UTC where [`DANISH_TIME`] is switched off.
+fn danish_or_utc(
+    switches: &super::checks::Switches,
+    now: DateTime<FixedOffset>,
+) -> DateTime<FixedOffset> {
+    if switches.on(DANISH_TIME) {
+        now
+    } else {
+        now.with_timezone(&chrono::Utc).fixed_offset()
+    }
+}
+
 /// A valid request, ready for the rules.
 #[derive(Debug)]
 pub struct Request<'a> {
@@ -116,7 +136,10 @@ pub fn execute(app: &App, req: &Request<'_>) -> Result<Value, Rejection> {
             &mut blank
         }
     };
-    let now = mutant::now(fault, citizen.pinned_now.unwrap_or_else(|| app.clock.now()));
+    let now = danish_or_utc(
+        &app.switches,
+        mutant::now(fault, citizen.pinned_now.unwrap_or_else(|| app.clock.now())),
+    );
 
     // The citizen.
     let by_cpr = matches!(subject, Subject::Cpr(_));

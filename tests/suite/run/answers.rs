@@ -536,7 +536,7 @@ fn every_cross_cutting_rule_has_a_case_on_every_method_it_applies_to() {
         // Where the method lists 1014 itself (elsewhere the other violation's code is the
         // reading schema-fault-code's, and two refusals of any code tell nothing apart).
         ("errors-reported.fields", 18),
-        ("identity.other-citizen", 10),
+        ("identity.other-citizen", 14),
         ("lifecycle.after-delete", 7),
         ("clock.danish-midnight", 10),
     ] {
@@ -547,6 +547,11 @@ fn every_cross_cutting_rule_has_a_case_on_every_method_it_applies_to() {
         ("identity.other-citizen", "GetYdelse"),
         ("identity.other-citizen", "GetYdelser"),
         ("identity.other-citizen", "UpdateHealthLimitation"),
+        // Creates that name an existing registration of the citizen beside the new one.
+        ("identity.other-citizen", "CreateInterview"),
+        ("identity.other-citizen", "CreatePersonInterview"),
+        ("identity.other-citizen", "CreatePersonCategoryAndInterview"),
+        ("identity.other-citizen", "CreateYdelse"),
         ("lifecycle.after-delete", "UpdateHealthLimitation"),
         ("lifecycle.after-delete", "DeleteHealthLimitation"),
         ("clock.danish-midnight", "UpdateContactGroup"),
@@ -554,5 +559,77 @@ fn every_cross_cutting_rule_has_a_case_on_every_method_it_applies_to() {
         ("inherited.validation", "UpdatePersonInterview"),
     ] {
         assert!(with(rule).iter().any(|m| m == method), "{rule} on {method}");
+    }
+    // Where a rule does not apply, the reason is given.
+    let why = |method: &str, rule: &str| -> String {
+        let m = crossing
+            .iter()
+            .find(|m| m.method == method)
+            .unwrap_or_else(|| panic!("no method {method}"));
+        assert!(
+            !m.rules.iter().any(|(r, _)| r == rule),
+            "{rule} applies to {method}"
+        );
+        m.not_applicable
+            .iter()
+            .find(|(r, _)| r == rule)
+            .map(|(_, why)| why.clone())
+            .unwrap_or_else(|| panic!("{method}: no reason why {rule} does not apply"))
+    };
+    for m in &crossing {
+        for (rule, reason) in &m.not_applicable {
+            assert!(!reason.is_empty(), "{}: {rule} without a reason", m.method);
+        }
+    }
+    assert!(
+        why("DeletePersonGroupMarking", "identity.other-citizen").contains("no CPR"),
+        "the request names no citizen"
+    );
+    assert!(why("CreateHealthLimitation", "identity.other-citizen").contains("no identifier"));
+    // No documented method reads a deleted item back: none has the rule, each delete says why.
+    assert!(with("lifecycle.read-after-delete").is_empty());
+    assert!(
+        why("DeleteHealthLimitation", "lifecycle.read-after-delete").contains("no get method"),
+        "PersonRegistrationService has no get method"
+    );
+    let interview_delete = crossing
+        .iter()
+        .find(|m| m.service == "InterviewService" && m.method == "DeleteInterviewParticipant")
+        .expect("InterviewService/DeleteInterviewParticipant");
+    assert!(
+        interview_delete
+            .not_applicable
+            .iter()
+            .any(|(r, why)| r == "lifecycle.read-after-delete"
+                && why.starts_with("GetInterviewInfo answers InterviewParticipant items")),
+        "{:?}",
+        interview_delete.not_applicable
+    );
+}
+
+#[tokio::test]
+async fn another_citizens_benefit_accepted_by_create_fails_the_generated_case() {
+    // CreateYdelse with another citizen's KY identifier is accepted (and would move that
+    // citizen's benefit): the generated case expects 100051.
+    let id = "CreateYdelse.x.identity.other-citizen";
+    let (verdict, _) = run_generated(id, Aim::Rest("POST", "/v1/ydelse"), None).await;
+    assert_eq!(verdict, Verdict::Pass, "{id} on the reference");
+    let (verdict, applied) = run_generated(
+        id,
+        Aim::Rest("POST", "/v1/ydelse"),
+        Some(AnswerMutation::Replace {
+            status: 204,
+            content_type: "application/json".into(),
+            body: String::new(),
+        }),
+    )
+    .await;
+    assert!(applied > 0);
+    match verdict {
+        Verdict::Fail { reason } => assert!(
+            reason.contains("100051") && reason.contains("got success"),
+            "{reason}"
+        ),
+        other => panic!("expected a failure, got {other:?}"),
     }
 }

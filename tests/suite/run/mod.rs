@@ -4,6 +4,7 @@
 mod answers;
 mod cli;
 mod load;
+mod midnight;
 mod mutants;
 mod privacy;
 mod profiles;
