@@ -169,8 +169,19 @@ fn print_cross_cutting(crossing: &[coverage::CrossCutting]) {
             })
             .collect();
         println!("  {}/{}: {}", m.service, m.method, list.join(", "));
+        // The reasons worth a line: the identifier rule's, the delete rules' on the methods of a
+        // family (an update, delete or get) and the read rule's on a delete.
+        let family = ["Update", "Delete", "Get"]
+            .iter()
+            .any(|p| m.method.starts_with(p));
         for (rule, why) in &m.not_applicable {
-            if [identity::RULE, lifecycle::RULE, lifecycle::READ_RULE].contains(&rule.as_str()) {
+            let shown = match rule.as_str() {
+                r if r == identity::RULE => true,
+                r if r == lifecycle::RULE => family,
+                r if r == lifecycle::READ_RULE => m.method.starts_with("Delete"),
+                _ => false,
+            };
+            if shown {
                 println!("    not {rule}: {why}");
             }
         }

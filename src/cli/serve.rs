@@ -155,9 +155,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    // The mutants' check ids, and the Danish-time switch (off: "now" in UTC).
     let known: std::collections::BTreeSet<String> = reference::check_ids(&spec)
         .into_iter()
         .map(|c| c.id)
+        .chain([reference::rules::DANISH_TIME.to_string()])
         .collect();
     for id in &args.disable_checks {
         if !known.contains(id) {

@@ -76,7 +76,7 @@ pub fn why_not(spec: &Spec, m: MethodRef<'_>) -> Option<String> {
     } else if method.errors.is_empty() {
         "the method documents no error codes, so nothing grounds what another citizen's identifier is answered with".into()
     } else if create {
-        "a create whose identifiers name the new registration: it documents no code of its own for an identifier that is not the citizen's".into()
+        "a create that documents no code of its own for an identifier not the citizen's (its identifiers name the new registration, or what is not the citizen's, such as a project)".into()
     } else {
         "the method documents no code for an identifier that names nothing or another citizen's registration".into()
     })

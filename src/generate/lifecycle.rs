@@ -88,7 +88,7 @@ pub fn read_back<'a>(spec: &'a Spec, m: MethodRef<'_>) -> Result<MethodRef<'a>, 
             g.method.name
         ),
         None if gets.is_empty() => format!(
-            "{} documents no method that reads a {fam} back (it has no get method)",
+            "{} documents no method that reads {fam} items back (it has no get method)",
             m.service.service
         ),
         None => format!("no get method of {} answers {fam} items", m.service.service),
@@ -111,7 +111,7 @@ pub fn why_not(spec: &Spec, m: MethodRef<'_>) -> Option<String> {
         None => "not an update, delete or get of a registration".into(),
         Some(fam) if delete_of(spec, m).is_none() => {
             format!(
-                "nothing in {} deletes a {fam} (no Delete{fam})",
+                "nothing in {} deletes {fam} items (no Delete{fam})",
                 m.service.service
             )
         }
