@@ -304,9 +304,10 @@ async fn a_suggested_pool_raises_applicability() {
     // Cases that want a second citizen besides their own are counted once per case by the
     // suggestion, and a suggested profile also serves cases that derived setup served before
     // (a citizen that has the state beats a setup call): a few may still be short of
-    // citizens. Nine in ten are served.
+    // citizens. A state of projects alone (no citizen) is not suggested. Four in five are
+    // served.
     assert!(
-        still.len() * 10 <= wanting,
+        still.len() * 5 <= wanting,
         "still not applicable: {}",
         still.join("\n")
     );
