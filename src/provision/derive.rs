@@ -9,7 +9,7 @@
 //! | `citizen.contact_groups` | PersonRegistrationService/CreateContactGroup, one call per group, in order; `${ids.NAME}` is the receipt's `MessageIdentifier` | yes |
 //! | `citizen.absences` of type 11 (sygdom) with only a start and an end | SygemeldingService/CreateSygemelding, one call per absence after the contact groups; `fravaerIdentifier` is a fresh UUID, which is `${ids.NAME}`; `Anmeldelsesdato` is the day of the call (reading `derive.sick-leave-reported-today`) | yes |
 //! | `citizen.health_limitations` | PersonRegistrationService/CreateHealthLimitation, after the sick leave; `HealthLimitationDocumentation` true (reading `derive.health-limitation-documented`); `${ids.NAME}` is the receipt's `MessageIdentifier`; a start in the past is refused (4668) | yes |
-//! | `citizen.interviews` registered by the deriving role, not resetting | PersonRegistrationService/CreatePersonInterview, last (a contact group must be in force on the day); its participants in the same call's InterviewParticipantCollection; what `given` does not hold by reading `derive.interview-details` (contact form 6, participant type 1, konform as authority name, case worker and agreement); `${ids.NAME}` are the receipt's `MessageIdentifier`s | yes |
+//! | `citizen.interviews` registered by the deriving role, not resetting | PersonRegistrationService/CreatePersonInterview, last (a contact group must be in force on the day); its participants in the same call's InterviewParticipantCollection; what `given` does not hold by reading `derive.interview-details` (contact form 6, participant type 1, participation status 1 or 5 with more authorities, konform as authority name, case worker and agreement); `${ids.NAME}` are the receipt's `MessageIdentifier`s | yes |
 //! | `status`, `birth_date` | — a CPR's existence, death and birth date are facts of the CPR register | no |
 //! | `jobcenter`, `kommune`, `former_jobcenters`, `akasse`, `anden_aktoer` | — affiliations the documents give no creating method for (UpdatePersonJobcenter moves a citizen, it does not set a history) | no |
 //! | `enrollment`, `person_categories`, other `absences`, `bookings`, other `interviews`, `markings`, `ydelser`, `moves`, `projects` | — not yet, or their methods do not exist (enrollment, projects, moves); an interview another organisation registered, or a resetting one, is not what the deriving role's call makes | no |
@@ -45,6 +45,9 @@ const CONTACT_FORM: i64 = 6;
 /// Reading `derive.interview-details`: the documents give no value of the participant-role
 /// code list (InterviewParticipantTypeIdentifier); the cases send 1.
 const PARTICIPANT_TYPE: i64 = 1;
+/// The interview type "Samtale i rehabiliteringsteam", whose participation status is 5 or 6
+/// (003_580c854b6cb0522c.txt:50, 9125).
+const REHAB_TEAM: i64 = 18;
 /// The absence type CreateSygemelding creates (`code_lists.fravaerType.sygdom`).
 const SICK: i64 = 11;
 
@@ -414,6 +417,18 @@ impl Deriver {
             .and_then(Value::as_bool)
             .unwrap_or(false);
         interview.insert("InterviewWithMoreAuthorities".into(), json!(more));
+        if more {
+            // 003_580c854b6cb0522c.txt:43: with InterviewWithMoreAuthorities true,
+            // ParticipationStatusTypeIdentifier must be given too; `given` holds none. Reading
+            // `derive.interview-details`: the first value the documents allow, 5 for the rehab
+            // team (9125: 5 or 6), else 1 (9126: 1, 2, 3 or 4).
+            let status = if v["type"].as_i64() == Some(REHAB_TEAM) {
+                5
+            } else {
+                1
+            };
+            interview.insert("ParticipationStatusTypeIdentifier".into(), json!(status));
+        }
         let participants: Vec<Value> = v
             .get("participants")
             .and_then(Value::as_array)
