@@ -9,10 +9,10 @@
 //! | `citizen.contact_groups` | PersonRegistrationService/CreateContactGroup, one call per group, in order; `${ids.NAME}` is the receipt's `MessageIdentifier` | yes |
 //! | `citizen.absences` of type 11 (sygdom) with only a start and an end | SygemeldingService/CreateSygemelding, one call per absence after the contact groups; `fravaerIdentifier` is a fresh UUID, which is `${ids.NAME}`; `Anmeldelsesdato` is the day of the call (reading `derive.sick-leave-reported-today`) | yes |
 //! | `citizen.health_limitations` | PersonRegistrationService/CreateHealthLimitation, after the sick leave; `HealthLimitationDocumentation` true (reading `derive.health-limitation-documented`); `${ids.NAME}` is the receipt's `MessageIdentifier`; a start in the past is refused (4668) | yes |
-//! | `citizen.interviews` registered by the deriving role, not resetting | PersonRegistrationService/CreatePersonInterview, last (a contact group must be in force on the day); its participants in the same call's InterviewParticipantCollection; what `given` does not hold by reading `derive.interview-details` (contact form 6, participant type 1, participation status 1 or 5 with more authorities, konform as authority name, case worker and agreement); `${ids.NAME}` are the receipt's `MessageIdentifier`s | yes |
+//! | `citizen.interviews` not resetting, registered by an organisation the target has a role for | PersonRegistrationService/CreatePersonInterview as that role, last (a contact group must be in force on the day); its participants in the same call's InterviewParticipantCollection; what `given` does not hold by reading `derive.interview-details` (contact form 6, participant type 1, participation status 1 or 5 with more authorities, konform as authority name, case worker and agreement); `${ids.NAME}` are the receipt's `MessageIdentifier`s | yes |
 //! | `status`, `birth_date` | — a CPR's existence, death and birth date are facts of the CPR register | no |
 //! | `jobcenter`, `kommune`, `former_jobcenters`, `akasse`, `anden_aktoer` | — affiliations the documents give no creating method for (UpdatePersonJobcenter moves a citizen, it does not set a history) | no |
-//! | `enrollment`, `person_categories`, other `absences`, `bookings`, other `interviews`, `markings`, `ydelser`, `moves`, `projects` | — not yet, or their methods do not exist (enrollment, projects, moves); an interview another organisation registered, or a resetting one, is not what the deriving role's call makes | no |
+//! | `enrollment`, `person_categories`, other `absences`, `bookings`, other `interviews`, `markings`, `ydelser`, `moves`, `projects` | — not yet, or their methods do not exist (enrollment, projects, moves); a resetting interview is not what CreatePersonInterview makes | no |
 //! | `has_cv_number`, `failing_systems` | — simulated external systems | no |
 //!
 //! A derived call the target refuses makes the case not applicable, with the target's answer
@@ -126,10 +126,10 @@ pub struct Deriver {
     interview: Option<Arc<MethodInfo>>,
     /// The caller role derived calls are made as.
     pub caller: String,
-    /// The caller's organisation code and OrganisationTypeIdentifier (the role's, else the
-    /// overlay's), once known ([`Deriver::for_caller`]): an interview is derived only where
-    /// this organisation registered it.
-    caller_org: Option<(String, Option<u32>)>,
+    /// The target's roles: name, organisation code and OrganisationTypeIdentifier (the
+    /// role's, else the overlay's), once known ([`Deriver::for_roles`]). An interview is
+    /// derived as the role that registered it.
+    roles: Vec<(String, String, Option<u32>)>,
 }
 
 fn method_info(spec: &Spec, (service, method): (&str, &str)) -> Option<Arc<MethodInfo>> {
@@ -167,23 +167,41 @@ impl Deriver {
                 health,
                 interview,
                 caller: caller.to_string(),
-                caller_org: None,
+                roles: Vec::new(),
             }
         })
     }
 
-    /// The deriver with its caller's organisation known: `role`, with its
+    /// The deriver with the target's roles known: each with its organisation code and its
     /// OrganisationTypeIdentifier or the overlay's for its organisation.
-    pub fn for_caller(mut self, spec: &Spec, role: &crate::target::profile::Role) -> Deriver {
-        let type_id = role.organisation_type_identifier.or_else(|| {
-            spec.overlay
-                .organisation_type_ids
-                .iter()
-                .find(|t| t.organisation == role.organisation)
-                .map(|t| t.id)
-        });
-        self.caller_org = Some((role.code.clone(), type_id));
+    pub fn for_roles<'a>(
+        mut self,
+        spec: &Spec,
+        roles: impl IntoIterator<Item = (&'a String, &'a crate::target::profile::Role)>,
+    ) -> Deriver {
+        self.roles = roles
+            .into_iter()
+            .map(|(name, role)| {
+                let type_id = role.organisation_type_identifier.or_else(|| {
+                    spec.overlay
+                        .organisation_type_ids
+                        .iter()
+                        .find(|t| t.organisation == role.organisation)
+                        .map(|t| t.id)
+                });
+                (name.clone(), role.code.clone(), type_id)
+            })
+            .collect();
         self
+    }
+
+    /// The role whose organisation registered an interview (its `registered_by` code): the
+    /// deriving caller's own role first, else the first with that code.
+    fn registrar(&self, code: &str) -> Option<&(String, String, Option<u32>)> {
+        self.roles
+            .iter()
+            .find(|(name, c, _)| c == code && *name == self.caller)
+            .or_else(|| self.roles.iter().find(|(_, c, _)| c == code))
     }
 
     /// Splits a state-change request into what a pool citizen must already satisfy and the
@@ -219,10 +237,14 @@ impl Deriver {
         }
         if self.interview.is_some()
             && parts.interviews
-            && let Some((code, _)) = &self.caller_org
             && let Some(Value::Array(items)) = citizen.get("interviews")
             && !items.is_empty()
-            && items.iter().all(|i| is_plain_interview(i, code))
+            && items.iter().all(|i| {
+                is_plain_interview(i)
+                    && i.get("registered_by")
+                        .and_then(Value::as_str)
+                        .is_some_and(|code| self.registrar(code).is_some())
+            })
         {
             derived.interviews = items.clone();
             citizen.shift_remove("interviews");
@@ -377,88 +399,23 @@ impl Deriver {
                     v.get("type").map(Value::to_string).unwrap_or_default(),
                     v.get("time").and_then(Value::as_str).unwrap_or("?"),
                 );
-                let request = self.interview_request(cpr, v);
-                let outcome = target.call(method, &self.caller, &request, exchanges).await;
+                let Some((role, code, type_id)) = v
+                    .get("registered_by")
+                    .and_then(Value::as_str)
+                    .and_then(|code| self.registrar(code))
+                else {
+                    return Err(ProvisionError::NotApplicable(format!(
+                        "{what}: the target has no role of the organisation that registered it"
+                    )));
+                };
+                let request = interview_request(cpr, v, code, *type_id);
+                let outcome = target.call(method, role, &request, exchanges).await;
                 let body = super::setup::require_success(&what, outcome)?;
                 *created += 1;
                 take_interview_ids(&what, v, &body, ids)?;
             }
         }
         Ok(())
-    }
-
-    /// CreatePersonInterview's request for interview `v` of the wanted state.
-    fn interview_request(&self, cpr: &str, v: &Value) -> RenderedRequest {
-        let (code, type_id) = self.caller_org.clone().unwrap_or_default();
-        let mut authority = Map::new();
-        authority.insert("AuthorityCode".into(), json!(code));
-        // Reading `derive.interview-details`: a name the documents do not give.
-        authority.insert("AuthorityName".into(), json!("konform"));
-        if let Some(t) = type_id {
-            authority.insert("OrganisationTypeIdentifier".into(), json!(t));
-        }
-        let mut interview = Map::new();
-        interview.insert("InterviewTypeIdentifier".into(), v["type"].clone());
-        interview.insert(
-            "ResponsibleAuthority".into(),
-            json!({
-                "AuthorityStructure": Value::Object(authority),
-                "CaseWorker": {
-                    "CaseWorkerGivenName": "konform",
-                    "CaseWorkerSurname": "konform",
-                    "CaseWorkerIdentifier": "konform",
-                },
-            }),
-        );
-        interview.insert("InterviewTime".into(), v["time"].clone());
-        interview.insert("InterviewContactTypeIdentifier".into(), json!(CONTACT_FORM));
-        let more = v
-            .get("with_more_authorities")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        interview.insert("InterviewWithMoreAuthorities".into(), json!(more));
-        if more {
-            // 003_580c854b6cb0522c.txt:43: with InterviewWithMoreAuthorities true,
-            // ParticipationStatusTypeIdentifier must be given too; `given` holds none. Reading
-            // `derive.interview-details`: the first value the documents allow, 5 for the rehab
-            // team (9125: 5 or 6), else 1 (9126: 1, 2, 3 or 4).
-            let status = if v["type"].as_i64() == Some(REHAB_TEAM) {
-                5
-            } else {
-                1
-            };
-            interview.insert("ParticipationStatusTypeIdentifier".into(), json!(status));
-        }
-        let participants: Vec<Value> = v
-            .get("participants")
-            .and_then(Value::as_array)
-            .map(|ps| {
-                ps.iter()
-                    .map(|p| {
-                        json!({
-                            "InterviewParticipantName": p["name"],
-                            "InterviewParticipantContactTypeIdentifier": CONTACT_FORM,
-                            "InterviewParticipantTypeIdentifier": { "CodeListItemIdentifier": PARTICIPANT_TYPE },
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !participants.is_empty() {
-            interview.insert(
-                "InterviewParticipantCollection".into(),
-                json!({ "InterviewParticipant": participants }),
-            );
-        }
-        // Reading `derive.interview-details`: the agreement is mandatory and not in `given`.
-        interview.insert("AgreementDescription".into(), json!("konform"));
-        RenderedRequest {
-            body: Some(json!({
-                "PersonCivilRegistrationIdentifier": cpr,
-                "PersonInterview": Value::Object(interview),
-            })),
-            ..RenderedRequest::default()
-        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -517,6 +474,80 @@ impl Deriver {
     }
 }
 
+/// CreatePersonInterview's request for interview `v` of the wanted state, registered by the
+/// organisation `code` (OrganisationTypeIdentifier `type_id`).
+fn interview_request(cpr: &str, v: &Value, code: &str, type_id: Option<u32>) -> RenderedRequest {
+    let mut authority = Map::new();
+    authority.insert("AuthorityCode".into(), json!(code));
+    // Reading `derive.interview-details`: a name the documents do not give.
+    authority.insert("AuthorityName".into(), json!("konform"));
+    if let Some(t) = type_id {
+        authority.insert("OrganisationTypeIdentifier".into(), json!(t));
+    }
+    let mut interview = Map::new();
+    interview.insert("InterviewTypeIdentifier".into(), v["type"].clone());
+    interview.insert(
+        "ResponsibleAuthority".into(),
+        json!({
+            "AuthorityStructure": Value::Object(authority),
+            "CaseWorker": {
+                "CaseWorkerGivenName": "konform",
+                "CaseWorkerSurname": "konform",
+                "CaseWorkerIdentifier": "konform",
+            },
+        }),
+    );
+    interview.insert("InterviewTime".into(), v["time"].clone());
+    interview.insert("InterviewContactTypeIdentifier".into(), json!(CONTACT_FORM));
+    let more = v
+        .get("with_more_authorities")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    interview.insert("InterviewWithMoreAuthorities".into(), json!(more));
+    if more {
+        // 003_580c854b6cb0522c.txt:43: with InterviewWithMoreAuthorities true,
+        // ParticipationStatusTypeIdentifier must be given too; `given` holds none. Reading
+        // `derive.interview-details`: the first value the documents allow, 5 for the rehab
+        // team (9125: 5 or 6), else 1 (9126: 1, 2, 3 or 4).
+        let status = if v["type"].as_i64() == Some(REHAB_TEAM) {
+            5
+        } else {
+            1
+        };
+        interview.insert("ParticipationStatusTypeIdentifier".into(), json!(status));
+    }
+    let participants: Vec<Value> = v
+        .get("participants")
+        .and_then(Value::as_array)
+        .map(|ps| {
+            ps.iter()
+                .map(|p| {
+                    json!({
+                        "InterviewParticipantName": p["name"],
+                        "InterviewParticipantContactTypeIdentifier": CONTACT_FORM,
+                        "InterviewParticipantTypeIdentifier": { "CodeListItemIdentifier": PARTICIPANT_TYPE },
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !participants.is_empty() {
+        interview.insert(
+            "InterviewParticipantCollection".into(),
+            json!({ "InterviewParticipant": participants }),
+        );
+    }
+    // Reading `derive.interview-details`: the agreement is mandatory and not in `given`.
+    interview.insert("AgreementDescription".into(), json!("konform"));
+    RenderedRequest {
+        body: Some(json!({
+            "PersonCivilRegistrationIdentifier": cpr,
+            "PersonInterview": Value::Object(interview),
+        })),
+        ..RenderedRequest::default()
+    }
+}
+
 /// The identifiers CreatePersonInterview answered for interview `v` and its participants (in
 /// the order sent), by the names the wanted state gives them.
 fn take_interview_ids(
@@ -569,11 +600,11 @@ fn take_interview_ids(
     Ok(())
 }
 
-/// An interview CreatePersonInterview makes when `code` calls it: registered by `code`, not
-/// resetting, with a type and a time, perhaps with more authorities and named participants.
-fn is_plain_interview(v: &Value, code: &str) -> bool {
+/// An interview CreatePersonInterview makes: registered by an organisation, not resetting,
+/// with a type and a time, perhaps with more authorities and named participants.
+fn is_plain_interview(v: &Value) -> bool {
     v.as_object().is_some_and(|m| {
-        m.get("registered_by").and_then(Value::as_str) == Some(code)
+        m.get("registered_by").is_some_and(Value::is_string)
             && m.get("resetting").and_then(Value::as_bool) != Some(true)
             && m.get("type").is_some_and(Value::is_i64)
             && m.get("time").is_some_and(Value::is_string)
@@ -649,5 +680,61 @@ mod tests {
                 .is_none()
         );
         assert!(d.split(&json!({"projects": []}), both).is_none());
+    }
+
+    #[test]
+    fn splits_off_interviews_a_role_of_the_target_registered() {
+        use crate::spec::model::OrganisationType;
+        use crate::target::profile::Role;
+        let spec =
+            Spec::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs")).unwrap();
+        let roles: BTreeMap<String, Role> = [
+            (
+                "jobcenter".to_string(),
+                Role::new(OrganisationType::JobCenter, "10101"),
+            ),
+            (
+                "akasse".to_string(),
+                Role::new(OrganisationType::AKasse, "12"),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let d = deriver().for_roles(&spec, &roles);
+        let interview = |by: &str, extra: Value| {
+            let mut v = json!({"id": "iv", "type": 8, "time": "t", "resetting": false, "with_more_authorities": true, "registered_by": by, "participants": [{"id": "p1", "name": "Lise Lund"}]});
+            if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
+                m.extend(e);
+            }
+            json!({"citizen": {"interviews": [v]}})
+        };
+        let (base, derived) = d.split(&interview("12", json!({})), Parts::ALL).unwrap();
+        assert_eq!(base, json!({"citizen": {}}));
+        assert_eq!(derived.interviews.len(), 1);
+        assert_eq!(d.registrar("12").map(|r| r.0.as_str()), Some("akasse"));
+        // An organisation the target has no role for, a resetting interview: not derived.
+        assert!(d.split(&interview("999", json!({})), Parts::ALL).is_none());
+        assert!(
+            d.split(&interview("10101", json!({"resetting": true})), Parts::ALL)
+                .is_none()
+        );
+        // The request carries what the documents require with more authorities.
+        let request = interview_request("0101851001", &derived.interviews[0], "12", Some(1));
+        let body = request.body.unwrap();
+        let pi = &body["PersonInterview"];
+        assert_eq!(pi["ParticipationStatusTypeIdentifier"], 1);
+        assert_eq!(
+            pi["ResponsibleAuthority"]["AuthorityStructure"]["AuthorityCode"],
+            "12"
+        );
+        assert_eq!(
+            pi["InterviewParticipantCollection"]["InterviewParticipant"][0]["InterviewParticipantName"],
+            "Lise Lund"
+        );
+        // The answer's identifiers go to the names the state gives.
+        let mut ids = BTreeMap::new();
+        let answer = json!({"PersonInterview": {"MessageIdentifier": "a", "InterviewParticipantCollection": {"InterviewParticipant": {"MessageIdentifier": "b"}}}});
+        take_interview_ids("w", &derived.interviews[0], &answer, &mut ids).unwrap();
+        assert_eq!((ids["iv"].as_str(), ids["p1"].as_str()), ("a", "b"));
     }
 }

@@ -110,8 +110,8 @@ pub struct DeriveSettings {
     /// Derive health limitations through CreateHealthLimitation. Default: true.
     #[serde(default = "yes")]
     pub health_limitations: bool,
-    /// Derive interviews (and their participants) registered by `caller` through
-    /// CreatePersonInterview. Default: true.
+    /// Derive interviews (and their participants) through CreatePersonInterview, each as the
+    /// role of the organisation that registered it. Default: true.
     #[serde(default = "yes")]
     pub interviews: bool,
     /// The caller role derived calls are made as. Default: `jobcenter`.
@@ -368,10 +368,7 @@ impl CitizenPool {
                 file.derive.health_limitations,
                 file.derive.interviews,
             )
-            .map(|d| match target.role(&file.derive.caller) {
-                Some(role) => d.for_caller(spec, role),
-                None => d,
-            })
+            .map(|d| d.for_roles(spec, &target.profile.roles))
         } else {
             None
         };
