@@ -14,6 +14,12 @@
 //!       contact_groups: [{ id: cg, type: 1, start: today-60d }]   # relative to the clock
 //!     ids: { cg: 6f0c2d3e-1111-4000-8000-000000000001 }           # fixed identifiers
 //! ```
+//!
+//! A citizen pool file (`profiles:`, the file a target profile's `citizen_pool` names) is read
+//! as well: every citizen of every profile is established in its profile's `given` (times
+//! resolved against the server clock, caller roles replaced by the embedded reference's
+//! organisation codes) with the pool's CPR and identifiers, so the one file describes both
+//! the stand-in environment and what konform is told about it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -57,7 +63,8 @@ pub struct ServeArgs {
     pub list_checks: bool,
     /// Start with these citizens (YAML: `citizens: [{cpr, now?, citizen, projects?, ids?}]`,
     /// the state-change language with fixed CPRs and identifiers; times may be relative to
-    /// `now` or the server clock).
+    /// `now` or the server clock), or every citizen of a citizen pool file (`profiles:`) in
+    /// its profile's state.
     #[arg(long, value_name = "FILE")]
     pub citizens: Option<PathBuf>,
     /// An implementation statement (`konform ics template`): the reference answers under the
@@ -88,12 +95,19 @@ struct CitizenEntry {
 }
 
 /// Reads `--citizens`: relative times resolved against each entry's `now` or `server_now`.
+/// A pool file (one with `profiles`) gives its citizens in their profiles' states.
 fn load_citizens(
     path: &std::path::Path,
     server_now: DateTime<FixedOffset>,
 ) -> anyhow::Result<Vec<(StateRequest, Fixed)>> {
     let text = konform::input::read_to_string(path)
         .with_context(|| format!("cannot read {}", path.display()))?;
+    let is_pool = serde_saphyr::from_str::<serde_json::Value>(&text)
+        .ok()
+        .is_some_and(|v| v.get("profiles").is_some());
+    if is_pool {
+        return load_pool(path, server_now);
+    }
     let file: CitizensFile = serde_saphyr::from_str(&text).map_err(|e| {
         let at = e
             .location()
@@ -133,6 +147,63 @@ fn load_citizens(
                 ids: entry.ids,
             },
         ));
+    }
+    Ok(out)
+}
+
+/// Reads a citizen pool file as `--citizens`: each citizen in its profile's `given`, resolved
+/// against `server_now` with the embedded reference's organisation codes for caller roles.
+fn load_pool(
+    path: &std::path::Path,
+    server_now: DateTime<FixedOffset>,
+) -> anyhow::Result<Vec<(StateRequest, Fixed)>> {
+    let file = konform::provision::pool::PoolFile::load(path)?;
+    let codes: BTreeMap<&str, &str> = konform::target::profile::EMBEDDED_ROLES
+        .iter()
+        .map(|(name, _, code)| (*name, *code))
+        .collect();
+    let role_code = |name: &str| codes.get(name).map(|c| c.to_string());
+    let clock = Clock::from_utc(server_now.with_timezone(&chrono::Utc));
+    let mut out = Vec::new();
+    for p in &file.profiles {
+        let caller = p.given.caller.as_deref().unwrap_or("jobcenter");
+        let mut request = konform::provision::state_request(&p.given, clock, caller, &role_code)
+            .map_err(|e| anyhow::anyhow!("{}: profile `{}`: {e}", path.display(), p.name))?;
+        if let Some(map) = request.as_object_mut() {
+            // The server's own clock, not a pinned one.
+            map.shift_remove("now");
+        }
+        let state: StateRequest = serde_json::from_value(request).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: profile `{}`: {}",
+                path.display(),
+                p.name,
+                konform::cpr::mask_all(&e.to_string())
+            )
+        })?;
+        for c in &p.citizens {
+            // A profile about projects only has no citizen to establish.
+            let Some(cpr) = &c.cpr else { continue };
+            let mut ids = BTreeMap::new();
+            for (name, id) in &c.ids {
+                let id = uuid::Uuid::parse_str(id).map_err(|_| {
+                    anyhow::anyhow!(
+                        "{}: profile `{}`, citizen {}: `{name}: {id}` is not a UUID (the reference's identifiers are)",
+                        path.display(),
+                        p.name,
+                        konform::cpr::mask(cpr)
+                    )
+                })?;
+                ids.insert(name.clone(), id);
+            }
+            out.push((
+                state.clone(),
+                Fixed {
+                    cpr: cpr.clone(),
+                    ids,
+                },
+            ));
+        }
     }
     Ok(out)
 }

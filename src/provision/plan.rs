@@ -173,7 +173,10 @@ fn plan_one(
             Means::None => {
                 na("the target profile names neither a state-change endpoint nor a citizen pool")
             }
-            Means::Pool(pool) => match pool.choose(&need) {
+            Means::Pool(pool) => match pool.choose_with(&need, &|profile| {
+                let (citizens, reuse) = pool.capacity(profile).unwrap_or((0, true));
+                citizens > 0 && (reuse || used.get(profile).copied().unwrap_or(0) < citizens)
+            }) {
                 Err(reason) => na(reason),
                 Ok(choice) => {
                     let profile = choice.profile().to_string();

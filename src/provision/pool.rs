@@ -27,8 +27,10 @@
 //!    else the first profile whose state satisfies the case's within the boundaries the rules
 //!    of its method draw ([`super::tolerance`]: fixed dates for times relative to today);
 //! 3. a profile that equals or satisfies the case's `given` less what can be derived (contact
-//!    groups through CreateContactGroup, sick leave through CreateSygemelding,
-//!    [`super::derive`]), fewest calls first; such a citizen is not returned to the pool.
+//!    groups through CreateContactGroup, sick leave through CreateSygemelding, health
+//!    limitations through CreateHealthLimitation, interviews through CreatePersonInterview,
+//!    [`super::derive`]), fewest kinds of call first; such a citizen is not returned to the
+//!    pool.
 //!
 //! Each citizen serves one case at a time (a lease, returned when the case ends); a profile
 //! with `reuse: false` gives each citizen to one case per run. A case that pins its own clock
@@ -108,6 +110,10 @@ pub struct DeriveSettings {
     /// Derive health limitations through CreateHealthLimitation. Default: true.
     #[serde(default = "yes")]
     pub health_limitations: bool,
+    /// Derive interviews (and their participants) through CreatePersonInterview, each as the
+    /// role of the organisation that registered it. Default: true.
+    #[serde(default = "yes")]
+    pub interviews: bool,
     /// The caller role derived calls are made as. Default: `jobcenter`.
     #[serde(default = "default_caller")]
     pub caller: String,
@@ -119,6 +125,7 @@ impl Default for DeriveSettings {
             contact_groups: true,
             sick_leave: true,
             health_limitations: true,
+            interviews: true,
             caller: default_caller(),
         }
     }
@@ -264,6 +271,12 @@ impl Drop for Lease {
 }
 
 impl Slot {
+    /// Whether a lease may get a citizen: one is free, or one out will come back.
+    fn has_room(&self) -> bool {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        !state.free.is_empty() || (self.reuse && state.out > 0)
+    }
+
     /// Waits for a free citizen; `None` when every citizen is used up for this run.
     async fn lease(self: &Arc<Self>) -> Option<Lease> {
         loop {
@@ -338,7 +351,8 @@ impl CitizenPool {
         let deriver = if derive
             && (file.derive.contact_groups
                 || file.derive.sick_leave
-                || file.derive.health_limitations)
+                || file.derive.health_limitations
+                || file.derive.interviews)
         {
             if target.role(&file.derive.caller).is_none() {
                 problems.push(format!(
@@ -352,7 +366,9 @@ impl CitizenPool {
                 file.derive.contact_groups,
                 file.derive.sick_leave,
                 file.derive.health_limitations,
+                file.derive.interviews,
             )
+            .map(|d| d.for_roles(spec, &target.profile.roles))
         } else {
             None
         };
@@ -396,15 +412,21 @@ impl CitizenPool {
     }
 
     /// The profile whose state is the wanted one, else the first whose state satisfies it
-    /// within the boundaries of `frame` ([`tolerance::equivalent`]).
-    fn matching(&self, normalised: &Value, frame: &Frame) -> Option<&Arc<Slot>> {
+    /// within the boundaries of `frame` ([`tolerance::equivalent`]); only profiles `room`
+    /// allows.
+    fn matching(
+        &self,
+        normalised: &Value,
+        frame: &Frame,
+        room: &dyn Fn(&str) -> bool,
+    ) -> Option<&Arc<Slot>> {
         self.slots
             .iter()
-            .find(|s| &s.normalised == normalised)
+            .find(|s| &s.normalised == normalised && room(&s.name))
             .or_else(|| {
-                self.slots
-                    .iter()
-                    .find(|s| tolerance::equivalent(normalised, &s.normalised, frame))
+                self.slots.iter().find(|s| {
+                    room(&s.name) && tolerance::equivalent(normalised, &s.normalised, frame)
+                })
             })
     }
 
@@ -485,6 +507,22 @@ impl Choice {
 impl CitizenPool {
     /// How `need` would be established, or why it cannot be (the not-applicable reason).
     pub fn choose(&self, need: &Need<'_>) -> Result<Choice, String> {
+        self.pick(need, &|_| true)
+    }
+
+    /// [`Self::choose`] among the profiles that still have a citizen for the case (`room`):
+    /// a profile whose citizens are used up gives way to the next way of establishing the
+    /// case (another profile, or one with derived setup). When none has room, the first
+    /// choice regardless, whose profile is used up.
+    pub fn choose_with(
+        &self,
+        need: &Need<'_>,
+        room: &dyn Fn(&str) -> bool,
+    ) -> Result<Choice, String> {
+        self.pick(need, room).or_else(|_| self.choose(need))
+    }
+
+    fn pick(&self, need: &Need<'_>, room: &dyn Fn(&str) -> bool) -> Result<Choice, String> {
         if need.pins_clock && need.clock != self.clock {
             return Err(format!(
                 "the case pins the clock to {}; a target without a state-change endpoint keeps its own clock",
@@ -503,13 +541,13 @@ impl CitizenPool {
         }
         let wanted = without_now(need.request);
         let frame = self.frame(need);
-        if let Some(slot) = self.matching(&wanted, &frame) {
+        if let Some(slot) = self.matching(&wanted, &frame, room) {
             return Ok(Choice::Citizen {
                 profile: slot.name.clone(),
             });
         }
         if let Some(deriver) = &self.deriver {
-            for parts in Parts::IN_ORDER {
+            for parts in Parts::in_order() {
                 let Some((base, derived)) = deriver.split(&wanted, parts) else {
                     continue;
                 };
@@ -517,7 +555,7 @@ impl CitizenPool {
                 // states.
                 let mut frame = frame.clone();
                 frame.anchor_state(&derived.as_value());
-                if let Some(slot) = self.matching(&base, &frame) {
+                if let Some(slot) = self.matching(&base, &frame, room) {
                     return Ok(Choice::WithDerived {
                         profile: slot.name.clone(),
                         groups: derived.calls(),
@@ -527,7 +565,7 @@ impl CitizenPool {
             }
         }
         if let Some(deriver) = &self.deriver
-            && let Some((base, _)) = deriver.split(&wanted, Parts::IN_ORDER[6])
+            && let Some((base, _)) = deriver.split(&wanted, Parts::ALL)
         {
             return Err(format!(
                 "no citizen pool profile satisfies these preconditions, with or without what could be derived ({}): {}",
@@ -544,7 +582,7 @@ impl CitizenPool {
     /// The pool profile whose `given` normalises to `request` (a state-change request; its
     /// `now` is ignored), if any; times compared exactly.
     pub fn profile_for(&self, request: &Value) -> Option<String> {
-        self.matching(&without_now(request), &Frame::default())
+        self.matching(&without_now(request), &Frame::default(), &|_| true)
             .map(|s| s.name.clone())
     }
 
@@ -561,7 +599,10 @@ impl Provisioner for CitizenPool {
         exchanges: &'a mut Vec<Exchange>,
     ) -> BoxFuture<'a, Result<Provisioned, ProvisionError>> {
         Box::pin(async move {
-            let choice = self.choose(&need).map_err(ProvisionError::NotApplicable)?;
+            let room = |name: &str| self.slot(name).is_some_and(|s| s.has_room());
+            let choice = self
+                .choose_with(&need, &room)
+                .map_err(ProvisionError::NotApplicable)?;
             let slot = self
                 .slot(choice.profile())
                 .ok_or_else(|| ProvisionError::Failed("the chosen profile vanished".into()))?;

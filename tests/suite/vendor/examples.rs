@@ -30,7 +30,7 @@ fn the_example_profile_and_pool_load() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_second_reference_runs_by_the_example_files() {
-    let served = serve(&root().join("examples/second-reference/citizens.yaml"));
+    let served = serve(&root().join("examples/second-reference/pool.yaml"));
     let dir = support::temp_dir("second-reference");
     let target = std::fs::read_to_string(root().join("examples/second-reference/target.yaml"))
         .unwrap()
